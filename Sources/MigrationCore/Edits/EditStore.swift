@@ -1,0 +1,69 @@
+import Foundation
+
+/// Saves and loads an `EditOverlay` in a sidecar file next to the run's state, never beside
+/// or inside the source file. The file records which source it belongs to, so edits are not
+/// applied to a different file by mistake. Written atomically with mode 0600 (edits may hold
+/// password hashes).
+public struct EditStore: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The default sidecar for a source: `$XDG_STATE_HOME/authgear-migrate/edits/<name>-<hash>.edits.json`.
+    public static func defaultPath(forSource sourcePath: String) -> String {
+        let absolute = URL(fileURLWithPath: sourcePath).standardizedFileURL.path
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in absolute.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let name = URL(fileURLWithPath: absolute).lastPathComponent
+        return StateDirectory.path("edits/\(name)-\(String(h, radix: 16)).edits.json")
+    }
+
+    /// Loads the edits saved for `file`, or none. A sidecar written for another source content is refused.
+    public func load(for file: SourceFile) throws -> EditOverlay {
+        guard FileManager.default.fileExists(atPath: path) else { return EditOverlay() }
+        let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let doc: JSONValue
+        do { doc = try JSONParser.parse(data) } catch {
+            throw EditStoreError(path: path, message: "the edits file is not valid JSON: \(error.description)")
+        }
+        let fingerprint = doc["source"]?["fingerprint"]?.stringValue
+        if let fingerprint, fingerprint != file.fingerprint() {
+            throw EditStoreError(path: path, message: "these edits were made to a different version of \(file.path) (fingerprint \(fingerprint), now \(file.fingerprint())); record numbers may no longer match",
+                                 hint: "move the edits file away to start without edits, or restore the original source")
+        }
+        var changes: [Int: EditOverlay.Change] = [:]
+        for (i, entry) in (doc["edits"]?.arrayValue ?? []).enumerated() {
+            guard let n = entry["record"]?.numberText.flatMap(Int.init), n >= 0 else {
+                throw EditStoreError(path: path, message: "edit #\(i) has no valid \"record\" number")
+            }
+            if entry["excluded"]?.boolValue == true { changes[n] = .excluded }
+            else if let value = entry["value"], case .object = value { changes[n] = .replaced(value) }
+            else { throw EditStoreError(path: path, message: "edit #\(i) (record \(n)) has neither \"value\" (an object) nor \"excluded\": true") }
+        }
+        return EditOverlay(changes: changes)
+    }
+
+    /// Saves `overlay` for `file` (atomically: a temporary file renamed into place).
+    public func save(_ overlay: EditOverlay, for file: SourceFile) throws {
+        let edits: [JSONValue] = overlay.changes.keys.sorted().map { n in
+            switch overlay.changes[n]! {
+            case .excluded: return .obj(["record": .number(String(n)), "excluded": .bool(true)])
+            case .replaced(let v): return .obj(["record": .number(String(n)), "value": v])
+            }
+        }
+        let doc = JSONValue.obj([
+            "source": .obj(["path": .string(file.path), "size": .number(String(file.size)), "fingerprint": .string(file.fingerprint())]),
+            "edits": .array(edits),
+        ])
+        try StateDirectory.writeAtomically(JSONWriter().bytes(doc) + [0x0A], to: path, mode: 0o600)
+    }
+}
+
+public struct EditStoreError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var hint: String?
+    public var description: String { "\(path): \(message)" + (hint.map { "\n  hint: \($0)" } ?? "") }
+}

@@ -1,0 +1,143 @@
+/// Serialises `JSONValue`s to compact JSON bytes.
+///
+/// Numbers are written exactly as they were read; member order is kept unless `sortedKeys`.
+public struct JSONWriter: Sendable {
+    /// Sort object keys by their UTF-8 bytes (as Go's encoding/json does for maps).
+    public var sortedKeys = false
+    /// Escape `<`, `>`, `&`, U+2028 and U+2029 as Go's encoding/json does by default.
+    public var escapeHTML = false
+
+    public init(sortedKeys: Bool = false, escapeHTML: Bool = false) {
+        self.sortedKeys = sortedKeys
+        self.escapeHTML = escapeHTML
+    }
+
+    /// The compact JSON text of `value`.
+    public func bytes(_ value: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(value, to: &out)
+        return out
+    }
+
+    /// The compact JSON text of `value` as a string.
+    public func string(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    /// Appends the compact JSON text of `value` to `out`.
+    public func write(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let s): writeString(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            let ordered = sortedKeys ? JSONWriter.sortedDeduplicated(members) : members
+            for (i, member) in ordered.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(member.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                write(member.value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Members sorted by key bytes, keeping only the last of duplicate keys (a Go map's view).
+    static func sortedDeduplicated(_ members: [JSONMember]) -> [JSONMember] {
+        var last: [String: JSONValue] = [:]
+        for m in members { last[m.key] = m.value }
+        return last.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { JSONMember($0, last[$0]!) }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends `s` as a JSON string literal.
+    public func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            switch v {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20: appendUnicodeEscape(v, to: &out)
+            case 0x3C, 0x3E, 0x26 where escapeHTML: appendUnicodeEscape(v, to: &out)
+            case 0x2028, 0x2029 where escapeHTML: appendUnicodeEscape(v, to: &out)
+            default: appendUTF8(v, to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private func appendUnicodeEscape(_ v: UInt32, to out: inout [UInt8]) {
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            out.append(JSONWriter.hexDigits[Int((v >> UInt32(shift)) & 0xF)])
+        }
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text, members in source order.
+    public var jsonText: String { JSONWriter().string(self) }
+}
+
+/// Removes insignificant white space from a valid JSON text without touching anything else
+/// (number spellings, escapes, key order and duplicates stay as written).
+public enum JSONCompactor {
+    /// Appends the compact form of valid JSON `bytes` to `out`.
+    public static func compact(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        var inString = false
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if inString {
+                out.append(b)
+                if b == UInt8(ascii: "\\"), i + 1 < n { out.append(bytes[i + 1]); i += 2; continue }
+                if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+                out.append(b)
+            } else if !(b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09) {
+                out.append(b)
+            }
+            i += 1
+        }
+    }
+
+    /// The length of the compact form of valid JSON `bytes`.
+    public static func compactLength(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var inString = false
+        var i = 0
+        var count = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if inString {
+                if b == UInt8(ascii: "\\") { count += 2; i += 2; continue }
+                if b == UInt8(ascii: "\"") { inString = false }
+                count += 1
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+                count += 1
+            } else if !(b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09) {
+                count += 1
+            }
+            i += 1
+        }
+        return count
+    }
+}

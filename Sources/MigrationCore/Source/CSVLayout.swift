@@ -1,0 +1,54 @@
+/// A CSV source's header and column mapping, read before the record scan starts.
+public struct CSVLayout: Sendable {
+    public let header: [String]
+    public let mapping: CSVMapping
+    /// Byte offset where the first data row starts, and its line.
+    let dataStart: Int
+    let dataLine: Int
+    let path: String
+
+    init(file: SourceFile, mappingFile: JSONValue?) throws(SourceError) {
+        path = file.path
+        do {
+            let h = try CSVScanner.header(file.bytes)
+            header = h.fields
+            dataStart = h.end
+            dataLine = h.nextLine
+        } catch let e as CSVRowError {
+            throw SourceError(file: file, offset: 0, message: "the CSV header cannot be read: line \(e.line), column \(e.column): \(e.message)")
+        } catch {
+            throw SourceError(path: file.path, line: 1, message: "the CSV header cannot be read: \(error)")
+        }
+        do {
+            mapping = try CSVMapping(header: header, mappingFile: mappingFile)
+        } catch {
+            throw SourceError(path: file.path, line: 1, message: "the CSV columns cannot be mapped: \(error)",
+                              hint: "fix the mapping file (--mapping) or the header row")
+        }
+    }
+
+    /// Finds every data row.
+    func scanRows(file: SourceFile, emit: (RecordSpan) -> Bool) throws(SourceError) {
+        let end = CSVScanner.scanRows(file.bytes, from: dataStart, startLine: dataLine) { row in
+            emit(RecordSpan(start: row.start, end: row.end, line: row.line))
+        }
+        if let line = end.unterminatedQuoteLine {
+            throw SourceError(path: file.path, line: line, message: "a quoted field opened on line \(line) is never closed: the rest of the file is inside it",
+                              hint: "add the missing closing quote (\") on or after line \(line)")
+        }
+    }
+
+    /// Reads the row at `span` and maps it to a record.
+    func record(file: SourceFile, span: RecordSpan) -> Result<JSONValue, RecordProblem> {
+        let raw = UnsafeRawBufferPointer(rebasing: file.bytes[span.start..<span.end])
+        let fields: [String]
+        switch CSVRowParser.fields(raw, line: Int(span.line)) {
+        case .failure(let e): return .failure(RecordProblem(message: e.message, line: e.line, column: e.column, rule: "record.invalid_csv"))
+        case .success(let f): fields = f
+        }
+        switch mapping.record(from: fields, line: Int(span.line)) {
+        case .failure(let e): return .failure(RecordProblem(message: e.message, line: e.line, column: e.column, rule: "record.invalid_csv"))
+        case .success(let value): return .success(value)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+/// Finds record boundaries in an Authgear import document or a bare JSON array in one pass,
+/// without parsing the records (they are parsed later, on demand).
+///
+/// Brackets and strings are tracked so that commas and brackets inside records do not
+/// split them; a record that is malformed inside is still one span (its parse reports the
+/// problem). Problems with the document's own structure are fatal `SourceError`s.
+struct JSONRecordScanner {
+    let file: SourceFile
+    let bytes: UnsafeRawBufferPointer
+    var pos: Int
+    var line = 1
+    var recordCount = 0
+    let emit: (RecordSpan) -> Bool
+    var settings = DocumentSettings()
+
+    /// Byte classes: 1 = quote, 2 = backslash, 3 = newline, 4 = open bracket, 5 = close bracket.
+    private static let classes: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        t[Int(UInt8(ascii: "\""))] = 1
+        t[Int(UInt8(ascii: "\\"))] = 2
+        t[0x0A] = 3
+        t[Int(UInt8(ascii: "{"))] = 4
+        t[Int(UInt8(ascii: "["))] = 4
+        t[Int(UInt8(ascii: "}"))] = 5
+        t[Int(UInt8(ascii: "]"))] = 5
+        return t
+    }()
+
+    init(file: SourceFile, emit: @escaping (RecordSpan) -> Bool) {
+        self.file = file
+        self.bytes = file.bytes
+        self.pos = ByteScan.skipBOM(file.bytes)
+        self.emit = emit
+    }
+
+    /// Scans the whole file. Returns false when `emit` asked to stop.
+    mutating func scan(format: SourceFormat) throws(SourceError) -> Bool {
+        skipWhitespace()
+        let keepGoing: Bool
+        if format == .jsonArray {
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "[") else { throw fail("a JSON array of records was expected here") }
+            keepGoing = try scanRecordArray()
+        } else {
+            keepGoing = try scanDocument()
+        }
+        guard keepGoing else { return false }
+        skipWhitespace()
+        if pos < bytes.count {
+            throw fail("unexpected content after the end of the JSON text", hint: "the file must hold exactly one JSON value")
+        }
+        return true
+    }
+
+    private mutating func scanDocument() throws(SourceError) -> Bool {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else { throw fail("an Authgear import document {\"identifier\", \"records\"} was expected") }
+        pos += 1
+        skipWhitespace()
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
+            throw fail("the import document has no \"records\" array")
+        }
+        var sawRecords = false
+        while true {
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("an object key in double quotes was expected") }
+            let keyStart = pos
+            skipValue()
+            let key: String
+            do { key = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<pos])).stringValue ?? "" }
+            catch { throw fail("invalid key: \(error.message)", at: keyStart + error.offset) }
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("':' was expected after the key \"\(key)\"") }
+            pos += 1
+            skipWhitespace()
+            switch key {
+            case "records":
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "[") else { throw fail("\"records\" must be an array of record objects") }
+                guard try scanRecordArray() else { return false }
+                sawRecords = true
+            case "identifier", "upsert":
+                let valueStart = pos
+                skipValue()
+                let value: JSONValue
+                do { value = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[valueStart..<pos])) }
+                catch { throw fail("invalid \"\(key)\" value: \(error.message)", at: valueStart + error.offset) }
+                if key == "identifier" {
+                    guard let s = value.stringValue, ["email", "phone_number", "preferred_username"].contains(s) else {
+                        throw fail("\"identifier\" must be \"email\", \"phone_number\" or \"preferred_username\"", at: valueStart,
+                                   hint: "fix the document or pass --identifier")
+                    }
+                    settings.identifier = s
+                } else {
+                    guard let b = value.boolValue else { throw fail("\"upsert\" must be true or false", at: valueStart) }
+                    settings.upsert = b
+                }
+            default:
+                throw fail("unexpected key \"\(key)\": an import document has only \"identifier\", \"upsert\" and \"records\"", at: keyStart,
+                           hint: "the server rejects any other top-level key; pass --format json-array if this is not an import document")
+            }
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("the import document is not closed: '}' was expected") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+            throw fail("',' or '}' was expected after the \"\(key)\" value")
+        }
+        guard sawRecords else { throw fail("the import document has no \"records\" array", at: 0) }
+        return true
+    }
+
+    /// Scans `[rec, rec, …]` starting at `[`.
+    private mutating func scanRecordArray() throws(SourceError) -> Bool {
+        pos += 1
+        skipWhitespace()
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return true }
+        while true {
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("the records array is not closed: ']' was expected after record \(recordCount)") }
+            let start = pos
+            let startLine = line
+            skipValue()
+            if pos > bytes.count { throw fail("record \(recordCount) (line \(startLine)) is not closed before the end of the file", at: start) }
+            recordCount += 1
+            guard emit(RecordSpan(start: start, end: pos, line: startLine)) else { return false }
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("the records array is not closed: ']' was expected after record \(recordCount - 1)") }
+            let b = bytes[pos]
+            if b == UInt8(ascii: ",") {
+                pos += 1
+                skipWhitespace()
+                if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { throw fail("trailing comma after the last record (record \(recordCount - 1))") }
+                continue
+            }
+            if b == UInt8(ascii: "]") { pos += 1; return true }
+            throw fail("',' or ']' was expected after record \(recordCount - 1) (line \(startLine))",
+                       hint: "a record may be missing a closing brace or a comma")
+        }
+    }
+
+    /// Moves `pos` past one JSON value without validating it (brackets and strings balanced).
+    /// Leaves `pos` past the end of the bytes when a container or string is not closed.
+    private mutating func skipValue() {
+        let n = bytes.count
+        guard pos < n else { return }
+        let classes = JSONRecordScanner.classes
+        let first = bytes[pos]
+        if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"") {
+            // A scalar: up to the next delimiter.
+            while pos < n {
+                let b = bytes[pos]
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") || b == UInt8(ascii: "}") || ByteScan.isWhitespace(b) { break }
+                pos += 1
+            }
+            return
+        }
+        var depth = 0
+        var inString = false
+        bytes.withMemoryRebound(to: UInt8.self) { p in
+            var i = pos
+            var lines = 0
+            while i < n {
+                let c = classes[Int(p[i])]
+                if c == 0 { i += 1; continue }
+                if inString {
+                    switch c {
+                    case 1: inString = false; if depth == 0 { i += 1; pos = i; line += lines; return }
+                    case 2: i += 1; if i < n, p[i] == 0x0A { lines += 1 }
+                    case 3: lines += 1
+                    default: break
+                    }
+                } else {
+                    switch c {
+                    case 1: inString = true
+                    case 3: lines += 1
+                    case 4: depth += 1
+                    case 5: depth -= 1; if depth == 0 { i += 1; pos = i; line += lines; return }
+                    default: break
+                    }
+                }
+                i += 1
+            }
+            line += lines
+            pos = n + 1
+        }
+    }
+
+    private mutating func skipWhitespace() {
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == 0x0A { line += 1 } else if !(b == 0x20 || b == 0x0D || b == 0x09) { return }
+            pos += 1
+        }
+    }
+
+    private func fail(_ message: String, at offset: Int? = nil, hint: String? = nil) -> SourceError {
+        SourceError(file: file, offset: min(offset ?? pos, bytes.count), message: message, hint: hint)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Synchronization
+
+/// The lazy index of a source file: every record's byte range and starting line, found by one
+/// scan that runs in the background. Usable while it is being built: `count` grows, `progress`
+/// says how far the scan got, and the first records can be shown before the scan ends.
+public final class RecordIndex: Sendable {
+    public let file: SourceFile
+    public let format: SourceFormat
+    /// For CSV: the header and the column mapping, read before the scan starts.
+    public let csv: CSVLayout?
+
+    private struct State {
+        var spans: [RecordSpan] = []
+        var scannedBytes = 0
+        var complete = false
+        var cancelled = false
+        var failure: SourceError?
+        var settings = DocumentSettings()
+    }
+    private let state = Mutex(State())
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Opens `path`, detects (or takes) its format, and starts indexing on a background thread.
+    /// Errors that make the whole file unreadable are thrown here when they can be seen at once,
+    /// otherwise reported by `waitUntilComplete()` / `failure`.
+    public static func open(path: String, format: SourceFormat? = nil, mapping: JSONValue? = nil) throws(SourceError) -> RecordIndex {
+        let file = try SourceFile(path: path)
+        let detected: SourceFormat
+        if let format { detected = format } else { detected = try SourceFormat.detect(file.bytes, path: path) }
+        if detected == .csv, file.size == 0 {
+            throw SourceError(path: path, message: "the file is empty", hint: "a CSV source needs a header row and at least one record")
+        }
+        let layout = detected == .csv ? try CSVLayout(file: file, mappingFile: mapping) : nil
+        let index = RecordIndex(file: file, format: detected, csv: layout)
+        let thread = Thread { index.build() }
+        thread.name = "record-index"
+        thread.stackSize = 1 << 20
+        thread.start()
+        return index
+    }
+
+    init(file: SourceFile, format: SourceFormat, csv: CSVLayout?) {
+        self.file = file
+        self.format = format
+        self.csv = csv
+    }
+
+    // MARK: - Reading the index
+
+    /// Records indexed so far.
+    public var count: Int { state.withLock { $0.spans.count } }
+    /// Fraction of the file scanned, 0…1.
+    public var progress: Double {
+        state.withLock { s in s.complete ? 1 : (file.size == 0 ? 1 : Double(s.scannedBytes) / Double(file.size)) }
+    }
+    public var isComplete: Bool { state.withLock { $0.complete } }
+    /// The fatal problem the scan ran into, if any (the records before it stay usable).
+    public var failure: SourceError? { state.withLock { $0.failure } }
+    /// `identifier` / `upsert` from an Authgear import document (known once the scan passed them).
+    public var documentSettings: DocumentSettings { state.withLock { $0.settings } }
+
+    /// The span of record `i` (0-based); `i` must be below `count`.
+    public func span(_ i: Int) -> RecordSpan { state.withLock { $0.spans[i] } }
+
+    /// A copy of the spans in `range` (clamped to what is indexed).
+    public func spans(_ range: Range<Int>) -> [RecordSpan] {
+        state.withLock { s in
+            let r = range.clamped(to: 0..<s.spans.count)
+            return Array(s.spans[r])
+        }
+    }
+
+    /// Stops the scan early; the records found so far stay usable.
+    public func cancel() { state.withLock { $0.cancelled = true } }
+
+    /// Blocks until the scan ends; throws the fatal problem it ran into, if any.
+    public func waitUntilComplete() throws(SourceError) {
+        finished.wait()
+        finished.signal()
+        if let failure { throw failure }
+    }
+
+    // MARK: - Building
+
+    private func build() {
+        var local: [RecordSpan] = []
+        local.reserveCapacity(4096)
+        var lastPublish = 0
+        let publish: (Int, Bool) -> Bool = { scanned, force in
+            self.state.withLock { s in
+                s.spans.append(contentsOf: local)
+                s.scannedBytes = scanned
+                return !s.cancelled
+            }
+        }
+        let sink: (RecordSpan) -> Bool = { span in
+            local.append(span)
+            if local.count >= 4096 || span.end - lastPublish > (4 << 20) {
+                let go = publish(span.end, false)
+                local.removeAll(keepingCapacity: true)
+                lastPublish = span.end
+                return go
+            }
+            return true
+        }
+        var failure: SourceError?
+        var settings = DocumentSettings()
+        do throws(SourceError) {
+            switch format {
+            case .authgear, .jsonArray:
+                var scanner = JSONRecordScanner(file: file, emit: sink)
+                _ = try scanner.scan(format: format)
+                settings = scanner.settings
+            case .ndjson:
+                NDJSONScanner.scan(file.bytes, emit: sink)
+            case .csv:
+                try csv!.scanRows(file: file, emit: sink)
+            }
+        } catch {
+            failure = error
+        }
+        state.withLock { s in
+            s.spans.append(contentsOf: local)
+            s.scannedBytes = file.size
+            s.complete = true
+            s.failure = failure
+            s.settings = settings
+        }
+        finished.signal()
+    }
+}
+
+/// Finds NDJSON records: every line that is not blank.
+enum NDJSONScanner {
+    static func scan(_ bytes: UnsafeRawBufferPointer, emit: (RecordSpan) -> Bool) {
+        guard let base = bytes.baseAddress else { return }
+        var pos = ByteScan.skipBOM(bytes)
+        var line = 1
+        let n = bytes.count
+        while pos < n {
+            let rest = n - pos
+            let nl = memchr(base + pos, 0x0A, rest)
+            let lineEnd = nl.map { base.distance(to: UnsafeRawPointer($0)) } ?? n
+            var s = pos
+            var e = lineEnd
+            while s < e, ByteScan.isWhitespace(bytes[s]) { s += 1 }
+            while e > s, ByteScan.isWhitespace(bytes[e - 1]) { e -= 1 }
+            if s < e {
+                guard emit(RecordSpan(start: s, end: e, line: line)) else { return }
+            }
+            pos = lineEnd + 1
+            line += 1
+        }
+    }
+}

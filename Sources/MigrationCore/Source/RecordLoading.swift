@@ -1,0 +1,76 @@
+/// A record that could not be read as a JSON object: where, and why.
+public struct RecordProblem: Error, Sendable, Equatable {
+    public var message: String
+    /// 1-based line and column in the source file.
+    public var line: Int
+    public var column: Int
+    public var rule: String
+
+    public init(message: String, line: Int, column: Int, rule: String) {
+        self.message = message
+        self.line = line
+        self.column = column
+        self.rule = rule
+    }
+
+    /// The problem as a record-level issue.
+    public var issue: Issue { .error("", rule: rule, "line \(line), column \(column): \(message)") }
+}
+
+extension RecordIndex {
+    /// The bytes of record `i` exactly as they are in the file.
+    public func rawBytes(_ span: RecordSpan) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: file.bytes[span.start..<span.end])
+    }
+
+    /// Parses record `i` from the source (no edits applied).
+    public func loadRecord(_ i: Int) -> Result<JSONValue, RecordProblem> {
+        loadRecord(span: span(i))
+    }
+
+    /// Parses the record at `span`.
+    public func loadRecord(span: RecordSpan) -> Result<JSONValue, RecordProblem> {
+        if let csv {
+            return csv.record(file: file, span: span)
+        }
+        let raw = rawBytes(span)
+        do {
+            let value = try JSONParser.parse(raw)
+            guard case .object = value else {
+                let type = value.typeNames[0]
+                return .failure(RecordProblem(message: "a record must be a JSON object, not \(type == "integer" ? "a number" : "a " + type)",
+                                              line: Int(span.line), column: column(of: span.start), rule: "record.not_object"))
+            }
+            return .success(value)
+        } catch {
+            let (dl, col) = position(in: raw, offset: error.offset, spanStart: span.start)
+            return .failure(RecordProblem(message: "invalid JSON: \(error.message)", line: Int(span.line) + dl, column: col, rule: "record.invalid_json"))
+        }
+    }
+
+    /// The compact JSON text of an unedited record as it will be sent.
+    public func requestBytes(span: RecordSpan, into out: inout [UInt8]) {
+        if let csv {
+            if case .success(let value) = csv.record(file: file, span: span) { JSONWriter().write(value, to: &out) }
+            return
+        }
+        JSONCompactor.compact(rawBytes(span), into: &out)
+    }
+
+    /// 1-based column of a file offset (scans back to the previous newline).
+    func column(of offset: Int) -> Int {
+        let b = file.bytes
+        var i = offset
+        while i > 0, b[i - 1] != 0x0A { i -= 1 }
+        return offset - i + 1
+    }
+
+    /// Lines into the record and the file column of `offset` bytes into `raw`.
+    private func position(in raw: UnsafeRawBufferPointer, offset: Int, spanStart: Int) -> (Int, Int) {
+        var lines = 0
+        var lastNewline = -1
+        for i in 0..<min(offset, raw.count) where raw[i] == 0x0A { lines += 1; lastNewline = i }
+        if lastNewline >= 0 { return (lines, offset - lastNewline) }
+        return (0, column(of: spanStart) + offset)
+    }
+}

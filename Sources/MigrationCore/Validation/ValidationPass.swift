@@ -1,0 +1,138 @@
+import Foundation
+import Synchronization
+
+/// Validates every record of an indexed source, on all cores, with progress and cancellation,
+/// and finds what no single record shows: identifiers (and other login IDs) that occur more
+/// than once in the file after the server's normalisation.
+public struct ValidationPass: Sendable {
+    public let index: RecordIndex
+    public let edits: EditOverlay
+    public let settings: ValidationSettings
+
+    public init(index: RecordIndex, edits: EditOverlay = EditOverlay(), settings: ValidationSettings) {
+        self.index = index
+        self.edits = edits
+        self.settings = settings
+    }
+
+    /// Result of validating one record, as the pass and single-record re-validation share it.
+    public struct RecordVerdict: Sendable {
+        public var issues: [Issue]
+        public var size: Int
+        public var excluded: Bool
+        public var normalizedIdentifier: String?
+        public var otherLoginIDs: [LoginIDType: String]
+    }
+
+    /// Validates record `n` (with its edit, if any).
+    public func verdict(_ n: Int, span: RecordSpan? = nil) -> RecordVerdict {
+        let validator = RecordValidator(settings: settings)
+        switch edits[n] {
+        case .excluded?:
+            return RecordVerdict(issues: [], size: 0, excluded: true, normalizedIdentifier: nil, otherLoginIDs: [:])
+        case .replaced(let value)?:
+            let r = validator.validate(value)
+            return RecordVerdict(issues: r.issues, size: JSONWriter().bytes(value).count, excluded: false,
+                                 normalizedIdentifier: r.normalizedIdentifier, otherLoginIDs: r.otherLoginIDs)
+        case nil:
+            let span = span ?? index.span(n)
+            switch index.loadRecord(span: span) {
+            case .failure(let problem):
+                return RecordVerdict(issues: [problem.issue], size: 0, excluded: false, normalizedIdentifier: nil, otherLoginIDs: [:])
+            case .success(let value):
+                let r = validator.validate(value)
+                let size = index.csv == nil ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
+                return RecordVerdict(issues: r.issues, size: size, excluded: false,
+                                     normalizedIdentifier: r.normalizedIdentifier, otherLoginIDs: r.otherLoginIDs)
+            }
+        }
+    }
+
+    /// Runs the pass over the records indexed so far (call after the index is complete to cover
+    /// the whole file). `progress` is called now and then with (records done, total); returning
+    /// false from `shouldContinue` stops early (the report then covers what was done).
+    public func run(progress: (@Sendable (Int, Int) -> Void)? = nil,
+                    shouldContinue: (@Sendable () -> Bool)? = nil) -> ValidationReport {
+        let count = index.count
+        let chunk = 4096
+        let chunks = (count + chunk - 1) / chunk
+        let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+        let results = Mutex<[Int: ChunkResult]>([:])
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < chunks else { return }
+                if let shouldContinue, !shouldContinue() { return }
+                let range = (c * chunk)..<min(count, (c + 1) * chunk)
+                let spans = index.spans(range)
+                var local = ChunkResult(base: range.lowerBound, count: range.count)
+                for (k, span) in spans.enumerated() {
+                    local.record(k, verdict(range.lowerBound + k, span: span))
+                }
+                results.withLock { $0[c] = local }
+                let finished = done.wrappingAdd(range.count, ordering: .relaxed).newValue
+                progress?(finished, count)
+            }
+        }
+        var report = ValidationReport(count: count)
+        var keys = LoginIDKeys()
+        results.withLock { all in
+            for c in all.keys.sorted() {
+                let part = all[c]!
+                for k in 0..<part.count {
+                    let n = part.base + k
+                    report.status[n] = part.status[k]
+                    report.requestSizes[n] = part.sizes[k]
+                    if let hash = part.identifierHashes[k] { keys.add(hash, record: n) }
+                }
+                for (k, list) in part.issues { report.issues[part.base + k] = list }
+                for (k, hashes) in part.otherHashes { for h in hashes { keys.add(h, record: part.base + k) } }
+            }
+        }
+        DuplicateFinder(pass: self).report(candidates: keys.duplicateGroups(), into: &report)
+        return report
+    }
+
+    /// Validates one record again (after an edit) and updates `report`, including duplicate
+    /// findings between this record and the others.
+    public func revalidate(_ n: Int, in report: inout ValidationReport) {
+        let v = verdict(n)
+        var list = v.issues
+        list.removeAll { $0.rule == "duplicate_identifier" || $0.rule == "duplicate_login_id" }
+        report.update(n, issues: list, size: v.size, excluded: v.excluded)
+    }
+}
+
+/// Per-chunk results, merged in order at the end of a pass.
+struct ChunkResult: Sendable {
+    let base: Int
+    let count: Int
+    var status: [ValidationReport.Status]
+    var sizes: [Int32]
+    var issues: [Int: [Issue]] = [:]
+    var identifierHashes: [UInt64?]
+    var otherHashes: [Int: [UInt64]] = [:]
+
+    init(base: Int, count: Int) {
+        self.base = base
+        self.count = count
+        status = [ValidationReport.Status](repeating: .valid, count: count)
+        sizes = [Int32](repeating: 0, count: count)
+        identifierHashes = [UInt64?](repeating: nil, count: count)
+    }
+
+    mutating func record(_ k: Int, _ v: ValidationPass.RecordVerdict) {
+        sizes[k] = Int32(clamping: v.size)
+        if v.excluded { status[k] = .excluded; return }
+        if !v.issues.isEmpty {
+            issues[k] = v.issues
+            status[k] = v.issues.contains { $0.severity == .error } ? .errors : .warnings
+        }
+        if let id = v.normalizedIdentifier { identifierHashes[k] = LoginIDKeys.hash("id", id) }
+        if !v.otherLoginIDs.isEmpty {
+            otherHashes[k] = v.otherLoginIDs.map { LoginIDKeys.hash($0.key.rawValue, $0.value) }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// What a validation pass found for every record of a source.
+public struct ValidationReport: Sendable {
+    /// One record's verdict.
+    public enum Status: UInt8, Sendable {
+        case valid = 0, warnings, errors, excluded
+    }
+
+    public internal(set) var status: [Status]
+    /// Issues of the records that have any, by 0-based record number.
+    public internal(set) var issues: [Int: [Issue]]
+    /// Byte length of each record's compact JSON as it will be sent (0 for unreadable records).
+    public internal(set) var requestSizes: [Int32]
+
+    public var recordCount: Int { status.count }
+
+    public init(count: Int) {
+        status = [Status](repeating: .valid, count: count)
+        issues = [:]
+        requestSizes = [Int32](repeating: 0, count: count)
+    }
+
+    public var validCount: Int { status.lazy.filter { $0 == .valid || $0 == .warnings }.count }
+    public var errorCount: Int { status.lazy.filter { $0 == .errors }.count }
+    public var warningCount: Int { status.lazy.filter { $0 == .warnings }.count }
+    public var excludedCount: Int { status.lazy.filter { $0 == .excluded }.count }
+
+    /// Records that can be sent: no errors and not excluded.
+    public func isSendable(_ record: Int) -> Bool { status[record] == .valid || status[record] == .warnings }
+
+    /// Counts of issues per (severity, rule), most frequent first.
+    public func countsByRule() -> [(severity: Issue.Severity, rule: String, count: Int)] {
+        var counts: [String: (Issue.Severity, Int)] = [:]
+        for list in issues.values {
+            for issue in list {
+                let key = issue.severity.rawValue + " " + issue.rule
+                counts[key, default: (issue.severity, 0)].1 += 1
+            }
+        }
+        return counts.map { (severity: $0.value.0, rule: String($0.key.split(separator: " ", maxSplits: 1)[1]), count: $0.value.1) }
+            .sorted { ($0.severity, -$0.count, $0.rule) < ($1.severity, -$1.count, $1.rule) }
+    }
+
+    /// Replaces one record's verdict (after an edit).
+    public mutating func update(_ record: Int, issues list: [Issue], size: Int, excluded: Bool = false) {
+        requestSizes[record] = Int32(clamping: size)
+        if excluded {
+            status[record] = .excluded
+            issues[record] = nil
+            return
+        }
+        issues[record] = list.isEmpty ? nil : list
+        status[record] = list.contains { $0.severity == .error } ? .errors : (list.isEmpty ? .valid : .warnings)
+    }
+}

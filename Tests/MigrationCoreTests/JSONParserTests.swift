@@ -1,0 +1,6 @@
+import XCTest
+@testable import MigrationCore
+
+final class JSONParserTests: XCTestCase {
+    func testPlaceholder() {}
+}
