@@ -25,5 +25,5 @@ public enum CSVScanner {
     public static func scanRows(_ bytes: UnsafeRawBufferPointer, from offset: Int, startLine: Int, _ body: (CSVRowRange) -> Bool) -> CSVScanEnd { CSVScanEnd() }
 }
 public enum CSVRowParser { public static func fields(_ row: UnsafeRawBufferPointer, line: Int) -> Result<[String], CSVRowError> { .success([]) } }
-public struct CSVMapping: Sendable { public init(header: [String], mappingFile: JSONValue?) throws {}
+public struct CSVMapping: Sendable { public var unknownHeaders: [String] { [] }; public init(header: [String], mappingFile: JSONValue?) throws {}
     public func record(from fields: [String], line: Int) -> Result<JSONValue, CSVRowError> { .success(.object([])) } }

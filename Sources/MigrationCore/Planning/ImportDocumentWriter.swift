@@ -1,0 +1,80 @@
+import Foundation
+
+/// Writes records (edits applied, CSV mapped to fields) as an Authgear import document, one
+/// record per line:
+/// ```
+/// {"identifier":"email","upsert":false,"records":[
+/// {…},
+/// {…}
+/// ]}
+/// ```
+/// Unedited JSON records keep their original spelling (only insignificant white space goes).
+public struct ImportDocumentWriter {
+    public let index: RecordIndex
+    public let edits: EditOverlay
+    public let identifier: ImportIdentifier
+    public let upsert: Bool
+
+    public init(index: RecordIndex, edits: EditOverlay, identifier: ImportIdentifier, upsert: Bool) {
+        self.index = index
+        self.edits = edits
+        self.identifier = identifier
+        self.upsert = upsert
+    }
+
+    /// The compact JSON of record `n` as it will be sent, or nil when it is excluded or unreadable.
+    public func recordBytes(_ n: Int, into out: inout [UInt8]) -> Bool {
+        switch edits[n] {
+        case .excluded?: return false
+        case .replaced(let value)?: JSONWriter().write(value, to: &out); return true
+        case nil:
+            let span = index.span(n)
+            if index.csv != nil {
+                guard case .success(let value) = index.loadRecord(span: span) else { return false }
+                JSONWriter().write(value, to: &out)
+                return true
+            }
+            JSONCompactor.compact(index.rawBytes(span), into: &out)
+            return true
+        }
+    }
+
+    /// Writes the document to `path` (through a temporary file renamed into place) and returns
+    /// how many records it holds. `include(n)` decides which records go in.
+    public func write(to path: String, include: (Int) -> Bool) throws -> Int {
+        let tmp = path + ".partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path,
+                NSLocalizedDescriptionKey: "cannot create \(tmp): check that the directory exists and is writable"])
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
+        var written = 0
+        do {
+            var buffer: [UInt8] = Array("{\"identifier\":\"\(identifier.rawValue)\",\"upsert\":\(upsert),\"records\":[".utf8)
+            for n in 0..<index.count where include(n) {
+                var record: [UInt8] = []
+                guard recordBytes(n, into: &record) else { continue }
+                buffer.append(contentsOf: written == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])
+                buffer.append(contentsOf: record)
+                written += 1
+                if buffer.count > 1 << 20 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            buffer.append(contentsOf: Array("\n]}\n".utf8))
+            try handle.write(contentsOf: buffer)
+            try handle.close()
+        } catch {
+            try? handle.close()
+            unlink(tmp)
+            throw error
+        }
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
+        }
+        return written
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `authgear-migrate`: moves user accounts from a legacy system into an Authgear project
+/// through the User Import API.
+@main
+struct AuthgearMigrate: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "authgear-migrate",
+        abstract: "Move user accounts into an Authgear project through the User Import API.",
+        discussion: """
+        Sources: an Authgear import document ({"identifier","upsert","records"}), a bare JSON array of \
+        records, NDJSON (one record per line) or CSV with a header row (mapped to record fields). \
+        The format is detected from the content; --format overrides it.
+
+        Records are checked against the server's own rules before anything is sent: \
+        `validate` lists what is wrong with which record, line and field; `export` writes an \
+        import document the API accepts.
+
+        Exit status: 0 success, 1 some records are not valid, 2 the command could not run \
+        (unreadable file, bad options).
+        """,
+        version: version,
+        subcommands: [ValidateCommand.self, ExportCommand.self]
+    )
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import MigrationCore
-
-final class JSONParserTests: XCTestCase {
-    func testPlaceholder() {}
-}
