@@ -17,7 +17,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
 
         // Records, readers, lazy index, validation, edits, batch planning. Pure Swift.
-        .target(name: "MigrationCore"),
+        .target(name: "MigrationCore", exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
 
         .executableTarget(
             name: "authgear-migrate",
@@ -27,7 +27,10 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"]),
+        // Benchmarks (not tests): swift run -c release authgear-migrate-bench
+        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore"]),
+
+        .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

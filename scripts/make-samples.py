@@ -25,7 +25,7 @@ def record(i):
         "password": {"type": "bcrypt", "password_hash": bcrypt_hash()},
     }
     if i % 3 == 0:
-        r["phone_number"] = "+8529" + f"{1000000 + i * 7919 % 8999999:07d}"
+        r["phone_number"] = ["+85261", "+85294", "+85296", "+85297", "+85264"][i % 5] + f"{i * 7919 % 1000000:06d}"
         r["phone_number_verified"] = True
     if i % 4 == 0:
         r["custom_attributes"] = {"member_id": f"M{10000 + i}", "tier": "gold" if i % 8 == 0 else "silver"}

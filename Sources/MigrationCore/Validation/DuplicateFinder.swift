@@ -39,7 +39,7 @@ struct DuplicateFinder {
             for n in Set(group) { verdicts[n] = pass.verdict(n) }
             for n in Set(group) {
                 guard let v = verdicts[n] else { continue }
-                if let id = v.normalizedIdentifier { byValue["id\u{0}" + id, default: []].append(n) }
+                if let id = v.identifierKey { byValue["id\u{0}" + id, default: []].append(n) }
                 for (type, value) in v.otherLoginIDs { byValue[type.rawValue + "\u{0}" + value, default: []].append(n) }
             }
             for (key, records) in byValue where records.count > 1 {

@@ -16,7 +16,9 @@ public struct RecordValidator: Sendable {
         public var issues: [Issue]
         /// The identifier as the server will store it (trimmed, folded, E.164), when valid.
         public var normalizedIdentifier: String?
-        /// Other login IDs the record would create, normalised, by type.
+        /// The server's unique key for the identifier (IDNA domain for emails): equal keys are the same user.
+        public var identifierKey: String?
+        /// Unique keys of the other login IDs the record would create, by type.
         public var otherLoginIDs: [LoginIDType: String]
 
         public var hasErrors: Bool { issues.contains { $0.severity == .error } }
@@ -26,7 +28,7 @@ public struct RecordValidator: Sendable {
     public func validate(_ record: JSONValue) -> Result {
         var issues: [Issue] = []
         RecordSchema(settings: settings).check(record, into: &issues)
-        var result = Result(issues: [], normalizedIdentifier: nil, otherLoginIDs: [:])
+        var result = Result(issues: [], normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
         if case .object(let members) = record {
             duplicateKeys(members, pointer: "", into: &issues)
             let fields = lastMembers(members)
@@ -70,19 +72,23 @@ public struct RecordValidator: Sendable {
                 }
                 continue
             }
-            switch LoginIDRules.normalize(raw, type: type, project: settings.project) {
+            switch LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project) {
+            case .failure(let failure) where failure.isUnexpectedError:
+                issues.append(.error(pointer, rule: "login_id.unexpected", "UnexpectedError: the server cannot normalise this login ID (\(failure.message))"))
             case .failure(let failure):
                 issues.append(.error(pointer, rule: "login_id.\(failure.kind.isEmpty ? "invalid" : failure.kind)", "invalid login ID: \(failure.message)",
                                      cause: SchemaCause(location: "/login_id", kind: failure.kind, details: failure.details)))
-            case .success(let normalized):
+            case .success(let login):
+                let normalized = login.value
                 if isIdentifier {
                     result.normalizedIdentifier = normalized
+                    result.identifierKey = login.uniqueKey
                     if normalized != raw {
                         issues.append(.warning(pointer, rule: "identifier_not_normalized",
                                                "the server stores this as \"\(normalized)\" but looks users up by the value as sent: if that user already exists, this record fails with DuplicatedIdentity instead of being \(upsert ? "updated" : "skipped"). Send \"\(normalized)\""))
                     }
                 } else {
-                    result.otherLoginIDs[type] = normalized
+                    result.otherLoginIDs[type] = login.uniqueKey
                 }
             }
         }

@@ -21,6 +21,7 @@ public struct ValidationPass: Sendable {
         public var size: Int
         public var excluded: Bool
         public var normalizedIdentifier: String?
+        public var identifierKey: String?
         public var otherLoginIDs: [LoginIDType: String]
     }
 
@@ -29,21 +30,21 @@ public struct ValidationPass: Sendable {
         let validator = RecordValidator(settings: settings)
         switch edits[n] {
         case .excluded?:
-            return RecordVerdict(issues: [], size: 0, excluded: true, normalizedIdentifier: nil, otherLoginIDs: [:])
+            return RecordVerdict(issues: [], size: 0, excluded: true, normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
         case .replaced(let value)?:
             let r = validator.validate(value)
             return RecordVerdict(issues: r.issues, size: JSONWriter().bytes(value).count, excluded: false,
-                                 normalizedIdentifier: r.normalizedIdentifier, otherLoginIDs: r.otherLoginIDs)
+                                 normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
         case nil:
             let span = span ?? index.span(n)
             switch index.loadRecord(span: span) {
             case .failure(let problem):
-                return RecordVerdict(issues: [problem.issue], size: 0, excluded: false, normalizedIdentifier: nil, otherLoginIDs: [:])
+                return RecordVerdict(issues: [problem.issue], size: 0, excluded: false, normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
             case .success(let value):
                 let r = validator.validate(value)
                 let size = index.csv == nil ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
                 return RecordVerdict(issues: r.issues, size: size, excluded: false,
-                                     normalizedIdentifier: r.normalizedIdentifier, otherLoginIDs: r.otherLoginIDs)
+                                     normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
             }
         }
     }
@@ -130,7 +131,7 @@ struct ChunkResult: Sendable {
             issues[k] = v.issues
             status[k] = v.issues.contains { $0.severity == .error } ? .errors : .warnings
         }
-        if let id = v.normalizedIdentifier { identifierHashes[k] = LoginIDKeys.hash("id", id) }
+        if let id = v.identifierKey { identifierHashes[k] = LoginIDKeys.hash("id", id) }
         if !v.otherLoginIDs.isEmpty {
             otherHashes[k] = v.otherLoginIDs.map { LoginIDKeys.hash($0.key.rawValue, $0.value) }
         }

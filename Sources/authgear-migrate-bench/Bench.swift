@@ -1,0 +1,85 @@
+import Foundation
+import MigrationCore
+
+/// `authgear-migrate-bench`: measures the record pipeline (a benchmark, not a test).
+///
+///     swift run -c release authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,ndjson,csv,json-array] [--dir bench-data]
+///
+/// Each measurement runs in a fresh child process so that its peak memory is its own.
+@main
+struct Bench {
+    static func main() throws {
+        var args = Array(CommandLine.arguments.dropFirst())
+        if args.first == "--measure" {
+            args.removeFirst()
+            try measure(path: args[0], format: args[1], phase: args[2])
+            return
+        }
+        var sizes = [10_000, 100_000, 1_000_000]
+        var formats = BenchData.formats
+        var dir = "bench-data"
+        var i = 0
+        while i < args.count {
+            switch args[i] {
+            case "--sizes": sizes = args[i + 1].split(separator: ",").compactMap { Int($0) }; i += 2
+            case "--formats": formats = args[i + 1].split(separator: ",").map(String.init); i += 2
+            case "--dir": dir = args[i + 1]; i += 2
+            case "-h", "--help":
+                print("usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]")
+                return
+            default: FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8)); exit(2)
+            }
+        }
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; each row is a fresh process; peak = max RSS")
+        print("| records | format | file MB | phase | wall s | records/s | peak MB | first 100 records ms |")
+        print("|---:|---|---:|---|---:|---:|---:|---:|")
+        for size in sizes {
+            for format in formats {
+                let path = try BenchData.file(count: size, format: format, dir: dir)
+                let mb = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1e6
+                for phase in ["index", "validate", "plan"] {
+                    let line = try runChild(path: path, format: format, phase: phase)
+                    print("| \(size) | \(format) | \(String(format: "%.0f", mb)) | \(phase) | \(line)")
+                }
+            }
+        }
+    }
+
+    static func runChild(path: String, format: String, phase: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["--measure", path, format, phase]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// One measurement in this process: prints "wall | records/s | peak MB | first-100 ms |".
+    static func measure(path: String, format: String, phase: String) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let index = try RecordIndex.open(path: path, format: SourceFormat(rawValue: format))
+        // First 100 records readable: wait for them to be indexed, then parse them.
+        while index.count < 100 && !index.isComplete { usleep(100) }
+        for n in 0..<min(100, index.count) { _ = index.loadRecord(n) }
+        let first = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        try index.waitUntilComplete()
+        var count = index.count
+        if phase != "index" {
+            let workspace = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email))
+            let report = workspace.validate()
+            count = report.recordCount
+            if phase == "plan" {
+                let plan = workspace.plan()
+                precondition(plan.recordCount > 0)
+            }
+        }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakMB = Double(usage.ru_maxrss) / 1024
+        print(String(format: "%.3f | %.0f | %.0f | %.1f |", wall, Double(count) / wall, peakMB, first))
+    }
+}
