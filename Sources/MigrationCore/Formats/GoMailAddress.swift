@@ -261,7 +261,7 @@ struct GoMailParser {
         i = j
         if !permissive {
             if atom.hasPrefix(".") { return fail("mail: leading dot in atom") }
-            if atom.contains("..") { return fail("mail: double dot in atom") }
+            if atom.containsBytes("..") { return fail("mail: double dot in atom") }
             if atom.hasSuffix(".") { return fail("mail: trailing dot in atom") }
         }
         return .success(atom)

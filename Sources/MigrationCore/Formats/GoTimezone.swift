@@ -30,7 +30,7 @@ enum GoTimezone {
         if name.isEmpty || name == "UTC" || name == "Local" { return nil }
         if knownZones.contains(name) { return nil }
         let b = Array(name.utf8)
-        if b.first == UInt8(ascii: "/") || b.first == UInt8(ascii: "\\") || name.contains("..") {
+        if b.first == UInt8(ascii: "/") || b.first == UInt8(ascii: "\\") || name.containsBytes("..") {
             return "time: invalid location name"
         }
         var firstError: String?

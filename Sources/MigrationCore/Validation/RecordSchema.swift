@@ -33,7 +33,7 @@ struct RecordSchema {
         let fields = lastMembers(members)
         let identifier = settings.identifier.field
         if fields[identifier] == nil {
-            let present = fields.keys.sorted()
+            let present = fields.keys
             issues.append(.error("", rule: "schema.required",
                                  "\"\(identifier)\" is required: it is this import's identifier",
                                  cause: SchemaCause(location: "", kind: "required", details: .obj([
@@ -42,8 +42,9 @@ struct RecordSchema {
                                      "missing": .array([.string(identifier)]),
                                  ]))))
         }
-        for key in fields.keys.sorted() {
-            let value = fields[key]!
+        for member in fields.members {
+            let key = member.key
+            let value = member.value
             let p = "/" + escapePointerToken(key)
             switch key {
             case "email":
@@ -85,8 +86,8 @@ struct RecordSchema {
             return
         }
         let fields = lastMembers(members)
-        for key in fields.keys.sorted() where RecordSchema.addressKeys.contains(key) {
-            checkString(p + "/" + key, fields[key]!, nullable: false, rule: .minLength1, into: &issues)
+        for member in fields.members where RecordSchema.addressKeys.contains(member.key) {
+            checkString(p + "/" + member.key, member.value, nullable: false, rule: .minLength1, into: &issues)
         }
     }
 
@@ -108,7 +109,7 @@ struct RecordSchema {
         let fields = lastMembers(members)
         let missing = ["password_hash", "type"].filter { fields[$0] == nil }
         if !missing.isEmpty {
-            let present = fields.keys.sorted()
+            let present = fields.keys
             issues.append(.error(p, rule: "schema.required",
                                  "missing " + missing.map { "\"\($0)\"" }.joined(separator: " and ") + " (a password needs \"type\": \"bcrypt\" and \"password_hash\")",
                                  cause: SchemaCause(location: p, kind: "required", details: .obj([
@@ -117,8 +118,9 @@ struct RecordSchema {
                                      "missing": .array(missing.map(JSONValue.string)),
                                  ]))))
         }
-        for key in fields.keys.sorted() {
-            let v = fields[key]!
+        for member in fields.members {
+            let key = member.key
+            let v = member.value
             switch key {
             case "type":
                 if v.stringValue == nil {
@@ -141,8 +143,9 @@ struct RecordSchema {
             return
         }
         let fields = lastMembers(members)
-        for key in fields.keys.sorted() {
-            let v = fields[key]!
+        for member in fields.members {
+            let key = member.key
+            let v = member.value
             switch key {
             case "email": checkString(p + "/email", v, nullable: true, rule: .format("email"), into: &issues)
             case "phone_number": checkString(p + "/phone_number", v, nullable: true, rule: .format("phone"), into: &issues)
@@ -154,7 +157,7 @@ struct RecordSchema {
                 }
                 let totp = lastMembers(totpMembers)
                 if totp["secret"] == nil {
-                    let present = totp.keys.sorted()
+                    let present = totp.keys
                     issues.append(.error(p + "/totp", rule: "schema.required", "missing \"secret\"",
                                          cause: SchemaCause(location: p + "/totp", kind: "required", details: .obj([
                                              "actual": present.isEmpty ? .null : .array(present.map(JSONValue.string)),
@@ -162,7 +165,7 @@ struct RecordSchema {
                                              "missing": .array([.string("secret")]),
                                          ]))))
                 }
-                for k in totp.keys.sorted() {
+                for k in totp.keys {
                     if k == "secret" { checkString(p + "/totp/secret", totp[k]!, nullable: false, rule: .minLength1, into: &issues) }
                     else { issues.append(unknownKey(p + "/totp/" + escapePointerToken(k), k, allowed: "mfa.totp")) }
                 }
@@ -224,15 +227,34 @@ struct RecordSchema {
     }
 }
 
-/// Object members keyed by name, the last duplicate winning (as Go's decoder does).
-func lastMembers(_ members: [JSONMember]) -> [String: JSONValue] {
-    var out: [String: JSONValue] = [:]
-    out.reserveCapacity(members.count)
-    for m in members { out[m.key] = m.value }
-    return out
+/// Object members as the server's Go decoder sees them: the last of duplicate keys wins,
+/// and (for reporting in the server's order) sorted by key. Lookups are linear: records have
+/// a handful of fields, and this beats hashing on the per-record path.
+struct Fields {
+    let members: [JSONMember]
+
+    init(_ members: [JSONMember]) {
+        var out: [JSONMember] = []
+        out.reserveCapacity(members.count)
+        for (i, m) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == m.key }) {
+            out.append(m)
+        }
+        out.sort { $0.key < $1.key }
+        self.members = out
+    }
+
+    subscript(key: String) -> JSONValue? {
+        for m in members where m.key == key { return m.value }
+        return nil
+    }
+
+    var keys: [String] { members.map(\.key) }
+    var isEmpty: Bool { members.isEmpty }
 }
 
+func lastMembers(_ members: [JSONMember]) -> Fields { Fields(members) }
+
 func escapePointerToken(_ token: String) -> String {
-    guard token.contains("~") || token.contains("/") else { return token }
+    guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
     return JSONPointer(tokens: [token]).description.dropFirst().description
 }

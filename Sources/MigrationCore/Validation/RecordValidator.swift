@@ -45,7 +45,7 @@ public struct RecordValidator: Sendable {
 
     // MARK: - Login IDs
 
-    private func loginIDs(_ fields: [String: JSONValue], issues: inout [Issue], result: inout Result) {
+    private func loginIDs(_ fields: Fields, issues: inout [Issue], result: inout Result) {
         let upsert = settings.upsert
         for type in LoginIDType.allCases {
             let field = type.recordField
@@ -94,7 +94,7 @@ public struct RecordValidator: Sendable {
         }
     }
 
-    private func verification(_ fields: [String: JSONValue], into issues: inout [Issue]) {
+    private func verification(_ fields: Fields, into issues: inout [Issue]) {
         for (flag, field) in [("email_verified", "email"), ("phone_number_verified", "phone_number")] {
             guard let value = fields[flag]?.boolValue else { continue }
             let p = "/" + flag
@@ -112,7 +112,7 @@ public struct RecordValidator: Sendable {
         }
     }
 
-    private func accountStatus(_ fields: [String: JSONValue], into issues: inout [Issue]) {
+    private func accountStatus(_ fields: Fields, into issues: inout [Issue]) {
         if !settings.upsert, fields["disabled"]?.boolValue == false {
             issues.append(.warning("/disabled", rule: "insert.false_no_effect", "disabled = false has no effect in insert."))
         }
@@ -123,7 +123,7 @@ public struct RecordValidator: Sendable {
         }
     }
 
-    private func rolesAndGroups(_ fields: [String: JSONValue], into issues: inout [Issue]) {
+    private func rolesAndGroups(_ fields: Fields, into issues: inout [Issue]) {
         for (field, known, reason) in [("roles", settings.project.roles, "RoleUnknownKeys"), ("groups", settings.project.groups, "GroupUnknownKeys")] {
             guard let items = fields[field]?.arrayValue else { continue }
             let unknown = items.compactMap(\.stringValue).filter { !$0.isEmpty && !known.contains($0) }
@@ -135,9 +135,11 @@ public struct RecordValidator: Sendable {
         }
     }
 
-    private func customAttributes(_ fields: [String: JSONValue], into issues: inout [Issue]) {
+    private func customAttributes(_ fields: Fields, into issues: inout [Issue]) {
         guard case .object(let members)? = fields["custom_attributes"] else { return }
-        for (key, value) in lastMembers(members).sorted(by: { $0.key < $1.key }) {
+        for member in lastMembers(members).members {
+            let key = member.key
+            let value = member.value
             let p = "/custom_attributes/" + escapePointerToken(key)
             guard let attribute = settings.project.customAttributes.first(where: { $0.name == key }) else {
                 issues.append(.warning(p, rule: "custom_attribute.unknown",
@@ -152,7 +154,7 @@ public struct RecordValidator: Sendable {
         }
     }
 
-    private func secrets(_ fields: [String: JSONValue], into issues: inout [Issue]) {
+    private func secrets(_ fields: Fields, into issues: inout [Issue]) {
         let mfa = fields["mfa"]
         let hashes: [(String, JSONValue?)] = [("/password", fields["password"]), ("/mfa/password", mfa?["password"])]
         for (p, password) in hashes {
@@ -183,9 +185,8 @@ public struct RecordValidator: Sendable {
     }
 
     private func duplicateKeys(_ members: [JSONMember], pointer: String, into issues: inout [Issue]) {
-        var seen = Set<String>()
-        for m in members {
-            if !seen.insert(m.key).inserted {
+        for (i, m) in members.enumerated() {
+            if members[..<i].contains(where: { $0.key == m.key }) {
                 issues.append(.warning(pointer + "/" + escapePointerToken(m.key), rule: "duplicate_key",
                                        "the key \"\(m.key)\" appears more than once; the server uses the last one"))
             }
