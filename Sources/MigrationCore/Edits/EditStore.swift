@@ -34,7 +34,10 @@ public struct EditStore: Sendable {
                                  hint: "move the edits file away to start without edits, or restore the original source")
         }
         var changes: [Int: EditOverlay.Change] = [:]
-        for (i, entry) in (doc["edits"]?.arrayValue ?? []).enumerated() {
+        guard case .object = doc, let entries = doc["edits"]?.arrayValue else {
+            throw EditStoreError(path: path, message: "the edits file is not an object with an \"edits\" array")
+        }
+        for (i, entry) in entries.enumerated() {
             guard let n = entry["record"]?.numberText.flatMap(Int.init), n >= 0 else {
                 throw EditStoreError(path: path, message: "edit #\(i) has no valid \"record\" number")
             }

@@ -54,6 +54,7 @@ public struct JSONParser {
             let c = bytes[pos]
             switch c {
             case UInt8(ascii: "{"):
+                guard stack.count < maxDepth else { throw error("nesting is deeper than \(maxDepth) levels", at: pos) }
                 pos += 1
                 skipWhitespace()
                 if pos < end, bytes[pos] == UInt8(ascii: "}") {
@@ -67,6 +68,7 @@ public struct JSONParser {
                     continue
                 }
             case UInt8(ascii: "["):
+                guard stack.count < maxDepth else { throw error("nesting is deeper than \(maxDepth) levels", at: pos) }
                 pos += 1
                 skipWhitespace()
                 if pos < end, bytes[pos] == UInt8(ascii: "]") {

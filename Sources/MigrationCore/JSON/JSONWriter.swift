@@ -27,36 +27,48 @@ public struct JSONWriter: Sendable {
 
     /// Appends the compact JSON text of `value` to `out`.
     public func write(_ value: JSONValue, to out: inout [UInt8]) {
-        switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let text): out.append(contentsOf: text.utf8)
-        case .string(let s): writeString(s, to: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(item, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            let ordered = sortedKeys ? JSONWriter.sortedDeduplicated(members) : members
-            for (i, member) in ordered.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(member.key, to: &out)
+        // Iterative (explicit stack), so 10,000 levels of nesting cannot overflow the thread's stack.
+        enum Pending { case value(JSONValue), member(String, JSONValue), byte(UInt8) }
+        var stack: [Pending] = [.value(value)]
+        while let next = stack.popLast() {
+            switch next {
+            case .byte(let b): out.append(b)
+            case .member(let key, let v):
+                writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                write(member.value, to: &out)
+                stack.append(.value(v))
+            case .value(let v):
+                switch v {
+                case .null: out.append(contentsOf: "null".utf8)
+                case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+                case .number(let text): out.append(contentsOf: text.utf8)
+                case .string(let s): writeString(s, to: &out)
+                case .array(let items):
+                    out.append(UInt8(ascii: "["))
+                    stack.append(.byte(UInt8(ascii: "]")))
+                    for (i, item) in items.enumerated().reversed() {
+                        stack.append(.value(item))
+                        if i > 0 { stack.append(.byte(UInt8(ascii: ","))) }
+                    }
+                case .object(let members):
+                    out.append(UInt8(ascii: "{"))
+                    stack.append(.byte(UInt8(ascii: "}")))
+                    let ordered = sortedKeys ? JSONWriter.sortedDeduplicated(members) : members
+                    for (i, m) in ordered.enumerated().reversed() {
+                        stack.append(.member(m.key, m.value))
+                        if i > 0 { stack.append(.byte(UInt8(ascii: ","))) }
+                    }
+                }
             }
-            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// Members sorted by key bytes, keeping only the last of duplicate keys (a Go map's view).
     static func sortedDeduplicated(_ members: [JSONMember]) -> [JSONMember] {
-        var last: [String: JSONValue] = [:]
-        for m in members { last[m.key] = m.value }
-        return last.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { JSONMember($0, last[$0]!) }
+        // Keyed by UTF-8 bytes: Swift String equality would merge canonically equivalent keys.
+        var last: [[UInt8]: Int] = [:]
+        for (i, m) in members.enumerated() { last[Array(m.key.utf8)] = i }
+        return last.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { members[$0.value] }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -73,8 +85,8 @@ public struct JSONWriter: Sendable {
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0..<0x20: appendUnicodeEscape(v, to: &out)
-            case 0x3C, 0x3E, 0x26 where escapeHTML: appendUnicodeEscape(v, to: &out)
-            case 0x2028, 0x2029 where escapeHTML: appendUnicodeEscape(v, to: &out)
+            case 0x3C where escapeHTML, 0x3E where escapeHTML, 0x26 where escapeHTML: appendUnicodeEscape(v, to: &out)
+            case 0x2028 where escapeHTML, 0x2029 where escapeHTML: appendUnicodeEscape(v, to: &out)
             default: appendUTF8(v, to: &out)
             }
         }

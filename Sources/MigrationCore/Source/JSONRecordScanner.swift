@@ -64,6 +64,7 @@ struct JSONRecordScanner {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("an object key in double quotes was expected") }
             let keyStart = pos
             skipValue()
+            guard pos <= bytes.count else { throw fail("a key is not closed before the end of the file", at: keyStart) }
             let key: String
             do { key = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<pos])).stringValue ?? "" }
             catch { throw fail("invalid key: \(error.message)", at: keyStart + error.offset) }
@@ -73,12 +74,16 @@ struct JSONRecordScanner {
             skipWhitespace()
             switch key {
             case "records":
+                guard !sawRecords else {
+                    throw fail("\"records\" appears twice: the server would use only the last array", at: keyStart, hint: "merge the two arrays into one")
+                }
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "[") else { throw fail("\"records\" must be an array of record objects") }
                 guard try scanRecordArray() else { return false }
                 sawRecords = true
             case "identifier", "upsert":
                 let valueStart = pos
                 skipValue()
+                guard pos <= bytes.count else { throw fail("the \"\(key)\" value is not closed before the end of the file", at: valueStart) }
                 let value: JSONValue
                 do { value = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[valueStart..<pos])) }
                 catch { throw fail("invalid \"\(key)\" value: \(error.message)", at: valueStart + error.offset) }

@@ -37,8 +37,14 @@ extension RecordIndex {
         do {
             let value = try JSONParser.parse(raw)
             guard case .object = value else {
-                let type = value.typeNames[0]
-                return .failure(RecordProblem(message: "a record must be a JSON object, not \(type == "integer" ? "a number" : "a " + type)",
+                let noun: String
+                switch value.typeNames[0] {
+                case "integer", "number": noun = "a number"
+                case "array": noun = "an array"
+                case "null": noun = "null"
+                case let other: noun = "a " + other
+                }
+                return .failure(RecordProblem(message: "a record must be a JSON object, not \(noun)",
                                               line: Int(span.line), column: column(of: span.start), rule: "record.not_object"))
             }
             return .success(value)

@@ -125,7 +125,8 @@ struct RecordSchema {
             case "type":
                 if v.stringValue == nil {
                     issues.append(typeIssue(p + "/type", v, expected: ["string"]))
-                } else if v.stringValue != "bcrypt" {
+                }
+                if v.stringValue != "bcrypt" {
                     issues.append(.error(p + "/type", rule: "schema.enum", "must be \"bcrypt\" (the only hash type the server imports)",
                                          cause: SchemaCause(location: p + "/type", kind: "enum",
                                                             details: .obj(["actual": v, "expected": .array([.string("bcrypt")])]))))

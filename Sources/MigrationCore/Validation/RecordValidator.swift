@@ -95,7 +95,7 @@ public struct RecordValidator: Sendable {
     }
 
     private func verification(_ fields: Fields, into issues: inout [Issue]) {
-        for (flag, field) in [("email_verified", "email"), ("phone_number_verified", "phone_number")] {
+        for (flag, field, type) in [("email_verified", "email", LoginIDType.email), ("phone_number_verified", "phone_number", .phone)] {
             guard let value = fields[flag]?.boolValue else { continue }
             let p = "/" + flag
             if settings.upsert {
@@ -106,7 +106,7 @@ public struct RecordValidator: Sendable {
                 }
             } else if !value {
                 issues.append(.warning(p, rule: "insert.false_no_effect", "\(flag) = false has no effect in insert."))
-            } else if fields[field] == nil || fields[field]!.isNull {
+            } else if fields[field] == nil || fields[field]!.isNull || settings.project.loginIDKey(for: type) == nil {
                 issues.append(.warning(p, rule: "insert.verified_without_login_id", "\(flag) = true has no effect when \(field) is absent."))
             }
         }

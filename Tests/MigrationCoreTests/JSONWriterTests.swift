@@ -1,0 +1,117 @@
+import XCTest
+@testable import MigrationCore
+
+/// `JSONWriter` output and `JSONCompactor` white-space stripping.
+final class JSONWriterTests: XCTestCase {
+    func testRoundTripsKeepOrderDuplicatesAndNumberSpelling() throws {
+        let texts = [
+            "{\"b\":1,\"a\":[1.0,-0,1E+2,true,false,null],\"b\":\"x\"}",
+            "[]", "{}", "[{}]", "\"\"", "-0.0e-0", "[\"\\\"\\\\\"]",
+            "{\"nested\":{\"k\":[{\"z\":\"é𝄞\"}]}}",
+        ]
+        for text in texts {
+            let v = try JSONParser.parse(text)
+            XCTAssertEqual(JSONWriter().string(v), text)
+            XCTAssertEqual(try JSONParser.parse(JSONWriter().bytes(v)), v)
+            XCTAssertEqual(v.jsonText, text)
+        }
+    }
+
+    func testControlCharactersAreEscaped() {
+        XCTAssertEqual(JSONWriter().string(.string("a\nb\rc\td")), "\"a\\nb\\rc\\td\"")
+        XCTAssertEqual(JSONWriter().string(.string("\u{00}\u{01}\u{08}\u{0C}\u{1F}")), "\"\\u0000\\u0001\\u0008\\u000c\\u001f\"")
+        XCTAssertEqual(JSONWriter().string(.string("q\"b\\")), "\"q\\\"b\\\\\"")
+        XCTAssertEqual(JSONWriter().string(.string("/")), "\"/\"")
+        for c in 0..<0x20 {
+            let s = String(UnicodeScalar(UInt8(c)))
+            let out = JSONWriter().bytes(.string(s))
+            XCTAssertFalse(out.contains { $0 < 0x20 }, "raw control \(c) in output")
+            XCTAssertEqual(try JSONParser.parse(out), .string(s))
+        }
+    }
+
+    func testEveryScalarRoundTrips() throws {
+        var scalars = ""
+        for v in stride(from: 0, to: 0x11_0000, by: 97) {
+            if let u = UnicodeScalar(v) { scalars.unicodeScalars.append(u) }
+        }
+        let out = JSONWriter().bytes(.string(scalars))
+        XCTAssertEqual(try JSONParser.parse(out).stringValue?.unicodeScalars.elementsEqual(scalars.unicodeScalars), true)
+    }
+
+    /// Without escapeHTML, `<`, `>`, `&`, U+2028 and U+2029 are written as themselves.
+    func testNoHTMLEscapingByDefault() {
+        XCTAssertEqual(JSONWriter().string(.string("<a>&b")), "\"<a>&b\"")
+        XCTAssertEqual(JSONWriter().string(.string("\u{2028}\u{2029}")), "\"\u{2028}\u{2029}\"")
+    }
+
+    func testEscapeHTMLMatchesGo() {
+        let w = JSONWriter(escapeHTML: true)
+        XCTAssertEqual(w.string(.string("<a>&b")), "\"\\u003ca\\u003e\\u0026b\"")
+        XCTAssertEqual(w.string(.string("\u{2028}\u{2029}")), "\"\\u2028\\u2029\"")
+        XCTAssertEqual(w.string(.obj(["<k>": .string("&")])), "{\"\\u003ck\\u003e\":\"\\u0026\"}")
+    }
+
+    func testSortedKeysDeduplicatesLastWins() throws {
+        let v = try JSONParser.parse("{\"b\":1,\"a\":2,\"b\":3,\"A\":4,\"é\":5,\"z\":{\"y\":1,\"x\":2,\"y\":0}}")
+        XCTAssertEqual(JSONWriter(sortedKeys: true).string(v), "{\"A\":4,\"a\":2,\"b\":3,\"z\":{\"x\":2,\"y\":0},\"é\":5}")
+        XCTAssertEqual(JSONWriter().string(v), "{\"b\":1,\"a\":2,\"b\":3,\"A\":4,\"é\":5,\"z\":{\"y\":1,\"x\":2,\"y\":0}}")
+    }
+
+    /// Go compares map keys byte for byte: "é" (U+00E9) and "e\u{301}" are two different keys.
+    func testSortedKeysKeepsCanonicallyEquivalentKeysApart() throws {
+        let v = try JSONParser.parse("{\"\\u00e9\":1,\"e\\u0301\":2}")
+        let out = try JSONParser.parse(JSONWriter(sortedKeys: true).bytes(v))
+        XCTAssertEqual(out.objectValue?.count, 2, JSONWriter(sortedKeys: true).string(v))
+        XCTAssertEqual(out.objectValue?.map { Array($0.key.utf8) }, [Array("e\u{301}".utf8), Array("\u{e9}".utf8)])
+    }
+
+    func testSortsByUTF8Bytes() {
+        let v = JSONValue.obj(["\u{FF61}": .null, "\u{1F600}": .null, "~": .null, "a": .null])
+        XCTAssertEqual(JSONWriter(sortedKeys: true).string(v), "{\"a\":null,\"~\":null,\"\u{FF61}\":null,\"\u{1F600}\":null}")
+    }
+
+    func testWriteAppendsToExistingBuffer() {
+        var out: [UInt8] = Array("x=".utf8)
+        JSONWriter().write(.array([.number("1")]), to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "x=[1]")
+    }
+
+    // MARK: - Compactor
+
+    private func compact(_ text: String) -> String {
+        var out: [UInt8] = []
+        Array(text.utf8).withUnsafeBytes { JSONCompactor.compact($0, into: &out) }
+        let length = Array(text.utf8).withUnsafeBytes { JSONCompactor.compactLength($0) }
+        XCTAssertEqual(length, out.count, "compactLength for \(text.debugDescription)")
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testCompactorStripsOnlyInsignificantWhitespace() {
+        XCTAssertEqual(compact(" {\n  \"a b\" : [ 1 , 2.50 ,\t-0 ] ,\r\n \"c\":\"x  y\" }\n"), "{\"a b\":[1,2.50,-0],\"c\":\"x  y\"}")
+        XCTAssertEqual(compact("{\"a\":1,\"a\":2}"), "{\"a\":1,\"a\":2}")
+        XCTAssertEqual(compact("[ 1E+2 , 1e-0 ]"), "[1E+2,1e-0]")
+    }
+
+    func testCompactorRespectsEscapedQuotesAndBackslashes() {
+        XCTAssertEqual(compact("{ \"k\" : \"a \\\" b \" }"), "{\"k\":\"a \\\" b \"}")
+        XCTAssertEqual(compact("[ \"end\\\\\" , \" x \" ]"), "[\"end\\\\\",\" x \"]")
+        XCTAssertEqual(compact("[\"\\\\\\\"  \" ,  1]"), "[\"\\\\\\\"  \",1]")
+        XCTAssertEqual(compact("[\"\\u0020 \\n \" ]"), "[\"\\u0020 \\n \"]")
+        XCTAssertEqual(compact("[\"é 𝄞\" , \"\\/\" ]"), "[\"é 𝄞\",\"\\/\"]")
+    }
+
+    func testCompactOutputParsesToTheSameValue() throws {
+        let text = "{\n  \"email\" : \"a@b.c\",\n  \"name\" : \"A \\\"B\\\" C\",\n  \"roles\" : [ \"x\" , \"y\" ],\n  \"n\" : 1.50\n}"
+        let compacted = compact(text)
+        XCTAssertEqual(try JSONParser.parse(compacted), try JSONParser.parse(text))
+        XCTAssertFalse(compacted.contains("\n"))
+    }
+
+    func testCompactLengthOnLargeInput() {
+        var text = "["
+        for i in 0..<5_000 { text += (i > 0 ? " ,\n " : "") + "{ \"k\" : \"v \\\" \\\\ \(i)\" }" }
+        text += " ]"
+        _ = compact(text)
+    }
+}
