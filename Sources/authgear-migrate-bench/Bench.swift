@@ -65,12 +65,15 @@ struct Bench {
         while index.count < 100 && !index.isComplete { usleep(100) }
         for n in 0..<min(100, index.count) { _ = index.loadRecord(n) }
         let first = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        try index.waitUntilComplete()
+        if phase == "index" { try index.waitUntilComplete() }
         var count = index.count
         if phase != "index" {
+            // Validation runs alongside the index scan, as in the TUI.
             let workspace = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email))
             let report = workspace.validate()
+            try index.waitUntilComplete()
             count = report.recordCount
+            precondition(count == index.count)
             if phase == "plan" {
                 let plan = workspace.plan()
                 precondition(plan.recordCount > 0)

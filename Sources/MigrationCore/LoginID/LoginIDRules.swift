@@ -19,28 +19,37 @@ public enum LoginIDRules {
     }
 
     /// Validates and normalises, also returning the uniqueness key.
+    ///
+    /// `formatChecked`: the caller already ran the record schema's `email` / `phone` format
+    /// check on `raw` and it passed, so the email parse need not run again (the schema and the
+    /// login-ID checker use the same `net/mail` rule); when trimming changes the value, the
+    /// check runs anyway.
     public static func normalizeWithUniqueKey(
-        _ raw: String, type: LoginIDType, project: ProjectConfig
+        _ raw: String, type: LoginIDType, project: ProjectConfig, formatChecked: Bool = false
     ) -> Result<NormalizedLoginID, LoginIDFailure> {
         let value = GoStrings.trimSpace(raw)
-        if let failure = validateTrimmed(value, type: type, project: project) { return .failure(failure) }
+        var phone: ParsedPhoneNumber?
+        if let failure = validateTrimmed(value, type: type, project: project,
+                                         skipEmailFormat: formatChecked && value == raw, parsedPhone: &phone) {
+            return .failure(failure)
+        }
         switch type {
         case .email: return normalizeEmail(value, options: project.email)
         case .username: return normalizeUsername(value, options: project.username)
         case .phone:
-            guard case .valid(let parsed) = PhoneNumbers.check(value, method: project.phoneInput.validationMethod) else {
-                return .failure(.unexpected("phone number does not parse"))
-            }
+            guard let parsed = phone else { return .failure(.unexpected("phone number does not parse")) }
             return .success(NormalizedLoginID(value: parsed.e164, uniqueKey: parsed.e164))
         }
     }
 
     /// The first failing check of the server's checker, or nil when the login ID is valid.
     public static func validate(_ raw: String, type: LoginIDType, project: ProjectConfig) -> LoginIDFailure? {
-        validateTrimmed(GoStrings.trimSpace(raw), type: type, project: project)
+        var phone: ParsedPhoneNumber?
+        return validateTrimmed(GoStrings.trimSpace(raw), type: type, project: project, skipEmailFormat: false, parsedPhone: &phone)
     }
 
-    private static func validateTrimmed(_ value: String, type: LoginIDType, project: ProjectConfig) -> LoginIDFailure? {
+    private static func validateTrimmed(_ value: String, type: LoginIDType, project: ProjectConfig,
+                                        skipEmailFormat: Bool, parsedPhone: inout ParsedPhoneNumber?) -> LoginIDFailure? {
         guard let key = project.loginIDKey(for: type) else { return .general("login ID key is not allowed") }
         let length = value.utf8.count
         if length > key.maxLength { return .maxLength(actual: length, expected: key.maxLength) }
@@ -48,7 +57,7 @@ public enum LoginIDRules {
         switch type {
         case .email:
             // `validation.FormatEmail{}`: net/mail.ParseAddress without display name (shared with the record schema).
-            guard FormatRules.email(value) == nil else { return .format("email") }
+            guard skipEmailFormat || FormatRules.email(value) == nil else { return .format("email") }
             let (local, _) = splitAtLastAt(value)
             if project.email.blockPlusSign, local.utf8.contains(UInt8(ascii: "+")) { return .blocked("BlockPlusSign") }
             return nil
@@ -57,6 +66,7 @@ public enum LoginIDRules {
         case .phone:
             switch PhoneNumbers.check(value, method: project.phoneInput.validationMethod) {
             case .valid(let parsed):
+                parsedPhone = parsed
                 if let allowlist = project.phoneInput.allowlist, !allowlist.isEmpty,
                    !allowlist.contains(parsed.regionCode ?? "") {
                     return .blocked("PhoneNumberCountryCodeAllowlist")

@@ -30,7 +30,11 @@ struct RecordSchema {
             issues.append(typeIssue("", record, expected: ["object"]))
             return
         }
-        let fields = lastMembers(members)
+        check(fields: Fields(members), into: &issues)
+    }
+
+    /// Checks a record object given as its (deduplicated, sorted) fields.
+    func check(fields: Fields, into issues: inout [Issue]) {
         let identifier = settings.identifier.field
         if fields[identifier] == nil {
             let present = fields.keys

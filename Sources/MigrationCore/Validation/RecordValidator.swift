@@ -27,17 +27,19 @@ public struct RecordValidator: Sendable {
 
     public func validate(_ record: JSONValue) -> Result {
         var issues: [Issue] = []
-        RecordSchema(settings: settings).check(record, into: &issues)
         var result = Result(issues: [], normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
         if case .object(let members) = record {
+            let fields = Fields(members)
+            RecordSchema(settings: settings).check(fields: fields, into: &issues)
             duplicateKeys(members, pointer: "", into: &issues)
-            let fields = lastMembers(members)
             loginIDs(fields, issues: &issues, result: &result)
             verification(fields, into: &issues)
             accountStatus(fields, into: &issues)
             rolesAndGroups(fields, into: &issues)
             customAttributes(fields, into: &issues)
             secrets(fields, into: &issues)
+        } else {
+            RecordSchema(settings: settings).check(record, into: &issues)
         }
         result.issues = issues
         return result
@@ -72,7 +74,7 @@ public struct RecordValidator: Sendable {
                 }
                 continue
             }
-            switch LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project) {
+            switch LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project, formatChecked: true) {
             case .failure(let failure) where failure.isUnexpectedError:
                 issues.append(.error(pointer, rule: "login_id.unexpected", "UnexpectedError: the server cannot normalise this login ID (\(failure.message))"))
             case .failure(let failure):

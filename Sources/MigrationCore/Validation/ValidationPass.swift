@@ -49,14 +49,14 @@ public struct ValidationPass: Sendable {
         }
     }
 
-    /// Runs the pass over the records indexed so far (call after the index is complete to cover
-    /// the whole file). `progress` is called now and then with (records done, total); returning
+    /// Runs the pass over every record, alongside the index scan if that is still running.
+    /// `progress` is called now and then with (records done, total); returning
     /// false from `shouldContinue` stops early (the report then covers what was done).
     public func run(progress: (@Sendable (Int, Int) -> Void)? = nil,
                     shouldContinue: (@Sendable () -> Bool)? = nil) -> ValidationReport {
-        let count = index.count
+        // Chunks are handed out in order; a worker whose chunk is not indexed yet waits for
+        // the scan, so validation runs alongside indexing instead of after it.
         let chunk = 4096
-        let chunks = (count + chunk - 1) / chunk
         let next = Atomic<Int>(0)
         let done = Atomic<Int>(0)
         let results = Mutex<[Int: ChunkResult]>([:])
@@ -64,9 +64,17 @@ public struct ValidationPass: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard c < chunks else { return }
+                let start = c * chunk
+                var available = index.count
+                while available < start + chunk && !index.isComplete {
+                    if let shouldContinue, !shouldContinue() { return }
+                    usleep(200)
+                    available = index.count
+                }
+                available = index.count
+                guard start < available else { return }
                 if let shouldContinue, !shouldContinue() { return }
-                let range = (c * chunk)..<min(count, (c + 1) * chunk)
+                let range = start..<min(available, start + chunk)
                 let spans = index.spans(range)
                 var local = ChunkResult(base: range.lowerBound, count: range.count)
                 for (k, span) in spans.enumerated() {
@@ -74,9 +82,10 @@ public struct ValidationPass: Sendable {
                 }
                 results.withLock { $0[c] = local }
                 let finished = done.wrappingAdd(range.count, ordering: .relaxed).newValue
-                progress?(finished, count)
+                progress?(finished, index.isComplete ? index.count : max(finished, index.count))
             }
         }
+        let count = results.withLock { all in all.values.map { $0.base + $0.count }.max() ?? 0 }
         var report = ValidationReport(count: count)
         var keys = LoginIDKeys()
         results.withLock { all in
