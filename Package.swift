@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C system libraries: the only places that see C headers.
@@ -19,10 +20,19 @@ let package = Package(
         // Records, readers, lazy index, validation, edits, batch planning. Pure Swift.
         .target(name: "MigrationCore", exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
 
+        // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "MigrationCore", "COpenSSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+
         .executableTarget(
             name: "authgear-migrate",
             dependencies: [
-                "MigrationCore",
+                "MigrationCore", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +41,13 @@ let package = Package(
         .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore"]),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox", "MigrationCore", "COpenSSL",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
