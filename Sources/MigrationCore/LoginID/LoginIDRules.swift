@@ -25,12 +25,14 @@ public enum LoginIDRules {
     /// login-ID checker use the same `net/mail` rule); when trimming changes the value, the
     /// check runs anyway.
     public static func normalizeWithUniqueKey(
-        _ raw: String, type: LoginIDType, project: ProjectConfig, formatChecked: Bool = false
+        _ raw: String, type: LoginIDType, project: ProjectConfig, formatChecked: Bool = false,
+        knownPhoneCheck: PhoneNumberCheck? = nil
     ) -> Result<NormalizedLoginID, LoginIDFailure> {
         let value = GoStrings.trimSpace(raw)
         var phone: ParsedPhoneNumber?
         if let failure = validateTrimmed(value, type: type, project: project,
-                                         skipEmailFormat: formatChecked && value == raw, parsedPhone: &phone) {
+                                         skipEmailFormat: formatChecked && value == raw,
+                                         knownPhoneCheck: value == raw ? knownPhoneCheck : nil, parsedPhone: &phone) {
             return .failure(failure)
         }
         switch type {
@@ -45,11 +47,13 @@ public enum LoginIDRules {
     /// The first failing check of the server's checker, or nil when the login ID is valid.
     public static func validate(_ raw: String, type: LoginIDType, project: ProjectConfig) -> LoginIDFailure? {
         var phone: ParsedPhoneNumber?
-        return validateTrimmed(GoStrings.trimSpace(raw), type: type, project: project, skipEmailFormat: false, parsedPhone: &phone)
+        return validateTrimmed(GoStrings.trimSpace(raw), type: type, project: project, skipEmailFormat: false,
+                               knownPhoneCheck: nil, parsedPhone: &phone)
     }
 
     private static func validateTrimmed(_ value: String, type: LoginIDType, project: ProjectConfig,
-                                        skipEmailFormat: Bool, parsedPhone: inout ParsedPhoneNumber?) -> LoginIDFailure? {
+                                        skipEmailFormat: Bool, knownPhoneCheck: PhoneNumberCheck?,
+                                        parsedPhone: inout ParsedPhoneNumber?) -> LoginIDFailure? {
         guard let key = project.loginIDKey(for: type) else { return .general("login ID key is not allowed") }
         let length = value.utf8.count
         if length > key.maxLength { return .maxLength(actual: length, expected: key.maxLength) }
@@ -64,7 +68,7 @@ public enum LoginIDRules {
         case .username:
             return UsernameLoginIDChecker.validate(value, options: project.username)
         case .phone:
-            switch PhoneNumbers.check(value, method: project.phoneInput.validationMethod) {
+            switch knownPhoneCheck ?? PhoneNumbers.check(value, method: project.phoneInput.validationMethod) {
             case .valid(let parsed):
                 parsedPhone = parsed
                 if let allowlist = project.phoneInput.allowlist, !allowlist.isEmpty,

@@ -87,8 +87,13 @@ public final class RecordIndex: Sendable {
         var local: [RecordSpan] = []
         local.reserveCapacity(4096)
         var lastPublish = 0
+        var released = 0
         let publish: (Int, Bool) -> Bool = { scanned, force in
-            self.state.withLock { s in
+            if scanned - released > 8 << 20 {
+                self.file.releasePages(released..<scanned)
+                released = scanned
+            }
+            return self.state.withLock { s in
                 s.spans.append(contentsOf: local)
                 s.scannedBytes = scanned
                 return !s.cancelled

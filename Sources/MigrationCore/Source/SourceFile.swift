@@ -56,6 +56,19 @@ public final class SourceFile: @unchecked Sendable {
         if let base { munmap(base, size) }
     }
 
+    /// Tells the kernel that the pages inside `range` are not needed for now. They stay mapped
+    /// and come back from the page cache on the next read; meanwhile they do not count towards
+    /// this process's resident memory. Used behind the index scan and the validation pass, so a
+    /// multi-GB source does not stay resident.
+    public func releasePages(_ range: Range<Int>) {
+        guard let base, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = min(range.upperBound, size) / page * page
+        guard end > start else { return }
+        madvise(base + start, end - start, MADV_DONTNEED)
+    }
+
     /// A short fingerprint of the content: size plus FNV-1a over up to 64 KiB from the start,
     /// the middle and the end. Cheap on a huge file; a change anywhere that keeps size and
     /// these samples identical goes unnoticed (the modification time is recorded as well).

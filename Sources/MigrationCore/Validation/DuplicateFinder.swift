@@ -1,8 +1,9 @@
 /// 64-bit fingerprints of normalised login IDs, to find the few that repeat among millions
 /// without keeping every string in memory.
 struct LoginIDKeys {
-    private var first: [UInt64: Int] = [:]
-    private var groups: [UInt64: [Int]] = [:]
+    /// Every (record, fingerprint) pair; two sets find the repeated fingerprints in two passes
+    /// (cheaper in memory than a dictionary of first occurrences).
+    private var pairs: [(record: Int32, hash: UInt64)] = []
 
     static func hash(_ kind: String, _ value: String) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
@@ -12,16 +13,20 @@ struct LoginIDKeys {
         return h
     }
 
-    mutating func add(_ hash: UInt64, record: Int) {
-        if let f = first[hash] {
-            groups[hash, default: [f]].append(record)
-        } else {
-            first[hash] = record
-        }
+    mutating func append(_ chunk: [(Int32, UInt64)], base: Int) {
+        for (k, h) in chunk { pairs.append((Int32(base) + k, h)) }
     }
 
     /// Records that share a fingerprint (to be confirmed against the real strings).
-    func duplicateGroups() -> [[Int]] { Array(groups.values) }
+    func duplicateGroups() -> [[Int]] {
+        var seen = Set<UInt64>(minimumCapacity: pairs.count)
+        var repeated = Set<UInt64>()
+        for p in pairs where !seen.insert(p.hash).inserted { repeated.insert(p.hash) }
+        guard !repeated.isEmpty else { return [] }
+        var groups: [UInt64: [Int]] = [:]
+        for p in pairs where repeated.contains(p.hash) { groups[p.hash, default: []].append(Int(p.record)) }
+        return Array(groups.values)
+    }
 }
 
 /// Confirms fingerprint groups against the actual normalised values and reports them on

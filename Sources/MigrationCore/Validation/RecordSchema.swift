@@ -5,6 +5,8 @@
 /// as an `Issue` whose `cause` is the server's cause object.
 struct RecordSchema {
     let settings: ValidationSettings
+    /// Phone verdicts of this record, kept so that the login-ID check does not parse again.
+    var memo: FormatMemo? = nil
 
     /// Which checks a string field gets.
     enum StringRule { case any, minLength1, format(String) }
@@ -206,7 +208,10 @@ struct RecordSchema {
     func formatError(_ format: String, _ s: String) -> String? {
         switch format {
         case "email": return FormatRules.email(s)
-        case "phone": return PhoneNumbers.check(s, method: settings.project.phoneInput.validationMethod).errorMessage
+        case "phone":
+            let check = PhoneNumbers.check(s, method: settings.project.phoneInput.validationMethod)
+            memo?.phones[s] = check
+            return check.errorMessage
         case "date-time": return FormatRules.dateTime(s)
         case "birthdate": return FormatRules.birthdate(s)
         case "timezone": return FormatRules.timezone(s)
@@ -230,6 +235,11 @@ struct RecordSchema {
         .error(p, rule: "schema.unknown_field", "unknown field \"\(key)\": the server accepts no other fields in \(allowed)",
                cause: SchemaCause(location: p, kind: "", details: nil))
     }
+}
+
+/// Results of expensive format checks made while validating one record (not shared across records).
+final class FormatMemo {
+    var phones: [String: PhoneNumberCheck] = [:]
 }
 
 /// Object members as the server's Go decoder sees them: the last of duplicate keys wins,

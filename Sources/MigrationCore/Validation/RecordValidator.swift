@@ -30,9 +30,10 @@ public struct RecordValidator: Sendable {
         var result = Result(issues: [], normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
         if case .object(let members) = record {
             let fields = Fields(members)
-            RecordSchema(settings: settings).check(fields: fields, into: &issues)
+            let memo = FormatMemo()
+            RecordSchema(settings: settings, memo: memo).check(fields: fields, into: &issues)
             duplicateKeys(members, pointer: "", into: &issues)
-            loginIDs(fields, issues: &issues, result: &result)
+            loginIDs(fields, memo: memo, issues: &issues, result: &result)
             verification(fields, into: &issues)
             accountStatus(fields, into: &issues)
             rolesAndGroups(fields, into: &issues)
@@ -47,7 +48,7 @@ public struct RecordValidator: Sendable {
 
     // MARK: - Login IDs
 
-    private func loginIDs(_ fields: Fields, issues: inout [Issue], result: inout Result) {
+    private func loginIDs(_ fields: Fields, memo: FormatMemo, issues: inout [Issue], result: inout Result) {
         let upsert = settings.upsert
         for type in LoginIDType.allCases {
             let field = type.recordField
@@ -74,7 +75,8 @@ public struct RecordValidator: Sendable {
                 }
                 continue
             }
-            switch LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project, formatChecked: true) {
+            switch LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project, formatChecked: true,
+                                                         knownPhoneCheck: memo.phones[raw]) {
             case .failure(let failure) where failure.isUnexpectedError:
                 issues.append(.error(pointer, rule: "login_id.unexpected", "UnexpectedError: the server cannot normalise this login ID (\(failure.message))"))
             case .failure(let failure):

@@ -81,6 +81,7 @@ public struct ValidationPass: Sendable {
                     local.record(k, verdict(range.lowerBound + k, span: span))
                 }
                 results.withLock { $0[c] = local }
+                if let first = spans.first, let last = spans.last { index.file.releasePages(first.start..<last.end) }
                 let finished = done.wrappingAdd(range.count, ordering: .relaxed).newValue
                 progress?(finished, index.isComplete ? index.count : max(finished, index.count))
             }
@@ -90,15 +91,14 @@ public struct ValidationPass: Sendable {
         var keys = LoginIDKeys()
         results.withLock { all in
             for c in all.keys.sorted() {
-                let part = all[c]!
+                let part = all.removeValue(forKey: c)!
                 for k in 0..<part.count {
                     let n = part.base + k
                     report.status[n] = part.status[k]
                     report.requestSizes[n] = part.sizes[k]
-                    if let hash = part.identifierHashes[k] { keys.add(hash, record: n) }
                 }
                 for (k, list) in part.issues { report.issues[part.base + k] = list }
-                for (k, hashes) in part.otherHashes { for h in hashes { keys.add(h, record: part.base + k) } }
+                keys.append(part.loginIDHashes, base: part.base)
             }
         }
         DuplicateFinder(pass: self).report(candidates: keys.duplicateGroups(), into: &report)
@@ -122,15 +122,14 @@ struct ChunkResult: Sendable {
     var status: [ValidationReport.Status]
     var sizes: [Int32]
     var issues: [Int: [Issue]] = [:]
-    var identifierHashes: [UInt64?]
-    var otherHashes: [Int: [UInt64]] = [:]
+    /// (record offset in the chunk, fingerprint) of every login ID the chunk's records would create.
+    var loginIDHashes: [(Int32, UInt64)] = []
 
     init(base: Int, count: Int) {
         self.base = base
         self.count = count
         status = [ValidationReport.Status](repeating: .valid, count: count)
         sizes = [Int32](repeating: 0, count: count)
-        identifierHashes = [UInt64?](repeating: nil, count: count)
     }
 
     mutating func record(_ k: Int, _ v: ValidationPass.RecordVerdict) {
@@ -140,9 +139,7 @@ struct ChunkResult: Sendable {
             issues[k] = v.issues
             status[k] = v.issues.contains { $0.severity == .error } ? .errors : .warnings
         }
-        if let id = v.identifierKey { identifierHashes[k] = LoginIDKeys.hash("id", id) }
-        if !v.otherLoginIDs.isEmpty {
-            otherHashes[k] = v.otherLoginIDs.map { LoginIDKeys.hash($0.key.rawValue, $0.value) }
-        }
+        if let id = v.identifierKey { loginIDHashes.append((Int32(k), LoginIDKeys.hash("id", id))) }
+        for (type, value) in v.otherLoginIDs { loginIDHashes.append((Int32(k), LoginIDKeys.hash(type.rawValue, value))) }
     }
 }

@@ -1,0 +1,127 @@
+import XCTest
+@testable import MigrationCore
+
+/// The whole-file pass: verdicts, cross-record duplicates after normalisation, edits, CSV.
+final class ValidationPassTests: XCTestCase {
+    private let hash = "$2a$10$" + String(repeating: "a", count: 53)
+
+    private func workspace(_ ndjson: [String], identifier: ImportIdentifier = .email, upsert: Bool = false) throws -> SourceWorkspace {
+        let path = TestFiles.write(ndjson.joined(separator: "\n") + "\n", name: "users.ndjson")
+        let index = try RecordIndex.open(path: path)
+        XCTAssertNil(index.finish())
+        return SourceWorkspace(index: index, settings: ValidationSettings(identifier: identifier, upsert: upsert))
+    }
+
+    func testCountsAndVerdicts() throws {
+        let w = try workspace([
+            #"{"email": "a@example.com"}"#,
+            #"{"email": "not-an-email"}"#,
+            #"{"email": "c@example.com", "disabled": false}"#,
+            #"[1]"#,
+        ])
+        let r = w.validate()
+        XCTAssertEqual(r.recordCount, 4)
+        XCTAssertEqual(r.status, [.valid, .errors, .warnings, .errors])
+        XCTAssertEqual(r.validCount, 2)
+        XCTAssertEqual(r.errorCount, 2)
+        XCTAssertEqual(r.warningCount, 1)
+        XCTAssertEqual(r.issues[1]?.first?.rule, "format.email")
+        XCTAssertEqual(r.issues[3]?.first?.rule, "record.not_object")
+        XCTAssertEqual(r.issues[2]?.first?.message, "disabled = false has no effect in insert.")
+        XCTAssertEqual(Int(r.requestSizes[0]), #"{"email":"a@example.com"}"#.utf8.count)
+    }
+
+    func testDuplicateIdentifiersAfterNormalisationAreReportedOnEveryRecord() throws {
+        let w = try workspace([
+            #"{"email": "alice@example.com"}"#,
+            #"{"email": "bob@example.com"}"#,
+            #"{"email": "Alice@EXAMPLE.com"}"#,
+            #"{"email": " alice@example.com "}"#,
+        ])
+        let r = w.validate()
+        for n in [0, 2, 3] {
+            let dup = r.issues[n]?.filter { $0.rule == "duplicate_identifier" } ?? []
+            XCTAssertEqual(dup.count, 1, "record \(n): \(r.issues[n] ?? [])")
+            XCTAssertEqual(dup.first?.pointer, "/email")
+            XCTAssertEqual(r.status[n], .errors)
+        }
+        XCTAssertTrue(r.issues[0]!.first { $0.rule == "duplicate_identifier" }!.message.contains("record 2, 3"))
+        XCTAssertEqual(r.status[1], .valid)
+    }
+
+    func testCaseSensitiveProjectKeepsDifferentCasingApart() throws {
+        let w = try workspace([#"{"email": "alice@example.com"}"#, #"{"email": "Alice@example.com"}"#])
+        w.settings.project.email.caseSensitive = true
+        let r = w.validate()
+        XCTAssertNil(r.issues[0])
+        XCTAssertNil(r.issues[1])
+    }
+
+    func testDuplicateOtherLoginIDs() throws {
+        let w = try workspace([
+            #"{"preferred_username": "alice", "email": "same@example.com"}"#,
+            #"{"preferred_username": "bob", "email": "SAME@example.com"}"#,
+        ], identifier: .preferredUsername)
+        let r = w.validate()
+        XCTAssertEqual(r.issues[0]?.map(\.rule), ["duplicate_login_id"])
+        XCTAssertEqual(r.issues[1]?.map(\.rule), ["duplicate_login_id"])
+        XCTAssertEqual(r.issues[1]?.first?.pointer, "/email")
+    }
+
+    func testPhoneDuplicatesCompareE164() throws {
+        let w = try workspace([
+            #"{"phone_number": "+85261234567"}"#,
+            #"{"phone_number": "+85261234567", "name": "again"}"#,
+        ], identifier: .phoneNumber)
+        let r = w.validate()
+        XCTAssertEqual(r.issues[0]?.map(\.rule), ["duplicate_identifier"])
+    }
+
+    func testEditRevalidatesAtOnceAndExclusionLeavesThePlan() throws {
+        let w = try workspace([#"{"email": "broken"}"#, #"{"email": "b@example.com"}"#])
+        w.validate()
+        XCTAssertEqual(w.report?.status[0], .errors)
+        w.edit { $0.replace(0, with: .obj(["email": .string("fixed@example.com")])) }
+        XCTAssertEqual(w.report?.status[0], .valid)
+        XCTAssertEqual(w.plan().batches.flatMap(\.records), [0, 1])
+        w.edit { $0.exclude(1) }
+        XCTAssertEqual(w.report?.status[1], .excluded)
+        XCTAssertEqual(w.plan().batches.flatMap(\.records), [0])
+        w.edit { _ = $0.undo() }
+        XCTAssertEqual(w.report?.status[1], .valid)
+        w.edit { _ = $0.undo() }
+        XCTAssertEqual(w.report?.status[0], .errors)
+    }
+
+    func testPlanLeavesOutInvalidRecordsAndMapsPositions() throws {
+        var lines: [String] = []
+        for i in 0..<250 { lines.append(i % 50 == 7 ? #"{"email": 5}"# : #"{"email": "u\#(i)@example.com"}"#) }
+        let w = try workspace(lines)
+        let plan = w.plan(maxRecords: 100)
+        XCTAssertEqual(plan.recordCount, 245)
+        XCTAssertEqual(plan.batches.map(\.records.count), [100, 100, 45])
+        XCTAssertFalse(plan.batches.flatMap(\.records).contains(7))
+        XCTAssertEqual(plan.batches[1].records.first, 102)
+    }
+
+    func testCSVSourceValidatesMappedRecords() throws {
+        let csv = "email,email_verified,password_hash,roles\r\na@example.com,TRUE,\(hash),role_a;role_b\r\nb@example.com,maybe,,\r\n"
+        let path = TestFiles.write(csv, name: "users.csv")
+        let index = try RecordIndex.open(path: path)
+        XCTAssertEqual(index.format, .csv)
+        XCTAssertNil(index.finish())
+        let w = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email))
+        let r = w.validate()
+        XCTAssertEqual(r.status, [.valid, .errors])
+        XCTAssertEqual(r.issues[1]?.first?.pointer, "/email_verified")
+        guard case .success(let first) = index.loadRecord(0) else { return XCTFail("record 0 did not load") }
+        XCTAssertEqual(first["password"]?["type"], .string("bcrypt"))
+        XCTAssertEqual(first["roles"], .array([.string("role_a"), .string("role_b")]))
+    }
+
+    func testCancellationStopsEarly() throws {
+        let w = try workspace((0..<20_000).map { #"{"email": "u\#($0)@example.com"}"# })
+        let r = w.validate(shouldContinue: { false })
+        XCTAssertLessThan(r.recordCount, 20_000)
+    }
+}
