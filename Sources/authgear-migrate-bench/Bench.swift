@@ -31,8 +31,8 @@ struct Bench {
             }
         }
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; each row is a fresh process; peak = max RSS")
-        print("| records | format | file MB | phase | wall s | records/s | peak MB | first 100 records ms |")
-        print("|---:|---|---:|---|---:|---:|---:|---:|")
+        print("| records | format | file MB | phase | wall s | CPU s | records/s | peak MB | first 100 records ms |")
+        print("|---:|---|---:|---|---:|---:|---:|---:|---:|")
         for size in sizes {
             for format in formats {
                 let path = try BenchData.file(count: size, format: format, dir: dir)
@@ -83,6 +83,7 @@ struct Bench {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
-        print(String(format: "%.3f | %.0f | %.0f | %.1f |", wall, Double(count) / wall, peakMB, first))
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        print(String(format: "%.3f | %.2f | %.0f | %.0f | %.1f |", wall, cpu, Double(count) / wall, peakMB, first))
     }
 }

@@ -44,9 +44,9 @@ public struct ProjectConfig: Sendable, Equatable {
 
     public static let `default` = ProjectConfig()
 
-    /// The login-ID key the server uses for a record field (`email` → type email, …), if the project has one.
+    /// The login-ID key the server uses for a record field: the key named `email`, `phone` or `username`, if the project has one.
     public func loginIDKey(for type: LoginIDType) -> LoginIDKey? {
-        loginIDKeys.first(where: { $0.type == type })
+        loginIDKeys.first(where: { $0.key == type.rawValue })
     }
 }
 
