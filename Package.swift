@@ -20,6 +20,11 @@ let package = Package(
         // Records, readers, lazy index, validation, edits, batch planning. Pure Swift.
         .target(name: "MigrationCore", exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
 
+        // Admin API client: token signing, import endpoints, error taxonomy, retry policy.
+        .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "COpenSSL"]),
+        // HTTPTransport over libcurl: the only code that calls libcurl.
+        .target(name: "CurlTransport", dependencies: ["AuthgearAPI", "CCurl"]),
+
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(
             name: "Sandbox",
@@ -32,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "authgear-migrate",
             dependencies: [
-                "MigrationCore", "Sandbox",
+                "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +46,10 @@ let package = Package(
         .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore"]),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AuthgearAPITests",
+            dependencies: ["AuthgearAPI", "CurlTransport", "Sandbox", "MigrationCore", "COpenSSL"]
+        ),
         .testTarget(
             name: "SandboxTests",
             dependencies: [

@@ -1,0 +1,2 @@
+import AuthgearAPI
+import CCurl
