@@ -42,6 +42,10 @@ struct SourceOptions: ParsableArguments {
             usleep(50_000)
         }
         do { try index.waitUntilComplete() } catch { throw CLIError.unreadable(error.description) }
+        if index.count == 0 {
+            throw CLIError.unreadable("\(file): no records found (\(index.format.rawValue))"
+                + (index.format == .csv ? "; a CSV source needs a header row and at least one data row" : ""))
+        }
         if let layout = index.csv, !layout.mapping.unknownHeaders.isEmpty {
             progress.note("note: CSV columns not mapped to any field (ignored): \(layout.mapping.unknownHeaders.joined(separator: ", "))")
         }

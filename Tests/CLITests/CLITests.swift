@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+/// Runs the real `authgear-migrate` binary: exit codes, output formats, error messages.
+final class CLITests: XCTestCase {
+    static var binary: URL {
+        // The test bundle lives in the products directory next to the executable.
+        var dir = Bundle(for: CLITests.self).bundleURL
+        while dir.pathExtension == "xctest" || dir.lastPathComponent == "Contents" { dir.deleteLastPathComponent() }
+        return dir.appendingPathComponent("authgear-migrate")
+    }
+
+    static var repoRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ args: [String], env: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = CLITests.binary
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "cli-state-" + UUID().uuidString
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        p.currentDirectoryURL = CLITests.repoRoot
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func temp(_ name: String, _ text: String) -> String {
+        let dir = NSTemporaryDirectory() + "cli-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    func testValidateSampleReportsEachDefectWithLineAndField() throws {
+        let r = try run(["validate", "samples/legacy-users.json"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdout.contains("40 records (authgear), identifier email, upsert off"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("record 5 (line 7) /email: invalid email address: mail: missing '@' or angle-addr [format.email]"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("record 14 (line 16) /mfa/totp/secret: InvalidTOTPSecret"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("record 17 (line 19) /email"), r.stdout)
+    }
+
+    func testValidateJSONLinesAndSummary() throws {
+        let path = temp("u.ndjson", "{\"email\":\"a@example.com\"}\n{\"email\":\"bad\"}\n")
+        let r = try run(["validate", path, "--json"])
+        XCTAssertEqual(r.status, 1)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines[0], #"{"record":1,"line":2,"issues":[{"severity":"error","pointer":"/email","rule":"format.email","message":"invalid email address: mail: missing '@' or angle-addr"}]}"#)
+        XCTAssertEqual(lines[1], #"{"summary":{"records":2,"valid":1,"with_errors":1,"with_warnings":0}}"#)
+    }
+
+    func testValidExitsZeroAndUnreadableExitsTwo() throws {
+        let ok = temp("ok.json", #"[{"email":"a@example.com"}]"#)
+        XCTAssertEqual(try run(["validate", ok]).status, 0)
+        let missing = try run(["validate", "/definitely/not/here.json"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("/definitely/not/here.json: cannot open the file"), missing.stderr)
+        let truncated = temp("t.json", "[{\"email\":\"a@example.com\"},\n{\"email\":")
+        let t = try run(["validate", truncated])
+        XCTAssertEqual(t.status, 2)
+        XCTAssertTrue(t.stderr.contains("t.json:2:1: record 1 (line 2) is not closed"), t.stderr)
+    }
+
+    func testExportWritesAnImportDocumentOfValidRecords() throws {
+        let out = NSTemporaryDirectory() + "export-" + UUID().uuidString + ".json"
+        let r = try run(["export", "samples/legacy-users.csv", "--mapping", "samples/legacy-users.mapping.json", "--only-valid", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("wrote 12 records"), r.stdout)
+        let doc = try XCTUnwrap(FileManager.default.contents(atPath: out))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: doc) as? [String: Any])
+        XCTAssertEqual(json["identifier"] as? String, "email")
+        let records = try XCTUnwrap(json["records"] as? [[String: Any]])
+        XCTAssertEqual(records.count, 12)
+        XCTAssertEqual((records[0]["password"] as? [String: Any])?["type"] as? String, "bcrypt")
+        XCTAssertNil(records[0]["Legacy ID"])
+        let again = try run(["validate", out])
+        XCTAssertEqual(again.status, 0, again.stdout)
+    }
+
+    func testExportRefusesToOverwriteTheSource() throws {
+        let src = temp("s.json", #"[{"email":"a@example.com"}]"#)
+        let r = try run(["export", src, "-o", src])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("refusing to overwrite the source file"), r.stderr)
+    }
+
+    func testHelpListsEveryCommand() throws {
+        let r = try run(["--help"])
+        XCTAssertEqual(r.status, 0)
+        for command in ["validate", "export"] { XCTAssertTrue(r.stdout.contains(command), command) }
+    }
+}
