@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C system libraries: the only places that see C headers.
@@ -25,6 +26,12 @@ let package = Package(
         // HTTPTransport over libcurl: the only code that calls libcurl.
         .target(name: "CurlTransport", dependencies: ["AuthgearAPI", "CCurl"]),
 
+        // Runs a migration: plan → submit → poll → outcomes, recorded in a SQLite journal.
+        .target(
+            name: "MigrationEngine",
+            dependencies: ["MigrationCore", "AuthgearAPI", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(
             name: "Sandbox",
@@ -37,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "authgear-migrate",
             dependencies: [
-                "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport",
+                "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +63,10 @@ let package = Package(
                 "Sandbox", "MigrationCore", "COpenSSL",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "MigrationEngineTests",
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+
+extension Journal {
+    static func insertBatches(_ db: Database, runID: String, purpose: BatchPurpose, upsert: Bool, _ batches: [PlannedBatch]) throws {
+        let now = Date().timeIntervalSince1970
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO batch (run_id, purpose, upsert, records, body_sha256, body_size, state, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'planned', ?)
+            """)
+        for b in batches {
+            try statement.execute(arguments: [runID, purpose.rawValue, upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now])
+        }
+    }
+
+    static func insertResult(_ db: Database, runID: String, _ r: RecordResult) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO result (run_id, record, batch_id, outcome, user_id, warnings, error_reason, error_message, error_json,
+                                           possibly_created_at, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [runID, r.record, r.batchID, r.outcome, r.userID,
+                             r.warnings.isEmpty ? nil : String(decoding: try JSONEncoder().encode(r.warnings), as: UTF8.self),
+                             r.errorReason, r.errorMessage, r.errorJSON, r.possiblyCreatedAt?.timeIntervalSince1970,
+                             r.recordedAt.timeIntervalSince1970])
+    }
+
+    static func insertEvent(_ db: Database, runID: String, kind: String, detail: String) throws {
+        try db.execute(sql: "INSERT INTO event (run_id, at, kind, detail) VALUES (?, ?, ?, ?)",
+                       arguments: [runID, Date().timeIntervalSince1970, kind, detail])
+    }
+
+    /// Record numbers as little-endian 32-bit integers (compact for 1,000-record batches).
+    static func encodeRecords(_ records: [Int]) -> Data {
+        var data = Data(capacity: records.count * 4)
+        for r in records {
+            var v = UInt32(truncatingIfNeeded: r).littleEndian
+            withUnsafeBytes(of: &v) { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    static func decodeRecords(_ data: Data) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(data.count / 4)
+        data.withUnsafeBytes { raw in
+            for i in stride(from: 0, to: raw.count - 3, by: 4) {
+                out.append(Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))))
+            }
+        }
+        return out
+    }
+
+    static func run(from row: Row) -> RunRecord {
+        RunRecord(id: row["id"], createdAt: Date(timeIntervalSince1970: row["created_at"]), sourcePath: row["source_path"],
+                  sourceSize: row["source_size"], sourceFingerprint: row["source_fingerprint"], sourceFormat: row["source_format"],
+                  mappingPath: row["mapping_path"], editsPath: row["edits_path"], identifier: row["identifier"], upsert: row["upsert"],
+                  endpoint: row["endpoint"], projectID: row["project_id"], recordCount: row["record_count"],
+                  state: RunRecord.State(rawValue: row["state"]) ?? .active, pausedReason: row["paused_reason"])
+    }
+
+    static func batch(from row: Row) -> BatchRecord {
+        BatchRecord(id: row["id"], runID: row["run_id"], purpose: BatchPurpose(rawValue: row["purpose"]) ?? .initial,
+                    upsert: row["upsert"], records: decodeRecords(row["records"]), bodySHA256: row["body_sha256"],
+                    bodySize: row["body_size"], state: BatchRecord.State(rawValue: row["state"]) ?? .planned, jobID: row["job_id"],
+                    attempts: row["attempts"], interruptedAt: (row["interrupted_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                    sentAt: (row["sent_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                    completedAt: (row["completed_at"] as Double?).map { Date(timeIntervalSince1970: $0) }, lastError: row["last_error"])
+    }
+
+    static func result(from row: Row) -> RecordResult {
+        let warnings: [String] = (row["warnings"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        return RecordResult(record: row["record"], batchID: row["batch_id"], outcome: row["outcome"], userID: row["user_id"],
+                            warnings: warnings, errorReason: row["error_reason"], errorMessage: row["error_message"],
+                            errorJSON: row["error_json"],
+                            possiblyCreatedAt: (row["possibly_created_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                            recordedAt: Date(timeIntervalSince1970: row["recorded_at"]))
+    }
+}
