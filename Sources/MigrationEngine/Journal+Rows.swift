@@ -63,6 +63,7 @@ extension Journal {
                     upsert: row["upsert"], records: decodeRecords(row["records"]), bodySHA256: row["body_sha256"],
                     bodySize: row["body_size"], state: BatchRecord.State(rawValue: row["state"]) ?? .planned, jobID: row["job_id"],
                     attempts: row["attempts"], interruptedAt: (row["interrupted_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                    lastAttemptAt: (row["last_attempt_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
                     sentAt: (row["sent_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
                     completedAt: (row["completed_at"] as Double?).map { Date(timeIntervalSince1970: $0) }, lastError: row["last_error"])
     }

@@ -39,7 +39,7 @@ public final class Journal: Sendable {
                 CREATE TABLE batch (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL REFERENCES run(id), purpose TEXT NOT NULL,
                     upsert INTEGER NOT NULL, records BLOB NOT NULL, body_sha256 TEXT NOT NULL, body_size INTEGER NOT NULL,
-                    state TEXT NOT NULL, job_id TEXT, attempts INTEGER NOT NULL DEFAULT 0, interrupted_at REAL,
+                    state TEXT NOT NULL, job_id TEXT, attempts INTEGER NOT NULL DEFAULT 0, interrupted_at REAL, last_attempt_at REAL,
                     created_at REAL NOT NULL, sent_at REAL, completed_at REAL, last_error TEXT);
                 CREATE INDEX batch_run ON batch(run_id, state);
                 CREATE TABLE result (
@@ -119,7 +119,8 @@ public final class Journal: Sendable {
     /// Commits `sending` before the POST leaves.
     public func markSending(_ batchID: Int64) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE batch SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [batchID])
+            try db.execute(sql: "UPDATE batch SET state = 'sending', attempts = attempts + 1, last_attempt_at = ? WHERE id = ?",
+                           arguments: [Date().timeIntervalSince1970, batchID])
         }
     }
 

@@ -88,6 +88,8 @@ public struct BatchRecord: Sendable, Equatable {
     public var attempts: Int
     /// When a POST of this batch last ended with an unknown outcome (its users may exist).
     public var interruptedAt: Date?
+    /// When the last POST of this batch started (its time is the one to report if that POST's outcome is unknown).
+    public var lastAttemptAt: Date?
     public var sentAt: Date?
     public var completedAt: Date?
     public var lastError: String?

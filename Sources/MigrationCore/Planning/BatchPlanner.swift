@@ -6,6 +6,12 @@ public struct Batch: Sendable, Equatable {
     public var records: [Int]
     /// Exact byte length of the request body.
     public var bodySize: Int
+
+    public init(number: Int, records: [Int], bodySize: Int) {
+        self.number = number
+        self.records = records
+        self.bodySize = bodySize
+    }
 }
 
 /// Batches for a whole run, plus the records that cannot fit in any request.

@@ -1,0 +1,48 @@
+import COpenSSL
+import Foundation
+import MigrationCore
+
+/// Builds the exact request bytes of a batch from the source and its edits, and their hash.
+/// The same records and edits always give the same bytes, so a batch re-sent after a crash is
+/// byte-for-byte what was planned (the hash proves it).
+public struct RequestBodies: Sendable {
+    public let workspace: SourceWorkspace
+
+    public init(workspace: SourceWorkspace) {
+        self.workspace = workspace
+    }
+
+    public func body(records: [Int], upsert: Bool) -> [UInt8] {
+        let planner = BatchPlanner(identifier: workspace.settings.identifier, upsert: upsert)
+        let writer = ImportDocumentWriter(index: workspace.index, edits: workspace.edits,
+                                          identifier: workspace.settings.identifier, upsert: upsert)
+        let batch = Batch(number: 0, records: records, bodySize: 0)
+        return planner.body(for: batch) { n, out in _ = writer.recordBytes(n, into: &out) }
+    }
+
+    public func planned(records: [Int], upsert: Bool) -> PlannedBatch {
+        let bytes = body(records: records, upsert: upsert)
+        return PlannedBatch(records: records, bodySHA256: RequestBodies.sha256(bytes), bodySize: bytes.count)
+    }
+
+    /// Plans `records` into batches under the server's limits and hashes each body.
+    public func plan(records: [Int], upsert: Bool, maxRecords: Int) -> [PlannedBatch] {
+        let report = workspace.report ?? workspace.validate()
+        let planner = BatchPlanner(identifier: workspace.settings.identifier, upsert: upsert, maxRecords: maxRecords)
+        let plan = planner.plan(records: records, size: { n in
+            if case .replaced(let v)? = workspace.edits[n] { return JSONWriter().bytes(v).count }
+            return Int(report.requestSizes[n])
+        })
+        return plan.batches.map { planned(records: $0.records, upsert: upsert) }
+    }
+
+    /// Lower-case hex SHA-256 (libcrypto).
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        bytes.withUnsafeBytes { raw in
+            _ = EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil)
+        }
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
