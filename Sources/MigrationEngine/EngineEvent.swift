@@ -1,0 +1,70 @@
+import Foundation
+
+/// What the engine reports while it runs; the TUI and the headless reporter consume the same stream.
+public enum EngineEvent: Sendable {
+    case batchSending(batch: Int64, records: Int, attempt: Int)
+    case batchSent(batch: Int64, jobID: String)
+    case jobPending(batch: Int64, jobID: String, polls: Int)
+    /// A job completed: its results are in the journal.
+    case batchCompleted(batch: Int64, counts: OutcomeCounts, failures: [RecordResult])
+    /// Some records' results were lost (crashed task, expired job, race): they go out again.
+    case recoveryPlanned(batch: Int64, records: Int, reason: String)
+    case retrying(batch: Int64, after: Double, reason: String)
+    case paused(reason: String)
+    case progress(ProgressSnapshot)
+    case finished(OutcomeCounts)
+}
+
+/// Records per outcome.
+public struct OutcomeCounts: Sendable, Equatable {
+    public var inserted = 0, updated = 0, skipped = 0, failed = 0
+    public init() {}
+    public var total: Int { inserted + updated + skipped + failed }
+
+    public mutating func add(_ outcome: String) {
+        switch outcome {
+        case "inserted": inserted += 1
+        case "updated": updated += 1
+        case "skipped": skipped += 1
+        default: failed += 1
+        }
+    }
+}
+
+/// A throttled view of a run's progress.
+public struct ProgressSnapshot: Sendable, Equatable {
+    public var counts: OutcomeCounts
+    /// Records the run will send in this invocation (sendable records without a final result yet).
+    public var toSend: Int
+    /// Of those, records with a result so far.
+    public var done: Int
+    public var inFlightBatches: Int
+    public var recordsPerSecond: Double
+    /// Seconds left at the current pace, when it can be estimated.
+    public var eta: Double?
+}
+
+/// Why a run stopped before finishing.
+public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The usage quota is exhausted until `resetsAt`.
+    case quota(period: String, resetsAt: Date?)
+    /// The server refused the credentials.
+    case forbidden(String)
+    /// The network or server kept failing after every retry.
+    case unavailable(String)
+    /// The operator interrupted the run.
+    case interrupted
+    /// The source (or its edits) no longer produce the bytes that were planned.
+    case sourceChanged(String)
+
+    public var description: String {
+        switch self {
+        case .quota(let period, let at):
+            return "the project's \(period)ly user-import quota is used up" + (at.map { "; it resets at \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+        case .forbidden(let m): return m
+        case .unavailable(let m): return "the server could not be reached reliably: \(m)"
+        case .interrupted: return "interrupted by the operator"
+        case .sourceChanged(let m): return m
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import MigrationCore
+
+/// Executes a run's batches: sends each with bounded concurrency, polls each job, and records
+/// every outcome in the journal as soon as it is known. Safe to stop at any instant: a new
+/// runner on the same journal continues exactly where this one stopped.
+public actor MigrationRunner {
+    public struct Options: Sendable {
+        public var concurrency = 2
+        /// Attempts for one request before the run pauses as "unavailable".
+        public var maxAttempts = 8
+        public var backoffBase = 0.5
+        public var backoffCap = 30.0
+        public var firstPoll = 0.25
+        public var maxPoll = 5.0
+        public init() {}
+    }
+
+    private let journal: Journal
+    private let runID: String
+    private let bodies: RequestBodies
+    private let service: any ImportService
+    private let options: Options
+    private let emit: @Sendable (EngineEvent) -> Void
+
+    private var stop: RunStop?
+    private var counts = OutcomeCounts()
+    private var toSend = 0
+    private var done = 0
+    private var inFlight = 0
+    private let started = Date()
+    private var lastProgress = Date.distantPast
+
+    public init(journal: Journal, runID: String, bodies: RequestBodies, service: any ImportService,
+                options: Options = Options(), emit: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
+        self.journal = journal
+        self.runID = runID
+        self.bodies = bodies
+        self.service = service
+        self.options = options
+        self.emit = emit
+    }
+
+    /// Runs until every batch is completed, or throws why it stopped (the run is then paused).
+    public func run() async throws(RunStop) -> OutcomeCounts {
+        do { try journal.setRunState(runID, .active) } catch { throw RunStop.unavailable("journal: \(error)") }
+        while true {
+            let open: [BatchRecord]
+            do { open = try journal.batches(run: runID).filter { $0.state != .completed } } catch { throw RunStop.unavailable("journal: \(error)") }
+            if open.isEmpty { break }
+            toSend = open.reduce(0) { $0 + $1.records.count }
+            done = 0
+            await withTaskGroup(of: Void.self) { group in
+                var queue = open[...]
+                for _ in 0..<min(options.concurrency, queue.count) {
+                    let batch = queue.removeFirst()
+                    group.addTask { await self.process(batch) }
+                }
+                for await _ in group {
+                    if stop != nil || Task.isCancelled { continue }
+                    if let next = queue.popFirst() { group.addTask { await self.process(next) } }
+                }
+            }
+            if Task.isCancelled, stop == nil { stop = .interrupted }
+            if let stop {
+                try? journal.setRunState(runID, .paused, reason: stop.description)
+                emit(.paused(reason: stop.description))
+                throw stop
+            }
+        }
+        try? journal.setRunState(runID, .finished)
+        let totals = (try? journal.latestResults(run: runID)).map { results in
+            var c = OutcomeCounts()
+            for r in results.values { c.add(r.outcome) }
+            return c
+        } ?? counts
+        emit(.finished(totals))
+        return totals
+    }
+
+    // MARK: - One batch
+
+    private func process(_ initial: BatchRecord) async {
+        var batch = initial
+        inFlight += 1
+        defer { inFlight -= 1 }
+        if batch.state == .planned || batch.state == .sending {
+            if batch.state == .sending {
+                // A previous process committed `sending` and never learned the answer.
+                let at = batch.lastAttemptAt ?? Date()
+                try? journal.markInterrupted(batch.id, at: at, error: "the previous run stopped while this request was being sent")
+                batch.interruptedAt = batch.interruptedAt ?? at
+            }
+            guard let job = await send(&batch) else { return }
+            batch.jobID = job.id
+            if job.completed { await finish(batch, job); return }
+        }
+        guard let jobID = batch.jobID else { return }
+        if let job = await poll(batch, jobID: jobID) { await finish(batch, job) }
+    }
+
+    /// POSTs the batch until the server answers with a job, or the run must stop.
+    private func send(_ batch: inout BatchRecord) async -> JobSnapshot? {
+        let body = bodies.body(records: batch.records, upsert: batch.upsert)
+        guard RequestBodies.sha256(body) == batch.bodySHA256 else {
+            fail(.sourceChanged("batch \(batch.id) no longer builds the bytes that were planned: the source file or its edits changed since the run began"))
+            return nil
+        }
+        var attempt = 0
+        while stop == nil && !Task.isCancelled {
+            attempt += 1
+            emit(.batchSending(batch: batch.id, records: batch.records.count, attempt: attempt))
+            let startedAt = Date()
+            do { try journal.markSending(batch.id) } catch { fail(.unavailable("journal: \(error)")); return nil }
+            do {
+                let job = try await service.create(body: body)
+                do { try journal.markSent(batch.id, jobID: job.id) } catch { fail(.unavailable("journal: \(error)")); return nil }
+                emit(.batchSent(batch: batch.id, jobID: job.id))
+                return job
+            } catch {
+                switch error {
+                case .outcomeUnknown(let m):
+                    // The server may have created users: record it; the same batch goes out again
+                    // (the server never creates a second user for an identifier it has).
+                    try? journal.markInterrupted(batch.id, at: startedAt, error: m)
+                    batch.interruptedAt = batch.interruptedAt ?? startedAt
+                    if Task.isCancelled { return nil }
+                case .notSent(let m), .transient(let m):
+                    try? journal.markPlanned(batch.id, error: m)
+                case .rateLimited(let after, let m):
+                    try? journal.markPlanned(batch.id, error: m)
+                    if await pause(after ?? backoff(attempt), batch: batch.id, reason: m) { continue }
+                    return nil
+                case .quota(let period, let resetsAt):
+                    try? journal.markPlanned(batch.id, error: error.description)
+                    fail(.quota(period: period, resetsAt: resetsAt))
+                    return nil
+                case .forbidden(let m):
+                    try? journal.markPlanned(batch.id, error: m)
+                    fail(.forbidden(m))
+                    return nil
+                case .rejected(let m), .notFound(let m):
+                    // The request itself is refused: every record of it fails with the server's reason.
+                    let results = batch.records.map { RecordResult(record: $0, batchID: batch.id, outcome: "failed", userID: nil, warnings: [],
+                                                                   errorReason: "RequestRejected", errorMessage: m, errorJSON: nil, possiblyCreatedAt: nil) }
+                    try? journal.complete(batch.id, results: results, recovery: nil, runID: runID)
+                    record(results, batch: batch.id)
+                    return nil
+                case .cancelled:
+                    // Cancelled mid-request: it may have reached the server; `sending` stays so
+                    // that resume treats it as an unknown outcome.
+                    try? journal.markInterrupted(batch.id, at: startedAt, error: "cancelled while sending")
+                    return nil
+                }
+                if attempt >= options.maxAttempts {
+                    fail(.unavailable("batch \(batch.id): \(error.description) (\(attempt) attempts)"))
+                    return nil
+                }
+                if await !pause(backoff(attempt), batch: batch.id, reason: error.description) { return nil }
+            }
+        }
+        return nil
+    }
+
+    /// GETs the job until it is completed. Nil when the run stops or the job's results are lost.
+    private func poll(_ batch: BatchRecord, jobID: String) async -> JobSnapshot? {
+        var interval = options.firstPoll
+        var polls = 0
+        var failures = 0
+        while stop == nil && !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: UInt64(jittered(interval) * 1e9))
+            if Task.isCancelled { return nil }
+            polls += 1
+            do {
+                let job = try await service.get(id: jobID)
+                failures = 0
+                if job.completed { return job }
+                emit(.jobPending(batch: batch.id, jobID: jobID, polls: polls))
+                interval = min(options.maxPoll, interval * 1.6)
+            } catch {
+                switch error {
+                case .notFound:
+                    // Expired (24 h) or lost: learn each record's user without changing anything.
+                    let recovery = bodies.planned(records: batch.records, upsert: batch.upsert)
+                    try? journal.complete(batch.id, results: [], recovery: recovery, runID: runID)
+                    emit(.recoveryPlanned(batch: batch.id, records: batch.records.count, reason: "job \(jobID) is gone (older than 24 h or lost)"))
+                    return nil
+                case .forbidden(let m): fail(.forbidden(m)); return nil
+                case .quota(let period, let at): fail(.quota(period: period, resetsAt: at)); return nil
+                case .cancelled: return nil
+                default:
+                    failures += 1
+                    if failures >= options.maxAttempts * 2 { fail(.unavailable("job \(jobID): \(error.description)")); return nil }
+                    if await !pause(backoff(failures), batch: batch.id, reason: error.description) { return nil }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Stores a completed job's results; lost records go to a recovery batch.
+    private func finish(_ batch: BatchRecord, _ job: JobSnapshot) async {
+        var results: [RecordResult] = []
+        var lost: [Int] = []
+        var seen = Set<Int>()
+        for d in job.details {
+            guard d.index >= 0, d.index < batch.records.count, seen.insert(d.index).inserted else { continue }
+            let record = batch.records[d.index]
+            if batch.interruptedAt != nil, batch.purpose != .recovery, d.isRaceFailure {
+                // Two jobs of the same batch may have raced for this user: ask again.
+                lost.append(record)
+            }
+            results.append(RecordResult(record: record, batchID: batch.id, outcome: d.outcome, userID: d.userID, warnings: d.warnings,
+                                        errorReason: d.errorReason, errorMessage: d.errorMessage, errorJSON: d.errorJSON,
+                                        possiblyCreatedAt: d.outcome == "skipped" ? batch.interruptedAt : nil))
+        }
+        for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
+        let recovery = lost.isEmpty ? nil : bodies.planned(records: lost.sorted(), upsert: batch.upsert)
+        do { try journal.complete(batch.id, results: results, recovery: recovery, runID: runID) } catch {
+            fail(.unavailable("journal: \(error)"))
+            return
+        }
+        if let jobError = job.jobError { try? journal.log(run: runID, kind: "job_error", detail: "\(job.id): \(jobError)") }
+        if !lost.isEmpty {
+            emit(.recoveryPlanned(batch: batch.id, records: lost.count,
+                                  reason: job.jobError.map { "a task of job \(job.id) crashed: \($0)" } ?? "results to confirm after a re-sent request"))
+        }
+        record(results, batch: batch.id)
+    }
+
+    // MARK: - Helpers
+
+    private func record(_ results: [RecordResult], batch: Int64) {
+        var c = OutcomeCounts()
+        for r in results { c.add(r.outcome); counts.add(r.outcome) }
+        done += results.count
+        emit(.batchCompleted(batch: batch, counts: c, failures: results.filter { $0.outcome == "failed" }))
+        let now = Date()
+        if now.timeIntervalSince(lastProgress) > 0.2 || done == toSend {
+            lastProgress = now
+            let rate = Double(counts.total) / max(0.001, now.timeIntervalSince(started))
+            emit(.progress(ProgressSnapshot(counts: counts, toSend: toSend, done: done, inFlightBatches: inFlight,
+                                            recordsPerSecond: rate, eta: rate > 0 ? Double(max(0, toSend - done)) / rate : nil)))
+        }
+    }
+
+    private func fail(_ reason: RunStop) {
+        if stop == nil { stop = reason }
+    }
+
+    private func backoff(_ attempt: Int) -> Double {
+        Double.random(in: 0...min(options.backoffCap, options.backoffBase * pow(2, Double(attempt - 1))))
+    }
+
+    private func jittered(_ interval: Double) -> Double { interval * Double.random(in: 0.8...1.2) }
+
+    /// Sleeps before a retry (reported as an event); false when the run stopped meanwhile.
+    private func pause(_ seconds: Double, batch: Int64, reason: String) async -> Bool {
+        emit(.retrying(batch: batch, after: seconds, reason: reason))
+        try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        return stop == nil && !Task.isCancelled
+    }
+}
