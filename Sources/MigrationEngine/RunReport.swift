@@ -1,0 +1,99 @@
+import Foundation
+import MigrationCore
+
+/// One row of a run report: a source record and its current state.
+public struct ReportRow: Sendable, Equatable {
+    public var record: Int
+    public var line: Int
+    public var identifier: String?
+    /// inserted, updated, skipped, failed; `pending` when not sent yet; `invalid` when never
+    /// sendable; `excluded` when left out in the editor.
+    public var outcome: String
+    public var userID: String?
+    public var warnings: [String]
+    public var errorReason: String?
+    public var errorMessage: String?
+    /// For skipped users: the time of an interrupted attempt that may have created them.
+    public var possiblyCreatedAt: Date?
+}
+
+/// Builds and writes run reports (CSV or NDJSON). Never includes the record itself, so no
+/// password hash, TOTP secret or other field value beyond the identifier can leak into a report.
+public enum RunReport {
+    public static let columns = ["record", "line", "identifier", "outcome", "user_id", "warnings", "error_reason", "error_message", "possibly_created_at"]
+
+    public static func rows(run: RunRecord, workspace: SourceWorkspace, journal: Journal, outcome filter: String? = nil) throws -> [ReportRow] {
+        let latest = try journal.latestResults(run: run.id)
+        let report = workspace.report ?? workspace.validate()
+        var rows: [ReportRow] = []
+        let field = workspace.settings.identifier.field
+        for n in 0..<report.recordCount {
+            let r = latest[n]
+            let outcome = r?.outcome ?? (report.status[n] == .excluded ? "excluded" : (report.isSendable(n) ? "pending" : "invalid"))
+            if let filter, filter != "all", filter != outcome { continue }
+            var identifier: String?
+            if case .replaced(let v)? = workspace.edits[n] { identifier = v[field]?.stringValue }
+            else if case .success(let v) = workspace.index.loadRecord(n) { identifier = v[field]?.stringValue }
+            let invalidMessage = outcome == "invalid" ? report.issues[n]?.first(where: { $0.severity == .error }) : nil
+            rows.append(ReportRow(record: n, line: Int(workspace.index.span(n).line), identifier: identifier, outcome: outcome,
+                                  userID: r?.userID, warnings: r?.warnings ?? [],
+                                  errorReason: r?.errorReason ?? invalidMessage?.rule,
+                                  errorMessage: r?.errorMessage ?? invalidMessage.map { ($0.pointer.isEmpty ? "" : $0.pointer + ": ") + $0.message },
+                                  possiblyCreatedAt: r?.possiblyCreatedAt))
+        }
+        return rows
+    }
+
+    public static func ndjson(_ rows: [ReportRow]) -> [UInt8] {
+        var out: [UInt8] = []
+        let writer = JSONWriter()
+        for row in rows {
+            var members: [JSONMember] = [
+                JSONMember("record", .number(String(row.record))), JSONMember("line", .number(String(row.line))),
+                JSONMember("identifier", row.identifier.map(JSONValue.string) ?? .null), JSONMember("outcome", .string(row.outcome)),
+                JSONMember("user_id", row.userID.map(JSONValue.string) ?? .null),
+                JSONMember("warnings", .array(row.warnings.map(JSONValue.string))),
+                JSONMember("error", row.errorReason == nil && row.errorMessage == nil ? .null : .obj([
+                    "reason": row.errorReason.map(JSONValue.string) ?? .null, "message": row.errorMessage.map(JSONValue.string) ?? .null,
+                ])),
+            ]
+            if let at = row.possiblyCreatedAt { members.append(JSONMember("possibly_created_at", .string(iso(at)))) }
+            writer.write(.object(members), to: &out)
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    public static func csv(_ rows: [ReportRow]) -> [UInt8] {
+        var text = columns.joined(separator: ",") + "\r\n"
+        for row in rows {
+            let cells = [String(row.record), String(row.line), row.identifier ?? "", row.outcome, row.userID ?? "",
+                         row.warnings.joined(separator: "; "), row.errorReason ?? "", row.errorMessage ?? "",
+                         row.possiblyCreatedAt.map(iso) ?? ""]
+            text += cells.map(csvCell).joined(separator: ",") + "\r\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// `identifier,user_id` for every record that has a user, so a legacy system can update its foreign keys.
+    public static func userMap(_ rows: [ReportRow]) -> [UInt8] {
+        var text = "identifier,user_id\r\n"
+        for row in rows where row.userID != nil && row.identifier != nil {
+            text += csvCell(row.identifier!) + "," + row.userID! + "\r\n"
+        }
+        return Array(text.utf8)
+    }
+
+    static func csvCell(_ s: String) -> String {
+        // Quote when needed; neutralise spreadsheet formulas.
+        var v = s
+        if let f = v.first, "=+-@".contains(f) { v = "'" + v }
+        return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+    }
+
+    static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
+    }
+}
