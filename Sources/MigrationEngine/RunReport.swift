@@ -85,9 +85,8 @@ public enum RunReport {
     }
 
     static func csvCell(_ s: String) -> String {
-        // Quote when needed; neutralise spreadsheet formulas.
-        var v = s
-        if let f = v.first, "=+-@".contains(f) { v = "'" + v }
+        // Quoted when needed; values stay exactly as they are (a phone identifier starts with "+").
+        let v = s
         return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
     }
 
