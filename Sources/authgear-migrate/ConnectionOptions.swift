@@ -1,0 +1,48 @@
+import ArgumentParser
+import AuthgearAPI
+import CurlTransport
+import Foundation
+
+/// Where to import to, and with which key. Precedence: flags > environment > profile file.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Admin API endpoint, e.g. https://myapp.authgear.cloud (env AUTHGEAR_ENDPOINT).", valueName: "url"))
+    var endpoint: String?
+    @Option(help: ArgumentHelp("Project ID, used as the token's audience (env AUTHGEAR_PROJECT_ID).", valueName: "id"))
+    var projectID: String?
+    @Option(help: ArgumentHelp("Admin API key ID, the JWT `kid` (env AUTHGEAR_KEY_ID).", valueName: "kid"))
+    var keyID: String?
+    @Option(help: ArgumentHelp("Admin API private key, PEM (env AUTHGEAR_KEY_FILE). Encrypted keys: passphrase from AUTHGEAR_KEY_PASSPHRASE or a prompt.", valueName: "file"))
+    var keyFile: String?
+    @Option(help: ArgumentHelp("CA certificates to trust for a private CA (env AUTHGEAR_CA_FILE).", valueName: "file"))
+    var caFile: String?
+    @Option(help: ArgumentHelp("Named profile in $XDG_CONFIG_HOME/authgear-migrate/profiles.json (env AUTHGEAR_PROFILE; default `default`).", valueName: "name"))
+    var profile: String?
+    @Flag(help: "Use a key file that group or others can read (not recommended).")
+    var allowInsecureKeyFile = false
+
+    func resolve() throws -> ConnectionSettings {
+        do {
+            return try ConnectionSettings.resolve(
+                flags: .init(endpoint: endpoint, projectID: projectID, keyID: keyID, keyFile: keyFile, caFile: caFile, profile: profile),
+                environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+    }
+
+    /// The import client for resolved settings (token signer, libcurl transport).
+    func client(_ settings: ConnectionSettings) throws -> ImportClient {
+        let signer: AdminTokenSigner
+        do {
+            signer = try AdminTokenSigner(keyFile: settings.keyFile.value, keyID: settings.keyID.value, projectID: settings.projectID.value,
+                                          passphrase: .standard(environment: ProcessInfo.processInfo.environment),
+                                          allowInsecureKeyFile: allowInsecureKeyFile)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+        let transport = CurlTransport(userAgent: "authgear-migrate/\(AuthgearMigrate.version)", caFile: settings.caFile?.value)
+        return ImportClient(endpoint: settings.endpoint.value, projectID: settings.projectID.value,
+                            tokens: TokenProvider(minter: signer), transport: transport,
+                            userAgent: "authgear-migrate/\(AuthgearMigrate.version)")
+    }
+}
