@@ -50,7 +50,7 @@ let package = Package(
         ),
 
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
-        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore"]),
+        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport"]),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
         .testTarget(

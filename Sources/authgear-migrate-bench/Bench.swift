@@ -10,6 +10,17 @@ import MigrationCore
 struct Bench {
     static func main() throws {
         var args = Array(CommandLine.arguments.dropFirst())
+        if args.first == "--sandbox" {
+            let requests = args.count > 1 ? Int(args[1]) ?? 100 : 100
+            let concurrency = args.count > 2 ? Int(args[2]) ?? 8 : 8
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                do { try await SandboxBench.run(requests: requests, concurrency: concurrency) } catch { print("sandbox bench failed: \(error)") }
+                done.signal()
+            }
+            done.wait()
+            return
+        }
         if args.first == "--measure" {
             args.removeFirst()
             try measure(path: args[0], format: args[1], phase: args[2])
@@ -25,7 +36,10 @@ struct Bench {
             case "--formats": formats = args[i + 1].split(separator: ",").map(String.init); i += 2
             case "--dir": dir = args[i + 1]; i += 2
             case "-h", "--help":
-                print("usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]")
+                print("""
+                    usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
+                           authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
+                    """)
                 return
             default: FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8)); exit(2)
             }

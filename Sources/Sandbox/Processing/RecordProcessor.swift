@@ -25,6 +25,35 @@ public enum RecordProcessor {
             guard let cause = issue.cause, issue.rule.hasPrefix("custom_attribute.") else { return nil }
             return cause.json
         }
+        // The run reads a snapshot of the store; it must be gone before the commit, or the
+        // commit would copy every user (copy-on-write) for every record.
+        let (decision, warnings) = decide(record, id: id, upsert: upsert, project: project, store: store, now: now,
+                                          customCauses: customCauses)
+        detail.warnings = warnings
+        switch decision {
+        case .commit(let user, let outcome):
+            store.commit(user)
+            detail.outcome = outcome
+            detail.userID = user.id
+        case .skip(let userID):
+            detail.outcome = "skipped"
+            detail.userID = userID
+        case .fail(let error):
+            detail.outcome = "failed"
+            detail.userID = nil
+            detail.errors = [error.json]
+        }
+        return detail
+    }
+
+    private enum Decision {
+        case commit(SandboxUser, outcome: String)
+        case skip(userID: String)
+        case fail(ImportError)
+    }
+
+    private static func decide(_ record: JSONValue, id: ImportIdentifier, upsert: Bool, project: SandboxProject,
+                               store: UserStore, now: Date, customCauses: [JSONValue]) -> (Decision, [String]) {
         var run = RecordRun(fields: RecordRun.lastMembers(record), identifier: id, project: project,
                             store: store, now: now, customAttributeCauses: customCauses)
         do throws(ImportError) {
@@ -33,29 +62,20 @@ public enum RecordProcessor {
             switch matches.count {
             case 0:
                 let user = try run.insert()
-                store.commit(user)
-                detail.outcome = "inserted"
-                detail.userID = user.id
+                return (.commit(user, outcome: "inserted"), run.warnings)
             case 1 where !upsert:
-                detail.outcome = "skipped"
-                detail.userID = matches[0].userID
                 run.warnings.append("skipping because upsert = false and user exists")
+                return (.skip(userID: matches[0].userID), run.warnings)
             case 1:
                 guard let existing = store.user(id: matches[0].userID) else { throw ImportError.unexpected }
                 let user = try run.upsert(existing)
-                store.commit(user)
-                detail.outcome = "updated"
-                detail.userID = user.id
+                return (.commit(user, outcome: "updated"), run.warnings)
             default:
                 throw ImportError.unexpected
             }
         } catch {
-            detail.outcome = "failed"
-            detail.userID = nil
-            detail.errors = [error.json]
+            return (.fail(error), run.warnings)
         }
-        detail.warnings = run.warnings
-        return detail
     }
 }
 
