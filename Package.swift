@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "authgear-migrate"]
         ),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),

@@ -60,7 +60,7 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .quota(let period, let at):
-            return "the project's \(period)ly user-import quota is used up" + (at.map { "; it resets at \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+            return "the project's \(period == "day" ? "daily" : period + "ly") user-import quota is used up" + (at.map { "; it resets at \(ISO8601DateFormatter().string(from: $0))" } ?? "")
         case .forbidden(let m): return m
         case .unavailable(let m): return "the server could not be reached reliably: \(m)"
         case .interrupted: return "interrupted by the operator"

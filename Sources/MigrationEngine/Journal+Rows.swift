@@ -2,14 +2,16 @@ import Foundation
 import GRDB
 
 extension Journal {
-    static func insertBatches(_ db: Database, runID: String, purpose: BatchPurpose, upsert: Bool, _ batches: [PlannedBatch]) throws {
+    static func insertBatches(_ db: Database, runID: String, purpose: BatchPurpose, upsert: Bool, _ batches: [PlannedBatch],
+                              interruptedAt: Date? = nil) throws {
         let now = Date().timeIntervalSince1970
         let statement = try db.makeStatement(sql: """
-            INSERT INTO batch (run_id, purpose, upsert, records, body_sha256, body_size, state, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'planned', ?)
+            INSERT INTO batch (run_id, purpose, upsert, records, body_sha256, body_size, state, created_at, interrupted_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
             """)
         for b in batches {
-            try statement.execute(arguments: [runID, purpose.rawValue, upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now])
+            try statement.execute(arguments: [runID, purpose.rawValue, upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now,
+                                              interruptedAt?.timeIntervalSince1970])
         }
     }
 

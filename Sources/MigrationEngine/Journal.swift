@@ -152,12 +152,16 @@ public final class Journal: Sendable {
     }
 
     /// Stores a completed job's results and, for records the job lost, a recovery batch, in one transaction.
-    public func complete(_ batchID: Int64, results: [RecordResult], recovery: PlannedBatch?, runID: String) throws {
+    /// `lostSince`: when the lost job (or an interrupted attempt) may have created those records' users;
+    /// the recovery batch keeps it so that its `skipped` results say "possibly created by this run".
+    public func complete(_ batchID: Int64, results: [RecordResult], recovery: PlannedBatch?, lostSince: Date? = nil, runID: String) throws {
         try db.write { db in
             for r in results { try Journal.insertResult(db, runID: runID, r) }
             try db.execute(sql: "UPDATE batch SET state = 'completed', completed_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, batchID])
-            if let recovery { try Journal.insertBatches(db, runID: runID, purpose: .recovery, upsert: false, [recovery]) }
+            if let recovery {
+                try Journal.insertBatches(db, runID: runID, purpose: .recovery, upsert: false, [recovery], interruptedAt: lostSince)
+            }
         }
     }
 

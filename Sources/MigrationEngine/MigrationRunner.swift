@@ -115,6 +115,7 @@ public actor MigrationRunner {
             do {
                 let job = try await service.create(body: body)
                 do { try journal.markSent(batch.id, jobID: job.id) } catch { fail(.unavailable("journal: \(error)")); return nil }
+                batch.lastAttemptAt = startedAt
                 emit(.batchSent(batch: batch.id, jobID: job.id))
                 return job
             } catch {
@@ -182,7 +183,8 @@ public actor MigrationRunner {
                 case .notFound:
                     // Expired (24 h) or lost: learn each record's user without changing anything.
                     let recovery = bodies.planned(records: batch.records, upsert: batch.upsert)
-                    try? journal.complete(batch.id, results: [], recovery: recovery, runID: runID)
+                    try? journal.complete(batch.id, results: [], recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt,
+                                          runID: runID)
                     emit(.recoveryPlanned(batch: batch.id, records: batch.records.count, reason: "job \(jobID) is gone (older than 24 h or lost)"))
                     return nil
                 case .forbidden(let m): fail(.forbidden(m)); return nil
@@ -216,7 +218,9 @@ public actor MigrationRunner {
         }
         for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
         let recovery = lost.isEmpty ? nil : bodies.planned(records: lost.sorted(), upsert: batch.upsert)
-        do { try journal.complete(batch.id, results: results, recovery: recovery, runID: runID) } catch {
+        do {
+            try journal.complete(batch.id, results: results, recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt, runID: runID)
+        } catch {
             fail(.unavailable("journal: \(error)"))
             return
         }

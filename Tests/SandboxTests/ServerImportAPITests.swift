@@ -70,7 +70,12 @@ final class ServerImportAPITests: XCTestCase {
         XCTAssertEqual(v4, 200, "inside the 5-minute skew")
         await sandbox.control("POST", "/_sandbox/clock", #"{"advance_seconds":1}"#)
         let v5 = await sandbox.post(TestSandbox.body(count: 1), auth: header).status
-        XCTAssertEqual(v5, 403)
+        XCTAssertEqual(v5, 200, "expired at the sandbox clock, still valid at the wall clock (a real client's clock)")
+        // Expired at both clocks: refused.
+        let wall = Int64(Date().timeIntervalSince1970)
+        let old = "Bearer " + TestJWT.token(sandbox.server.keyPair, now: wall - 601)
+        let v6 = await sandbox.post(TestSandbox.body(count: 1), auth: old).status
+        XCTAssertEqual(v6, 403)
     }
 
     func testContentTypeRules() async throws {

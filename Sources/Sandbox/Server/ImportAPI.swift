@@ -5,13 +5,16 @@ import MigrationCore
 struct ImportAPI: Sendable {
     let state: SandboxState
 
-    /// Check 2: the Admin API JWT against the current project and sandbox clock.
+    /// Check 2: the Admin API JWT against the current project, at the sandbox clock or the wall clock:
+    /// a real client mints from its real clock, and `POST /_sandbox/clock` must not lock it out.
     func isAuthorized(_ request: Request) async -> Bool {
         let (project, now) = await (state.project, state.now)
         var keys: [String: String] = [:]
         for key in project.adminKeys { keys[key.kid] = key.publicKeyPEM }
         let verifier = JWTVerifier(projectID: project.config.projectID, keys: keys)
-        return verifier.authorizes(header: request.headers[.authorization], now: Double(now.nanoseconds) / 1e9)
+        let header = request.headers[.authorization]
+        return verifier.authorizes(header: header, now: Double(now.nanoseconds) / 1e9)
+            || verifier.authorizes(header: header, now: Double(SandboxInstant.wallClock().nanoseconds) / 1e9)
     }
 
     /// `POST /_api/admin/users/import`.
