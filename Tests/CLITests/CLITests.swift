@@ -101,3 +101,39 @@ final class CLITests: XCTestCase {
         for command in ["validate", "export"] { XCTAssertTrue(r.stdout.contains(command), command) }
     }
 }
+
+/// `check` against a real sandbox child process.
+final class CheckCommandTests: XCTestCase {
+    func testCheckPassesWithTheSandboxKeyAndFailsWithAWrongKeyID() throws {
+        let dir = NSTemporaryDirectory() + "check-" + UUID().uuidString
+        let sandbox = Process()
+        sandbox.executableURL = CLITests.binary
+        sandbox.arguments = ["sandbox", "--dir", dir]
+        let out = Pipe()
+        sandbox.standardOutput = out
+        try sandbox.run()
+        defer { sandbox.terminate(); sandbox.waitUntilExit() }
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            XCTAssertFalse(chunk.isEmpty, "sandbox exited early")
+            if chunk.isEmpty { return }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(line.hasPrefix("sandbox listening on http://127.0.0.1:"), line)
+        var env: [String: String] = [:]
+        for l in try String(contentsOfFile: dir + "/sandbox.env", encoding: .utf8).split(separator: "\n") {
+            let parts = l.split(separator: "=", maxSplits: 1).map(String.init)
+            env[parts[0]] = parts[1]
+        }
+        XCTAssertEqual(env["AUTHGEAR_PROJECT_ID"], "myapp")
+        let cli = CLITests()
+        let good = try cli.run(["check"], env: env)
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertTrue(good.stdout.contains("✓ authentication"), good.stdout)
+        let bad = try cli.run(["check", "--key-id", "not-the-kid", "--json"], env: env)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains(#""step":"authentication","ok":false"#), bad.stdout)
+        XCTAssertFalse(bad.stdout.contains("eyJ"), "a token leaked into the output")
+    }
+}
