@@ -14,7 +14,9 @@ final class CLITests: XCTestCase {
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    func run(_ args: [String], env: [String: String] = [:]) throws -> Run {
+    func run(_ args: [String], env: [String: String] = [:]) throws -> Run { try CLITests.run(args, env: env) }
+
+    static func run(_ args: [String], env: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = CLITests.binary
         p.arguments = args
@@ -127,11 +129,10 @@ final class CheckCommandTests: XCTestCase {
             env[parts[0]] = parts[1]
         }
         XCTAssertEqual(env["AUTHGEAR_PROJECT_ID"], "myapp")
-        let cli = CLITests()
-        let good = try cli.run(["check"], env: env)
+        let good = try CLITests.run(["check"], env: env)
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
         XCTAssertTrue(good.stdout.contains("✓ authentication"), good.stdout)
-        let bad = try cli.run(["check", "--key-id", "not-the-kid", "--json"], env: env)
+        let bad = try CLITests.run(["check", "--key-id", "not-the-kid", "--json"], env: env)
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stdout.contains(#""step":"authentication","ok":false"#), bad.stdout)
         XCTAssertFalse(bad.stdout.contains("eyJ"), "a token leaked into the output")
