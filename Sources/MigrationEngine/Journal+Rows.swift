@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MigrationCore
 
 extension Journal {
     static func insertBatches(_ db: Database, runID: String, purpose: BatchPurpose, upsert: Bool, _ batches: [PlannedBatch],
@@ -16,14 +17,16 @@ extension Journal {
     }
 
     static func insertResult(_ db: Database, runID: String, _ r: RecordResult) throws {
-        try db.execute(sql: """
+        // A cached prepared statement: results are written by the thousand.
+        let statement = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO result (run_id, record, batch_id, outcome, user_id, warnings, error_reason, error_message, error_json,
                                            possibly_created_at, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [runID, r.record, r.batchID, r.outcome, r.userID,
-                             r.warnings.isEmpty ? nil : String(decoding: try JSONEncoder().encode(r.warnings), as: UTF8.self),
-                             r.errorReason, r.errorMessage, r.errorJSON, r.possiblyCreatedAt?.timeIntervalSince1970,
-                             r.recordedAt.timeIntervalSince1970])
+            """)
+        let warnings = r.warnings.isEmpty ? nil : JSONValue.array(r.warnings.map(JSONValue.string)).jsonText
+        try statement.execute(arguments: [runID, r.record, r.batchID, r.outcome, r.userID, warnings,
+                                          r.errorReason, r.errorMessage, r.errorJSON, r.possiblyCreatedAt?.timeIntervalSince1970,
+                                          r.recordedAt.timeIntervalSince1970])
     }
 
     static func insertEvent(_ db: Database, runID: String, kind: String, detail: String) throws {

@@ -21,6 +21,10 @@ struct Bench {
             done.wait()
             return
         }
+        if args.first == "--engine" {
+            try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
+            return
+        }
         if args.first == "--measure" {
             args.removeFirst()
             try measure(path: args[0], format: args[1], phase: args[2])
@@ -39,6 +43,8 @@ struct Bench {
                 print("""
                     usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
+                           authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
+                    (build both products in release first: swift build -c release)
                     """)
                 return
             default: FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8)); exit(2)
