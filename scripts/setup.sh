@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libncurses-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config tmux tzdata)
+packages=(libncurses-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config tmux tzdata openssl socat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

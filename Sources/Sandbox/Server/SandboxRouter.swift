@@ -84,7 +84,15 @@ struct SandboxRouter: Sendable {
 
     static func faultResponse(_ code: Int) -> Response {
         if code == 500 { return HTTPReply.error(.unexpected) }
-        let status = HTTPResponse.Status(code: code)
+        // `Status(code:)` has an empty reason phrase: take the canonical one of a known status.
+        let status = Self.faultStatuses.first { $0.code == code } ?? HTTPResponse.Status(code: code)
         return HTTPReply.text(status.reasonPhrase.isEmpty ? "Error \(code)" : status.reasonPhrase, status: status)
     }
+
+    /// Statuses a fault rule may answer that have a canonical reason phrase (plain-text body).
+    private static let faultStatuses: [HTTPResponse.Status] = [
+        .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .requestTimeout, .conflict,
+        .contentTooLarge, .unsupportedMediaType, .tooManyRequests, .internalServerError, .notImplemented,
+        .badGateway, .serviceUnavailable, .gatewayTimeout,
+    ]
 }
