@@ -59,10 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: [
-                "Sandbox", "MigrationCore", "COpenSSL",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            dependencies: ["Sandbox", "MigrationCore", "COpenSSL"]
         ),
         .testTarget(
             name: "MigrationEngineTests",
