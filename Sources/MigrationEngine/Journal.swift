@@ -180,6 +180,29 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Records per outcome of their latest attempt, counted by SQLite (no per-record objects).
+    public func outcomeCounts(run id: String) throws -> OutcomeCounts {
+        try db.read { db in
+            var counts = OutcomeCounts()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.outcome AS outcome, COUNT(*) AS n FROM result r
+                JOIN (SELECT record, MAX(batch_id) AS b FROM result WHERE run_id = ? GROUP BY record) l
+                  ON r.record = l.record AND r.batch_id = l.b
+                WHERE r.run_id = ? GROUP BY r.outcome
+                """, arguments: [id, id])
+            for row in rows {
+                let n: Int = row["n"]
+                switch row["outcome"] as String {
+                case "inserted": counts.inserted += n
+                case "updated": counts.updated += n
+                case "skipped": counts.skipped += n
+                default: counts.failed += n
+                }
+            }
+            return counts
+        }
+    }
+
     /// Every attempt's result for one record, oldest first.
     public func history(run id: String, record: Int) throws -> [RecordResult] {
         try db.read { db in

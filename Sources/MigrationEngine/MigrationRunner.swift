@@ -69,11 +69,7 @@ public actor MigrationRunner {
             }
         }
         try? journal.setRunState(runID, .finished)
-        let totals = (try? journal.latestResults(run: runID)).map { results in
-            var c = OutcomeCounts()
-            for r in results.values { c.add(r.outcome) }
-            return c
-        } ?? counts
+        let totals = (try? journal.outcomeCounts(run: runID)) ?? counts
         emit(.finished(totals))
         return totals
     }

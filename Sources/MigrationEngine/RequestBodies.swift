@@ -17,7 +17,14 @@ public struct RequestBodies: Sendable {
         let writer = ImportDocumentWriter(index: workspace.index, edits: workspace.edits,
                                           identifier: workspace.settings.identifier, upsert: upsert)
         let batch = Batch(number: 0, records: records, bodySize: 0)
-        return planner.body(for: batch) { n, out in _ = writer.recordBytes(n, into: &out) }
+        let body = planner.body(for: batch) { n, out in _ = writer.recordBytes(n, into: &out) }
+        // The source pages these records came from are not needed until the next body: keep a
+        // multi-GB source from staying resident for the whole run.
+        if let first = records.first, let last = records.last, first <= last {
+            let index = workspace.index
+            index.file.releasePages(index.span(first).start..<index.span(last).end)
+        }
+        return body
     }
 
     public func planned(records: [Int], upsert: Bool) -> PlannedBatch {

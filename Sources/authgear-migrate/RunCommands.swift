@@ -45,9 +45,7 @@ struct RunsCommand: ParsableCommand {
             if runs.isEmpty { print("no runs in \(j.path)"); return 0 }
             let f = ISO8601DateFormatter()
             for r in runs {
-                let results = try j.latestResults(run: r.id)
-                var c = OutcomeCounts()
-                for v in results.values { c.add(v.outcome) }
+                let c = try j.outcomeCounts(run: r.id)
                 print("\(r.id.prefix(8))  \(f.string(from: r.createdAt))  \(r.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(r.sourcePath)  → \(r.projectID)  inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed) of \(r.recordCount)" + (r.pausedReason.map { "  (\($0))" } ?? ""))
             }
             return 0
