@@ -277,33 +277,14 @@ public struct JSONParser {
         return v
     }
 
-    /// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+    /// Strict UTF-8 (`UTF8Bytes`): no overlong forms, no surrogates, nothing above U+10FFFF.
     private func validateUTF8(_ start: Int, _ close: Int) throws(JSONSyntaxError) {
         var i = start
         while i < close {
-            let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
-            var need = 0
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: throw error("invalid UTF-8 byte \(hex(b0))", at: i)
-            }
-            guard i + need < close else {
-                throw error("truncated UTF-8 sequence", at: i)
-            }
-            for k in 1...need {
-                let b = bytes[i + k]
-                let (l, h): (UInt8, UInt8) = k == 1 ? (lo, hi) : (0x80, 0xBF)
-                guard b >= l && b <= h else { throw error("invalid UTF-8 sequence starting with \(hex(b0))", at: i) }
-            }
-            i += need + 1
+            if bytes[i] < 0x80 { i += 1; continue }
+            let length = UTF8Bytes.sequenceLength(bytes, at: i, end: close)
+            guard length > 0 else { throw error("invalid UTF-8 sequence starting with byte \(hex(bytes[i]))", at: i) }
+            i += length
         }
     }
 

@@ -141,25 +141,6 @@ enum GoLeniency {
 
     /// Length of a valid UTF-8 sequence at `i`, or 0 (Go then decodes one byte as U+FFFD).
     private static func validUTF8Length(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int {
-        let b0 = b[i]
-        var need = 0
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-        switch b0 {
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; lo = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: need = 2
-        case 0xED: need = 2; hi = 0x9F
-        case 0xF0: need = 3; lo = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; hi = 0x8F
-        default: return 0
-        }
-        guard i + need < b.count else { return 0 }
-        for k in 1...need {
-            let x = b[i + k]
-            let (l, h): (UInt8, UInt8) = k == 1 ? (lo, hi) : (0x80, 0xBF)
-            guard x >= l && x <= h else { return 0 }
-        }
-        return need + 1
+        UTF8Bytes.sequenceLength(b, at: i, end: b.count)
     }
 }
