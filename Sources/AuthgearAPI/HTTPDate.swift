@@ -1,3 +1,4 @@
+import MigrationCore
 import Foundation
 
 /// HTTP date handling: `Date` and `Retry-After` headers, and quota reset times.
@@ -26,7 +27,7 @@ public enum HTTPDate {
         let clock = time.split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]),
               (0...59).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
@@ -50,36 +51,14 @@ public enum HTTPDate {
         if period != "month" {
             return Date(timeIntervalSince1970: TimeInterval((days + 1) * 86_400))
         }
-        let (year, month, _) = civilFromDays(days)
+        let (year, month, _) = CivilDate.date(days: days)
         let next = month == 12 ? (year + 1, 1) : (year, month + 1)
-        return Date(timeIntervalSince1970: TimeInterval(daysFromCivil(year: next.0, month: next.1, day: 1) * 86_400))
+        return Date(timeIntervalSince1970: TimeInterval(CivilDate.days(year: next.0, month: next.1, day: 1) * 86_400))
     }
 
     private static func monthNumber(_ name: String) -> Int? {
         months.firstIndex(of: name.lowercased()).map { $0 + 1 }
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 
-    /// The Gregorian (year, month, day) of a day count since 1970-01-01.
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 }

@@ -1,3 +1,4 @@
+import MigrationCore
 import Foundation
 
 /// Why an import API call failed, one case per class of server answer (spec §2.1, §3.1, §4.3, §5).
@@ -150,7 +151,7 @@ public enum ImportAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     static func isoUTC(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let (y, m, d) = HTTPDate.civilFromDays(days)
+        let (y, m, d) = CivilDate.date(days: days)
         let rest = seconds - days * 86_400
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rest / 3600, rest / 60 % 60, rest % 60)
     }
