@@ -32,6 +32,13 @@ let package = Package(
             dependencies: ["MigrationCore", "AuthgearAPI", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
+        // Terminal UI toolkit: cells, styles, ScreenBuffer, keys, the Terminal protocol, frame diff. No ncurses.
+        .target(name: "TerminalKit"),
+        // The only code that calls ncurses: a Terminal over the real tty.
+        .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
+        // Screens: state, messages, pure update, pure render, key tables.
+        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine"]),
+
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(
             name: "Sandbox",
@@ -45,6 +52,7 @@ let package = Package(
             name: "authgear-migrate",
             dependencies: [
                 "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine",
+                "TerminalKit", "NcursesTerminal", "MigratorUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +73,9 @@ let package = Package(
             name: "MigrationEngineTests",
             dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "authgear-migrate"]
         ),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
+        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"]),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],

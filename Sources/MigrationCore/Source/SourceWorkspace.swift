@@ -34,6 +34,15 @@ public final class SourceWorkspace: @unchecked Sendable {
         report = r
     }
 
+    /// Installs a report computed in the background from `validated` edits; records edited since
+    /// then are re-validated so the report matches the current edits.
+    public func adopt(_ fresh: ValidationReport, validatedWith validated: EditOverlay) {
+        var r = fresh
+        let touched = Set(validated.changes.keys).union(edits.changes.keys).filter { validated[$0] != edits[$0] }
+        for n in touched where n < r.recordCount { pass.revalidate(n, in: &r) }
+        report = r
+    }
+
     /// The batch plan for every sendable record.
     public func plan(maxRecords: Int = 1000, maxBodyBytes: Int = BatchPlanner.serverBodyLimit) -> BatchPlan {
         let r = report ?? validate()

@@ -1,0 +1,118 @@
+import Foundation
+import MigrationCore
+import MigrationEngine
+
+/// The screens of the TUI, in the order an operator meets them.
+public enum Screen: String, Sendable, Equatable, CaseIterable {
+    case picker, mapping, records, editor, settings, progress, review
+}
+
+/// Everything the UI shows. `update` changes it in answer to messages; `AppView` draws it.
+/// The open source is a reference (`SourceSession`): a million records are never copied.
+public struct AppState {
+    public var screen: Screen = .picker
+    public var size: (width: Int, height: Int) = (80, 24)
+    public var colors = true
+    public var logPath = ""
+    /// A transient line at the bottom (what just happened, or what went wrong).
+    public var status: StatusLine?
+    public var overlay: Overlay?
+    /// The line editor at the bottom (search, jump, a field's new value, a path).
+    public var prompt: Prompt?
+    public var busy = 0
+    public var quitting = false
+
+    public var picker = PickerState()
+    public var mapping = MappingState()
+    public var session: SourceSession?
+    public var loading: LoadingState?
+    public var records = RecordsState()
+    public var editor = EditorState()
+    public var settings = ImportSettings()
+    public var run = RunViewState()
+    public var review = ReviewState()
+
+    public init() {}
+
+    /// True while the engine is sending or polling.
+    public var runInFlight: Bool { run.active }
+}
+
+public struct StatusLine: Equatable, Sendable {
+    public enum Kind: Sendable { case info, error }
+    public var text: String
+    public var kind: Kind
+    public static func info(_ t: String) -> StatusLine { StatusLine(text: t, kind: .info) }
+    public static func error(_ t: String) -> StatusLine { StatusLine(text: t, kind: .error) }
+}
+
+/// Modal layers drawn over the current screen.
+public enum Overlay: Equatable, Sendable {
+    case help
+    /// A question with counts; `key` is the deliberate key that confirms (Esc/n cancel).
+    case confirm(Confirmation)
+    /// A list to pick from (filter by rule, say).
+    case menu(Menu)
+}
+
+public struct Confirmation: Equatable, Sendable {
+    public var title: String
+    public var lines: [String]
+    public var key: Character
+    public var action: ConfirmedAction
+}
+
+/// What a confirmation, once given, does.
+public enum ConfirmedAction: Equatable, Sendable {
+    case launch
+    case quit
+    case cancelRun
+    case retryFailed([Int])
+    case rerunSkipped([Int])
+    case resume(runID: String)
+    case exclude(Int)
+}
+
+public struct Menu: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable { case filter, identifier, outcomeReport }
+    public var title: String
+    public var items: [String]
+    public var selected = 0
+    public var purpose: Purpose
+}
+
+/// The bottom-line editor: a kind, a label and the text being typed with its cursor.
+public struct Prompt: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case search
+        case jump
+        case command
+        case editValue(pointer: String, asString: Bool)
+        case addField
+        case path
+        case settingsField(SettingsField)
+        case exportReport
+        case exportEdited
+        case mappingTarget(header: String)
+    }
+    public var kind: Kind
+    public var label: String
+    public var text: LineEditor
+
+    public init(_ kind: Kind, label: String, text: String = "") {
+        self.kind = kind
+        self.label = label
+        self.text = LineEditor(text)
+    }
+}
+
+/// Progress of opening a source: indexing, then validating in the background.
+public struct LoadingState: Equatable, Sendable {
+    public var path: String
+    public var indexed = 0
+    public var indexFraction = 0.0
+    public var indexComplete = false
+    public var validated = 0
+    public var validationTotal = 0
+    public var validationComplete = false
+}

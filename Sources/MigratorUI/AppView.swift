@@ -1,0 +1,114 @@
+import Foundation
+import MigrationCore
+import TerminalKit
+
+/// Draws the whole screen from the state: title bar, the current screen, the status line and
+/// either the hint bar or the prompt, then any overlay. Pure: the same state gives the same cells.
+public enum AppView {
+    public static func render(_ state: AppState) -> ScreenBuffer {
+        var buffer = ScreenBuffer(width: state.size.width, height: state.size.height)
+        guard buffer.width >= 20, buffer.height >= 6 else {
+            buffer.put("window too small", x: 0, y: 0)
+            return buffer
+        }
+        let (titleRow, rest) = buffer.bounds.splitTop(1)
+        let (body, bottom) = rest.splitBottom(2)
+        drawTitle(&buffer, titleRow, state)
+        switch state.screen {
+        case .picker: PickerView.draw(&buffer, body, state)
+        case .mapping: PickerView.drawMapping(&buffer, body, state)
+        case .records: RecordsView.draw(&buffer, body, state)
+        case .editor: EditorView.draw(&buffer, body, state)
+        case .settings: SettingsView.draw(&buffer, body, state)
+        case .progress: ProgressView.draw(&buffer, body, state)
+        case .review: ReviewView.draw(&buffer, body, state)
+        }
+        drawStatus(&buffer, bottom.row(0), state)
+        if let prompt = state.prompt {
+            let row = bottom.row(1)
+            buffer.fill(row)
+            let used = buffer.put(prompt.label, x: row.x, y: row.y, style: Theme.key)
+            let room = row.width - used - 1
+            // Scroll the text so the cursor stays visible.
+            var text = prompt.text.text
+            var cursorColumn = prompt.text.cursorColumn
+            while cursorColumn > room, !text.isEmpty {
+                let first = text.removeFirst()
+                cursorColumn -= CellWidth.of(first)
+            }
+            buffer.put(text, x: row.x + used, y: row.y, maxWidth: room)
+            buffer.cursor = .init(x: row.x + used + cursorColumn, y: row.y)
+        } else {
+            drawHints(&buffer, bottom.row(1), state)
+        }
+        switch state.overlay {
+        case .help?: OverlayView.help(&buffer, state)
+        case .confirm(let c)?: OverlayView.confirm(&buffer, c)
+        case .menu(let m)?: OverlayView.menu(&buffer, m)
+        case nil: break
+        }
+        return buffer
+    }
+
+    /// Rows the records table shows at the current size (tests and scrolling use the same figure).
+    public static func tableHeight(_ state: AppState) -> Int {
+        RecordsView.layout(Rect(x: 0, y: 1, width: state.size.width, height: max(0, state.size.height - 3)), state).table.height - 1
+    }
+
+    static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
+        buffer.fill(row, style: Theme.title)
+        let names: [Screen: String] = [.picker: "Open a source", .mapping: "CSV columns", .records: "Records", .editor: "Edit record",
+                                       .settings: "Import settings", .progress: "Import progress", .review: "Review"]
+        var left = " authgear-migrate · \(names[state.screen]!)"
+        if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
+        var right = ""
+        if state.run.active { right = "● importing " } else if state.run.pausedReason != nil, state.run.runID != nil { right = "‖ run paused " }
+        buffer.put(left, x: row.x, y: row.y, style: Theme.title, maxWidth: row.width - right.cellWidth)
+        buffer.put(right, x: row.maxX - right.cellWidth, y: row.y, style: Theme.title)
+    }
+
+    static func drawStatus(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
+        buffer.fill(row, style: Style(reverse: true))
+        if let s = state.status {
+            let style = s.kind == .error ? Style(foreground: .red, bold: true, reverse: true) : Style(reverse: true)
+            buffer.put(" " + s.text, x: row.x, y: row.y, style: style, maxWidth: row.width)
+            return
+        }
+        var parts: [String] = []
+        if let session = state.session {
+            let total = session.count
+            parts.append("\(Widgets.count(total)) records")
+            if let l = state.loading {
+                if !l.indexComplete { parts.append("indexing \(Int(l.indexFraction * 100))%") }
+                if l.validationComplete, let r = session.report {
+                    parts.append("\(Widgets.count(r.errorCount)) invalid")
+                    parts.append("\(Widgets.count(r.warningCount)) with warnings")
+                    if r.excludedCount > 0 { parts.append("\(Widgets.count(r.excludedCount)) excluded") }
+                } else if l.validationTotal > 0 {
+                    parts.append("validating \(Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100))%")
+                } else {
+                    parts.append("validating…")
+                }
+            }
+            let edits = session.workspace.edits.changes.count
+            if edits > 0 { parts.append("\(edits) edited") }
+        }
+        if state.run.active, let snap = state.run.snapshot {
+            parts.append("import \(Widgets.count(snap.done))/\(Widgets.count(snap.toSend))")
+        }
+        buffer.put(" " + parts.joined(separator: " · "), x: row.x, y: row.y, style: Style(reverse: true), maxWidth: row.width)
+    }
+
+    /// The hint bar: the enabled bindings marked `hint`, as many as fit, from the same table as help.
+    static func drawHints(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
+        buffer.fill(row)
+        var x = row.x
+        for b in KeyMap.bindings(for: state.screen) where b.hint && b.isEnabled(state) {
+            let key = b.keys.first!.description
+            let width = key.cellWidth + 1 + b.name.cellWidth + 2
+            if x + width > row.maxX { break }
+            x += buffer.put(key, x: x, y: row.y, style: Theme.key)
+            x += buffer.put(" " + b.name + "  ", x: x, y: row.y)
+        }
+    }
+}

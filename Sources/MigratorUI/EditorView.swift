@@ -1,0 +1,71 @@
+import Foundation
+import MigrationCore
+import TerminalKit
+
+/// The record editor: fields with their values (edited ones coloured), and the issues of the record.
+enum EditorView {
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState) {
+        guard let session = state.session else { return }
+        let n = state.editor.record
+        let status = session.status(n)
+        var header = "Record \(n) · line \(session.line(n)) · "
+        switch status {
+        case .valid: header += "valid"
+        case .warnings: header += "valid, with warnings"
+        case .errors: header += "INVALID"
+        case .excluded: header += "EXCLUDED from the import"
+        }
+        if session.isEdited(n), status != .excluded { header += " · edited (saved)" }
+        let headerStyle = status == .errors ? Theme.error : (status == .excluded ? Theme.dim : Theme.ok)
+        buffer.put(header, x: body.x + 1, y: body.y, style: headerStyle, maxWidth: body.width - 2)
+
+        let issues = session.issues(n)
+        let issueHeight = min(max(3, issues.count * 2 + 2), body.height / 2)
+        let (fieldsRect, issuesRect) = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1).splitBottom(issueHeight)
+        let rows = EditorUpdate.rows(state)
+        let original = session.original(n)
+        let faulty = Set(issues.map(\.pointer))
+        let nameWidth = min(34, max(12, (rows.map { $0.depth * 2 + $0.name.cellWidth }.max() ?? 12) + 1))
+        let box = fieldsRect
+        buffer.box(box, title: "Fields", style: Theme.dim)
+        let inner = box.inset(1)
+        var top = state.editor.top
+        if state.editor.selected < top { top = state.editor.selected }
+        if state.editor.selected >= top + inner.height { top = state.editor.selected - inner.height + 1 }
+        if rows.isEmpty {
+            buffer.put(session.loadProblem(n).map { "Not valid JSON in the source: \($0.message)" } ?? "(no fields) — a to add one",
+                       x: inner.x, y: inner.y, style: Theme.error, maxWidth: inner.width)
+        }
+        for (i, row) in rows.dropFirst(top).prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            let name = String(repeating: "  ", count: row.depth) + row.name
+            let changed = original?.value(at: row.pointer) != row.value
+            let bad = faulty.contains(row.pointer.description) || faulty.contains { $0.hasPrefix(row.pointer.description + "/") && !row.isObject }
+            var style: Style = bad ? Theme.error : (changed ? Theme.edited : .plain)
+            if status == .excluded { style = Theme.dim }
+            buffer.putFitted(name, x: inner.x, y: y, width: nameWidth, style: style.bolded)
+            let valueText: String
+            if row.isObject { valueText = "{…}" } else if Secrets.isSecret(row.pointer) && !state.editor.revealSecrets {
+                valueText = Secrets.mask + "  (S reveals)"
+                style = Theme.secret
+            } else {
+                valueText = JSONWriter().string(row.value)
+            }
+            buffer.put(valueText + (changed ? "  ✎" : ""), x: inner.x + nameWidth + 1, y: y, style: style, maxWidth: inner.width - nameWidth - 1)
+            if top + i == state.editor.selected {
+                buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1)) { $0.reverse = true }
+            }
+        }
+        buffer.box(issuesRect, title: issues.isEmpty ? "No problems" : "Problems (\(issues.count))", style: issues.isEmpty ? Theme.ok : Theme.dim)
+        let issueInner = issuesRect.inset(1)
+        var y = issueInner.y
+        for issue in issues {
+            let text = "\(issue.severity == .error ? "✗" : "!") \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message) [\(issue.rule)]"
+            for line in Widgets.wrap(text, width: issueInner.width) {
+                guard y < issueInner.maxY else { break }
+                buffer.put(line, x: issueInner.x, y: y, style: issue.severity == .error ? Theme.error : Theme.warning)
+                y += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MigrationCore
+import MigrationEngine
+import TerminalKit
+
+/// Everything that can happen to the UI: input, and results of work the runtime did.
+public enum Message: Sendable {
+    case key(Key)
+    case resized(width: Int, height: Int)
+    case tick(Date)
+
+    case directoryListed(path: String, entries: [PickerState.Entry], error: String?)
+    case recentLoaded([String])
+    case mappingPreview([String])
+    /// A CSV needs its columns mapped before opening.
+    case mappingNeeded(path: String, columns: [MappingState.Column])
+    case sourceOpened(SessionBox)
+    case sourceFailed(path: String, error: String)
+    case indexProgress(indexed: Int, fraction: Double, complete: Bool)
+    case validationProgress(done: Int, total: Int)
+    case validationFinished(ValidationReportBox)
+    case filterResult(generation: Int, rows: [Int], complete: Bool)
+    case searchResult(generation: Int, row: Int?, term: String)
+
+    case settingsLoaded(ImportSettings)
+    case checkFinished([CheckStep])
+    case unfinishedRunFound(RunRecord, done: Int)
+    case runStarted(runID: String, batches: [RunViewState.BatchRow], base: OutcomeCounts)
+    case engine(EngineEvent)
+    case runEnded(Result<OutcomeCounts, RunStop>)
+    case runFailedToStart(String)
+    case reviewLoaded(tab: ReviewState.Tab, groups: [ReviewState.Group])
+    case upsertPreview(records: [Int], changes: [String: Int], ignored: [String: Int])
+    case pathCompleted(String)
+    case done(String)
+    case failed(String)
+}
+
+/// Carries the session (a UI-thread object) across the mailbox; only the UI thread opens it.
+public struct SessionBox: @unchecked Sendable {
+    // @unchecked: created on a worker, handed over once, then used only by the UI thread.
+    public let session: SourceSession
+    public init(_ session: SourceSession) { self.session = session }
+}
+
+/// A finished validation pass and the edits it saw.
+public struct ValidationReportBox: Sendable {
+    public let report: ValidationReport
+    public let edits: EditOverlay
+    public init(report: ValidationReport, edits: EditOverlay) {
+        self.report = report
+        self.edits = edits
+    }
+}
+
+/// Work the runtime performs for `update`; results come back as messages.
+public enum Effect: Equatable, Sendable {
+    case listDirectory(String)
+    case completePath(String)
+    case loadRecent
+    case openSource(path: String, mappingPath: String?)
+    case previewMapping(path: String, columns: [MappingState.Column])
+    case applyMapping(path: String, columns: [MappingState.Column])
+    case validateInBackground
+    case filter(RecordFilter, generation: Int)
+    case search(term: String, fromRow: Int, forward: Bool, generation: Int)
+    case edit(EditOperation)
+    case loadSettings
+    case checkConnection(ImportSettings)
+    case launch(ImportSettings)
+    case resume(runID: String, settings: ImportSettings)
+    case pauseRun
+    case loadReview(ReviewState.Tab)
+    case retryFailed([Int])
+    case previewUpsert([Int])
+    case rerunSkipped([Int])
+    case exportReport(tab: ReviewState.Tab, path: String)
+    case exportEdited(path: String)
+    case quit
+}
+
+/// A change to the edits overlay.
+public enum EditOperation: Equatable, Sendable {
+    case set(record: Int, pointer: String, value: JSONValue?)
+    case exclude(Int)
+    case include(Int)
+    case revert(Int)
+    case undo
+    case redo
+}

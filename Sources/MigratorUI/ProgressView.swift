@@ -1,0 +1,79 @@
+import Foundation
+import MigrationEngine
+import TerminalKit
+
+/// Live progress: gauge, totals, throughput and ETA, one row per batch, the failure feed.
+enum ProgressView {
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState, now: Date = Date()) {
+        let run = state.run
+        guard run.runID != nil || run.active else {
+            buffer.put("No run yet. From the records, press L to set up and launch an import.", x: body.x + 2, y: body.y + 1, style: Theme.dim)
+            return
+        }
+        var y = body.y + 1
+        let c = run.counts
+        let toSend = run.snapshot?.toSend ?? 0
+        let done = run.snapshot?.done ?? 0
+        let fraction = run.finished != nil ? 1 : (toSend > 0 ? Double(done) / Double(toSend) : 0)
+        var headline = run.finished != nil ? "Finished" : (run.active ? "Importing" : "Paused")
+        if let id = run.runID { headline += " · run \(id.prefix(8))" }
+        buffer.put(headline, x: body.x + 2, y: y, style: run.finished != nil ? Theme.ok : (run.active ? Theme.key : Theme.warning))
+        y += 1
+        Widgets.gauge(&buffer, x: body.x + 2, y: y, width: body.width - 4, fraction: fraction, style: Theme.ok)
+        y += 1
+        let totals: [(String, Int, Style)] = [("inserted", c.inserted, Theme.ok), ("updated", c.updated, Theme.ok),
+                                               ("skipped", c.skipped, Theme.warning), ("failed", c.failed, Theme.error),
+                                               ("pending", max(0, toSend - done), Theme.dim)]
+        var x = body.x + 2
+        for (name, value, style) in totals {
+            x += buffer.put("\(name) ", x: x, y: y)
+            x += buffer.put(Widgets.count(value), x: x, y: y, style: style.bolded)
+            x += buffer.put("   ", x: x, y: y)
+        }
+        y += 1
+        if let s = run.snapshot {
+            var pace = String(format: "%.0f records/s", s.recordsPerSecond)
+            if let eta = s.eta, run.finished == nil { pace += " · ETA \(Widgets.duration(eta))" }
+            pace += " · \(s.inFlightBatches) batch\(s.inFlightBatches == 1 ? "" : "es") in flight"
+            if let started = run.startedAt { pace += " · elapsed \(Widgets.duration(now.timeIntervalSince(started)))" }
+            buffer.put(pace, x: body.x + 2, y: y, maxWidth: body.width - 4)
+        }
+        y += 1
+        if let reason = run.pausedReason, run.finished == nil {
+            buffer.put("‖ " + reason, x: body.x + 2, y: y, style: Theme.warning, maxWidth: body.width - 4)
+        }
+        y += 1
+        let remaining = Rect(x: body.x, y: y, width: body.width, height: body.maxY - y)
+        let (batchRect, feedRect) = remaining.splitTop(max(3, remaining.height / 2))
+        drawBatches(&buffer, batchRect, run, now: now)
+        drawFeed(&buffer, feedRect, run)
+    }
+
+    static func drawBatches(_ buffer: inout ScreenBuffer, _ rect: Rect, _ run: RunViewState, now: Date) {
+        buffer.box(rect, title: "Batches (\(run.batches.count))", style: Theme.dim)
+        let inner = rect.inset(1)
+        guard inner.height > 1 else { return }
+        buffer.put("batch  records  state      job                                 age   ", x: inner.x, y: inner.y, style: Theme.header, maxWidth: inner.width)
+        // Open batches first, then the most recent completed ones.
+        let ordered = run.batches.filter { $0.state != "completed" } + run.batches.filter { $0.state == "completed" }.reversed()
+        let start = min(run.selected, max(0, ordered.count - (inner.height - 1)))
+        for (i, b) in ordered.dropFirst(start).prefix(inner.height - 1).enumerated() {
+            let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" ? Theme.warning : .plain)
+            let line = String(b.id).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
+                + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: 34) + "  "
+                + Widgets.duration(max(0, now.timeIntervalSince(b.since))).fitted(toWidth: 5, alignRight: true) + "  " + (b.note ?? "")
+            buffer.put(line, x: inner.x, y: inner.y + 1 + i, style: style, maxWidth: inner.width)
+        }
+    }
+
+    static func drawFeed(_ buffer: inout ScreenBuffer, _ rect: Rect, _ run: RunViewState) {
+        buffer.box(rect, title: "Failures (\(run.failures.count)) and events", style: Theme.dim)
+        let inner = rect.inset(1)
+        var lines: [(String, Style)] = run.events.suffix(3).map { ($0, Theme.warning) }
+        lines += run.failures.reversed().map { ("record \($0.record): \($0.reason) — \($0.message)", Theme.error) }
+        if lines.isEmpty { lines = [("no failures so far", Theme.dim)] }
+        for (i, l) in lines.prefix(inner.height).enumerated() {
+            buffer.put(l.0, x: inner.x, y: inner.y + i, style: l.1, maxWidth: inner.width)
+        }
+    }
+}

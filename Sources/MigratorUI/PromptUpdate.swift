@@ -1,0 +1,106 @@
+import Foundation
+import MigrationCore
+import TerminalKit
+
+/// Keys while the bottom-line prompt is open, and what submitting each kind of prompt does.
+enum PromptUpdate {
+    static func key(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var prompt = state.prompt else { return [] }
+        switch key {
+        case .escape, .ctrl("c"), .ctrl("g"):
+            state.prompt = nil
+            return []
+        case .enter:
+            state.prompt = nil
+            return submit(&state, prompt)
+        case .tab:
+            if prompt.kind == .path { return [.completePath(prompt.text.text)] }
+            return []
+        default:
+            _ = prompt.text.handle(key)
+            state.prompt = prompt
+            return []
+        }
+    }
+
+    static func submit(_ state: inout AppState, _ prompt: Prompt) -> [Effect] {
+        let text = prompt.text.text
+        switch prompt.kind {
+        case .search:
+            guard !text.isEmpty else { return [] }
+            return RecordsUpdate.startSearch(&state, term: text, forward: true)
+        case .jump, .command:
+            return command(&state, text.trimmingCharacters(in: .whitespaces))
+        case .editValue(let pointer, let asString):
+            let value: JSONValue
+            if asString { value = .string(text) } else {
+                do { value = try JSONParser.parse(Array(text.utf8)) } catch {
+                    state.prompt = prompt
+                    state.status = .error("not valid JSON (\(error)); strings need quotes here — or press Esc and use Enter to edit as text")
+                    return []
+                }
+            }
+            return [.edit(.set(record: state.editor.record, pointer: pointer, value: value))]
+        case .addField:
+            guard let eq = text.firstIndex(of: "=") else {
+                state.prompt = prompt
+                state.status = .error("write path=value, e.g. custom_attributes.tier=\"gold\" or email_verified=true")
+                return []
+            }
+            let path = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+            let raw = String(text[text.index(after: eq)...])
+            guard let pointer = pointer(fromPath: path) else {
+                state.prompt = prompt
+                state.status = .error("\(path): not a field path (use name.sub or /name/sub)")
+                return []
+            }
+            let value = (try? JSONParser.parse(Array(raw.utf8))) ?? .string(raw)
+            return [.edit(.set(record: state.editor.record, pointer: pointer.description, value: value))]
+        case .path:
+            let path = expand(text)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                return [.listDirectory(path)]
+            }
+            return [.openSource(path: path, mappingPath: nil)]
+        case .settingsField(let field):
+            return SettingsUpdate.set(&state, field, text)
+        case .exportReport:
+            guard !text.isEmpty else { return [] }
+            return [.exportReport(tab: state.review.tab, path: expand(text))]
+        case .exportEdited:
+            guard !text.isEmpty else { return [] }
+            return [.exportEdited(path: expand(text))]
+        case .mappingTarget(let header):
+            return MappingUpdate.setTarget(&state, header: header, field: text.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// `:123` jumps to record 123; `:q` quits; `:export FILE` writes the edited records; `:open PATH` opens a file.
+    static func command(_ state: inout AppState, _ text: String) -> [Effect] {
+        if let n = Int(text) { return RecordsUpdate.jump(&state, toRecord: n) }
+        let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+        switch parts.first {
+        case "q", "quit": return Update.perform(&state, .quit)
+        case "export", "w" where parts.count == 2: return [.exportEdited(path: expand(parts[1]))]
+        case "open", "e" where parts.count == 2: return [.openSource(path: expand(parts[1]), mappingPath: nil)]
+        case "help": state.overlay = .help; return []
+        case nil: return []
+        default:
+            state.status = .error("unknown command :\(text) — try :123 (record number), :export FILE, :open FILE, :q")
+            return []
+        }
+    }
+
+    /// `a.b.c` or `/a/b/c` as a JSON pointer.
+    static func pointer(fromPath path: String) -> JSONPointer? {
+        if path.hasPrefix("/") { return JSONPointer(path) }
+        let tokens = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !tokens.isEmpty, !tokens.contains(where: \.isEmpty) else { return nil }
+        return JSONPointer(tokens: tokens)
+    }
+
+    static func expand(_ path: String) -> String {
+        path.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + path.dropFirst(1) : path
+    }
+}

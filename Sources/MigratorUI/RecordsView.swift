@@ -1,0 +1,156 @@
+import Foundation
+import MigrationCore
+import TerminalKit
+
+/// The records table (virtualised: only visible rows are read) and the inspector pane.
+enum RecordsView {
+    static func layout(_ body: Rect, _ state: AppState) -> (table: Rect, inspector: Rect?) {
+        guard state.records.inspector else { return (body, nil) }
+        if body.width >= 110 {
+            let (left, right) = body.splitLeft(body.width * 11 / 20)
+            return (left, right)
+        }
+        let (top, bottom) = body.splitTop(max(4, body.height / 2))
+        return (top, bottom)
+    }
+
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState) {
+        guard let session = state.session else {
+            buffer.put("No source open. Press o to open a file.", x: body.x + 2, y: body.y + 1)
+            return
+        }
+        let (tableRect, inspectorRect) = layout(body, state)
+        drawTable(&buffer, tableRect, state, session)
+        if let inspectorRect {
+            let total = state.records.rowCount(total: session.count)
+            if total > 0, state.records.cursor < total {
+                InspectorView.draw(&buffer, inspectorRect, session: session, record: state.records.record(atRow: state.records.cursor),
+                                   reveal: state.records.revealSecrets)
+            } else {
+                buffer.box(inspectorRect, title: "Inspector", style: Theme.dim)
+            }
+        }
+    }
+
+    struct Column {
+        var title: String
+        var width: Int
+        var alignRight = false
+    }
+
+    static func columns(_ session: SourceSession, width: Int) -> [Column] {
+        let digits = max(3, String(max(0, session.count - 1)).count)
+        var cols = [Column(title: "#", width: digits, alignRight: true), Column(title: "chk", width: 4)]
+        var used = digits + 1 + 4 + 1
+        for (i, name) in session.columns.enumerated() {
+            let want = i == 0 ? 28 : (name.contains("name") ? 18 : 14)
+            let w = min(want, width - used)
+            if w < 6 { break }
+            cols.append(Column(title: name, width: w))
+            used += w + 1
+        }
+        // Give the spare room to the identifier column.
+        if cols.count > 2, used < width { cols[2].width += width - used }
+        return cols
+    }
+
+    static func drawTable(_ buffer: inout ScreenBuffer, _ rect: Rect, _ state: AppState, _ session: SourceSession) {
+        let cols = columns(session, width: rect.width)
+        var x = rect.x
+        for c in cols {
+            buffer.putFitted(c.title, x: x, y: rect.y, width: c.width, style: Theme.header, alignRight: c.alignRight)
+            x += c.width + 1
+        }
+        let rows = state.records.rowCount(total: session.count)
+        let height = rect.height - 1
+        if rows == 0 {
+            let text = state.records.filtering ? "filtering…" : (state.records.rows != nil ? "no records \(state.records.filter.label)" : "no records yet")
+            buffer.put(text, x: rect.x + 1, y: rect.y + 2, style: Theme.dim)
+            return
+        }
+        for i in 0..<height {
+            let row = state.records.top + i
+            guard row < rows else { break }
+            let n = state.records.record(atRow: row)
+            let y = rect.y + 1 + i
+            let status = session.status(n)
+            let edited = session.isEdited(n) && status != .excluded
+            let value = session.record(n)
+            x = rect.x
+            for (k, c) in cols.enumerated() {
+                let text: String
+                var style = Style.plain
+                switch k {
+                case 0: text = String(n)
+                case 1:
+                    switch status {
+                    case .valid: text = edited ? "ok*" : "ok"; style = Theme.ok
+                    case .warnings: text = edited ? "wrn*" : "warn"; style = Theme.warning
+                    case .errors: text = edited ? "err*" : "err"; style = Theme.error
+                    case .excluded: text = "excl"; style = Theme.dim
+                    }
+                default:
+                    let field = session.columns[k - 2]
+                    text = Secrets.isSecretField(field) ? Secrets.mask : Widgets.cellText(value?[field])
+                    if status == .excluded { style = Theme.dim }
+                }
+                buffer.putFitted(text, x: x, y: y, width: c.width, style: style, alignRight: c.alignRight)
+                x += c.width + 1
+            }
+            if value == nil, let problem = session.loadProblem(n) {
+                buffer.put("unreadable: " + problem.message, x: rect.x + cols[0].width + 6, y: y, style: Theme.error, maxWidth: rect.width - cols[0].width - 6)
+            }
+            if row == state.records.cursor {
+                buffer.restyle(Rect(x: rect.x, y: y, width: rect.width, height: 1)) { $0.reverse = true }
+            }
+        }
+        // Position and filter at the bottom-right of the header.
+        var info = "\(Widgets.count(state.records.cursor + 1))/\(Widgets.count(rows))"
+        if state.records.filter != .all { info = "[\(state.records.filter.label)\(state.records.filtering ? " …" : "")] " + info }
+        if state.records.searching { info = "searching… " + info }
+        let w = info.cellWidth
+        if w < rect.width / 2 { buffer.put(info, x: rect.maxX - w, y: rect.y, style: Theme.key) }
+    }
+}
+
+/// One record in full: its JSON (secrets masked unless revealed) and its issues, with the
+/// lines of the fields at fault highlighted.
+enum InspectorView {
+    static func draw(_ buffer: inout ScreenBuffer, _ rect: Rect, session: SourceSession, record n: Int, reveal: Bool) {
+        var title = "Record \(n) · line \(session.line(n))"
+        if session.isExcluded(n) { title += " · EXCLUDED" } else if session.isEdited(n) { title += " · edited" }
+        buffer.box(rect, title: title, style: Theme.dim)
+        let inner = rect.inset(1)
+        guard !inner.isEmpty else { return }
+        let issues = session.issues(n)
+        var issueLines: [(String, Style)] = []
+        for issue in issues {
+            let where_ = issue.pointer.isEmpty ? "(record)" : issue.pointer
+            let style = issue.severity == .error ? Theme.error : Theme.warning
+            let head = "\(issue.severity == .error ? "✗" : "!") \(where_): "
+            for (i, l) in Widgets.wrap(head + issue.message + " [\(issue.rule)]", width: inner.width - 2).enumerated() {
+                issueLines.append(((i == 0 ? "" : "  ") + l, style))
+            }
+        }
+        if issues.isEmpty { issueLines.append(("✓ no problems found", Theme.ok)) }
+        let issueRows = min(issueLines.count + 1, max(2, inner.height / 2))
+        let (jsonRect, issuesRect) = inner.splitBottom(issueRows)
+        if let value = session.record(n) {
+            let faulty = Set(issues.map(\.pointer).filter { !$0.isEmpty })
+            let lines = Widgets.prettyLines(value, mask: !reveal)
+            // Scroll so the first faulty field is visible.
+            let firstFault = lines.firstIndex { faulty.contains($0.pointer) } ?? 0
+            let start = max(0, min(firstFault - jsonRect.height / 2, lines.count - jsonRect.height))
+            for (i, line) in lines.dropFirst(start).prefix(jsonRect.height).enumerated() {
+                let style: Style = faulty.contains(line.pointer) ? Theme.error.underlined : (Secrets.isSecret(JSONPointer(line.pointer) ?? .root) && reveal ? Theme.secret : .plain)
+                buffer.put(line.text, x: jsonRect.x, y: jsonRect.y + i, style: style, maxWidth: jsonRect.width)
+            }
+        } else if let p = session.loadProblem(n) {
+            buffer.put("line \(p.line), column \(p.column): \(p.message)", x: jsonRect.x, y: jsonRect.y, style: Theme.error, maxWidth: jsonRect.width)
+        }
+        buffer.put(String(repeating: "─", count: issuesRect.width), x: issuesRect.x, y: issuesRect.y, style: Theme.dim)
+        for (i, l) in issueLines.prefix(issuesRect.height - 1).enumerated() {
+            buffer.put(l.0, x: issuesRect.x, y: issuesRect.y + 1 + i, style: l.1, maxWidth: issuesRect.width)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Failure review: groups by reason, records of a group, retry, re-run skipped with upsert, export.
+enum ReviewUpdate {
+    static func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
+        var r = state.review
+        let page = max(1, state.size.height - 8)
+        if r.itemsFocused, let c = Update.moved(r.item, count: r.currentItems.count, page: page, action) {
+            state.review.item = c
+            return []
+        }
+        if !r.itemsFocused, let c = Update.moved(r.group, count: r.groups.count, page: page, action) {
+            state.review.group = c
+            state.review.item = 0
+            return []
+        }
+        switch action {
+        case .nextTab:
+            let tabs = ReviewState.Tab.allCases
+            r.tab = tabs[(tabs.firstIndex(of: r.tab)! + 1) % tabs.count]
+            r.group = 0
+            r.item = 0
+            r.itemsFocused = false
+            r.marked = []
+            r.loaded = false
+            state.review = r
+            return [.loadReview(r.tab)]
+        case .open:
+            if !r.itemsFocused {
+                guard !r.currentItems.isEmpty else { return [] }
+                state.review.itemsFocused = true
+                return []
+            }
+            guard r.currentItems.indices.contains(r.item) else { return [] }
+            return EditorUpdate.open(&state, record: r.currentItems[r.item].record, from: .review)
+        case .left:
+            state.review.itemsFocused = false
+            return []
+        case .mark:
+            guard r.itemsFocused, r.currentItems.indices.contains(r.item) else { return [] }
+            let n = r.currentItems[r.item].record
+            if r.marked.contains(n) { state.review.marked.remove(n) } else { state.review.marked.insert(n) }
+            state.review.item = min(r.item + 1, r.currentItems.count - 1)
+            return []
+        case .retry:
+            let records = selection(r)
+            guard !records.isEmpty else { return [] }
+            guard !state.runInFlight else {
+                state.status = .error("a run is in flight: wait for it to finish or pause it first")
+                return []
+            }
+            state.overlay = .confirm(Confirmation(
+                title: "Retry \(records.count) failed record\(records.count == 1 ? "" : "s")?",
+                lines: ["They are sent again with their current edits;",
+                        "records that still do not validate stay out and are listed.",
+                        r.marked.isEmpty ? "Group: \(r.groups[r.group].key)" : "Marked records: \(records.count)"],
+                key: "y", action: .retryFailed(records)))
+            return []
+        case .rerunUpsert:
+            let records = r.marked.isEmpty ? r.groups.flatMap { $0.records.map(\.record) } : r.marked.sorted()
+            guard !records.isEmpty else { return [] }
+            guard !state.runInFlight else {
+                state.status = .error("a run is in flight: wait for it to finish or pause it first")
+                return []
+            }
+            return [.previewUpsert(records)]
+        case .exportReport:
+            let name = "authgear-migrate-\(r.tab.rawValue).csv"
+            state.prompt = Prompt(.exportReport, label: "export \(r.tab.rawValue) report (.csv or .ndjson) to: ", text: name)
+            return []
+        case .progress:
+            state.screen = .progress
+            return []
+        case .back:
+            state.screen = state.session == nil ? .progress : .records
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// The marked records, else the records of the selected group.
+    static func selection(_ r: ReviewState) -> [Int] {
+        if !r.marked.isEmpty { return r.marked.sorted() }
+        return r.currentItems.map(\.record)
+    }
+
+    /// The upsert confirmation: what it will set and what the server ignores for existing users.
+    static func confirmUpsert(_ state: inout AppState, records: [Int], changes: [String: Int], ignored: [String: Int]) {
+        func list(_ d: [String: Int]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ") }
+        var lines = ["These users already exist. With upsert the server will set:",
+                     "  " + (changes.isEmpty ? "nothing" : list(changes))]
+        if !ignored.isEmpty {
+            lines += ["IGNORED for existing users (the server does not warn):", "  " + list(ignored)]
+        }
+        lines.append("Their user_ids stay the same.")
+        state.overlay = .confirm(Confirmation(title: "Re-run \(records.count) skipped user\(records.count == 1 ? "" : "s") with upsert?",
+                                              lines: lines, key: "y", action: .rerunSkipped(records)))
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import TerminalKit
+
+/// Failure review: tabs, groups with counts, the records of the group, the selected record's message.
+enum ReviewView {
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState) {
+        let r = state.review
+        var x = body.x + 1
+        for tab in ReviewState.Tab.allCases {
+            let label = " \(tab.rawValue) "
+            x += buffer.put(label, x: x, y: body.y, style: tab == r.tab ? Theme.selected.bolded : Theme.dim) + 1
+        }
+        let total = r.groups.reduce(0) { $0 + $1.records.count }
+        buffer.put("\(Widgets.count(total)) record\(total == 1 ? "" : "s")" + (r.marked.isEmpty ? "" : " · \(r.marked.count) marked"),
+                   x: x + 2, y: body.y, style: Theme.key)
+        let area = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        if !r.loaded {
+            buffer.put("loading…", x: area.x + 2, y: area.y + 1, style: Theme.dim)
+            return
+        }
+        if r.groups.isEmpty {
+            let text: String
+            switch r.tab {
+            case .failed: text = "No failed records."
+            case .skipped: text = "No skipped users."
+            case .warnings: text = "No warnings."
+            }
+            buffer.put(text, x: area.x + 2, y: area.y + 1, style: Theme.ok)
+            return
+        }
+        let (groupsRect, rest) = area.splitLeft(min(40, area.width / 3))
+        let (itemsRect, detailRect) = rest.splitBottom(min(6, rest.height / 3))
+        buffer.box(groupsRect, title: r.tab == .skipped ? "Skipped" : "Reasons", style: r.itemsFocused ? Theme.dim : Theme.key)
+        let gi = groupsRect.inset(1)
+        let gStart = max(0, r.group - gi.height + 1)
+        for (i, g) in r.groups.dropFirst(gStart).prefix(gi.height).enumerated() {
+            let count = Widgets.count(g.records.count)
+            buffer.putFitted(g.key, x: gi.x, y: gi.y + i, width: gi.width - count.count - 1)
+            buffer.put(count, x: gi.maxX - count.count, y: gi.y + i, style: Theme.key)
+            if gStart + i == r.group {
+                buffer.restyle(Rect(x: gi.x, y: gi.y + i, width: gi.width, height: 1)) { $0.reverse = true; if !r.itemsFocused { $0.bold = true } }
+            }
+        }
+        buffer.box(itemsRect, title: "Records", style: r.itemsFocused ? Theme.key : Theme.dim)
+        let ii = itemsRect.inset(1)
+        let items = r.currentItems
+        let iStart = max(0, r.item - ii.height + 1)
+        for (i, item) in items.dropFirst(iStart).prefix(ii.height).enumerated() {
+            let mark = r.marked.contains(item.record) ? "● " : "  "
+            let line = mark + String(item.record).fitted(toWidth: 7, alignRight: true) + "  " + item.identifier.fitted(toWidth: 30) + "  " + (item.userID ?? item.message)
+            buffer.put(line, x: ii.x, y: ii.y + i, maxWidth: ii.width)
+            if r.itemsFocused, iStart + i == r.item { buffer.restyle(Rect(x: ii.x, y: ii.y + i, width: ii.width, height: 1)) { $0.reverse = true } }
+        }
+        buffer.box(detailRect, title: "Detail", style: Theme.dim)
+        let di = detailRect.inset(1)
+        if items.indices.contains(r.item) {
+            let item = items[r.item]
+            var text = "record \(item.record) · \(item.identifier) · \(item.reason): \(item.message)"
+            if let id = item.userID { text += " · user \(id)" }
+            for (i, line) in Widgets.wrap(text, width: di.width).prefix(di.height).enumerated() {
+                buffer.put(line, x: di.x, y: di.y + i, style: r.tab == .failed ? Theme.error : .plain)
+            }
+        }
+    }
+}

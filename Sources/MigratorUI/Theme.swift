@@ -1,0 +1,17 @@
+import TerminalKit
+
+/// The styles the screens use, by meaning. Colour is never the only carrier of meaning:
+/// statuses are also words ("err", "warn"), selection is reverse video.
+enum Theme {
+    static let title = Style(foreground: .black, background: .cyan, bold: true)
+    static let header = Style(bold: true, underline: true)
+    static let selected = Style(reverse: true)
+    static let error = Style(foreground: .red, bold: true)
+    static let warning = Style(foreground: .yellow)
+    static let ok = Style(foreground: .green)
+    static let edited = Style(foreground: .cyan, bold: true)
+    static let dim = Style(dim: true)
+    static let key = Style(foreground: .cyan, bold: true)
+    static let secret = Style(foreground: .magenta)
+    static let info = Style(foreground: .green)
+}

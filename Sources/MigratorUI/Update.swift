@@ -1,0 +1,172 @@
+import Foundation
+import MigrationCore
+import MigrationEngine
+import TerminalKit
+
+/// The pure heart of the UI: a message in, the new state and the effects to perform out.
+/// It reads the open source through `state.session` but changes it only through effects.
+public enum Update {
+    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        switch message {
+        case .key(let key):
+            return handleKey(&state, key)
+        case .resized(let w, let h):
+            state.size = (w, h)
+            clampRecords(&state)
+            return []
+        case .tick:
+            return []
+        default:
+            return WorkResults.apply(&state, message)
+        }
+    }
+
+    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        if state.prompt != nil { return PromptUpdate.key(&state, key) }
+        if let overlay = state.overlay { return overlayKey(&state, overlay, key) }
+        if state.status != nil { state.status = nil }
+        guard let binding = KeyMap.binding(for: key, in: state) else { return [] }
+        return perform(&state, binding.action)
+    }
+
+    /// Runs a screen action (also used by tests to drive flows by name).
+    public static func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .help:
+            state.overlay = .help
+            return []
+        case .quit:
+            if state.runInFlight {
+                state.overlay = .confirm(Confirmation(
+                    title: "An import is running",
+                    lines: ["Quitting stops it cleanly: in-flight jobs are recorded in the journal,",
+                            "and the run can be resumed later (here, or with `authgear-migrate resume`)."],
+                    key: "y", action: .quit))
+                return []
+            }
+            state.quitting = true
+            return [.quit]
+        case .command, .jump:
+            state.prompt = Prompt(.command, label: ":")
+            return []
+        default:
+            break
+        }
+        switch state.screen {
+        case .picker: return PickerUpdate.perform(&state, action)
+        case .mapping: return MappingUpdate.perform(&state, action)
+        case .records: return RecordsUpdate.perform(&state, action)
+        case .editor: return EditorUpdate.perform(&state, action)
+        case .settings: return SettingsUpdate.perform(&state, action)
+        case .progress: return RunUpdate.perform(&state, action)
+        case .review: return ReviewUpdate.perform(&state, action)
+        }
+    }
+
+    static func overlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
+        switch overlay {
+        case .help:
+            state.overlay = nil
+            return []
+        case .confirm(let c):
+            if key == .char(c.key) {
+                state.overlay = nil
+                return confirmed(&state, c.action)
+            }
+            if key == .escape || key == .char("n") || key == .char("q") {
+                state.overlay = nil
+                state.status = .info("cancelled")
+            }
+            return []
+        case .menu(var menu):
+            switch key {
+            case .up, .char("k"): menu.selected = max(0, menu.selected - 1)
+            case .down, .char("j"): menu.selected = min(menu.items.count - 1, menu.selected + 1)
+            case .escape, .char("q"): state.overlay = nil; return []
+            case .enter:
+                state.overlay = nil
+                return menuChosen(&state, menu)
+            default: break
+            }
+            state.overlay = .menu(menu)
+            return []
+        }
+    }
+
+    static func confirmed(_ state: inout AppState, _ action: ConfirmedAction) -> [Effect] {
+        switch action {
+        case .quit:
+            state.quitting = true
+            return [.quit]
+        case .launch:
+            state.run = RunViewState()
+            state.run.active = true
+            state.run.startedAt = Date()
+            state.screen = .progress
+            return [.launch(state.settings)]
+        case .cancelRun, .resume:
+            if case .resume(let id) = action {
+                state.run = RunViewState()
+                state.run.runID = id
+                state.run.active = true
+                state.run.startedAt = Date()
+                state.screen = .progress
+                return [.resume(runID: id, settings: state.settings)]
+            }
+            return [.pauseRun]
+        case .retryFailed(let records):
+            state.run.active = true
+            state.run.finished = nil
+            state.run.pausedReason = nil
+            state.screen = .progress
+            state.review.marked = []
+            return [.retryFailed(records)]
+        case .rerunSkipped(let records):
+            state.run.active = true
+            state.run.finished = nil
+            state.run.pausedReason = nil
+            state.screen = .progress
+            state.review.marked = []
+            return [.rerunSkipped(records)]
+        case .exclude(let n):
+            return [.edit(.exclude(n))]
+        }
+    }
+
+    static func menuChosen(_ state: inout AppState, _ menu: Menu) -> [Effect] {
+        let item = menu.items[menu.selected]
+        switch menu.purpose {
+        case .filter:
+            return RecordsUpdate.applyFilter(&state, RecordsUpdate.filter(fromMenuItem: item, search: state.records.search))
+        case .identifier:
+            state.settings.identifier = ImportIdentifier(rawValue: item) ?? .email
+            return []
+        case .outcomeReport:
+            return []
+        }
+    }
+
+    /// Keeps the records cursor inside the rows after a resize or a filter change.
+    static func clampRecords(_ state: inout AppState) {
+        let total = state.records.rowCount(total: state.session?.count ?? 0)
+        state.records.cursor = min(max(0, state.records.cursor), max(0, total - 1))
+        let visible = AppView.tableHeight(state)
+        if state.records.cursor < state.records.top { state.records.top = state.records.cursor }
+        if state.records.cursor >= state.records.top + visible { state.records.top = state.records.cursor - visible + 1 }
+        state.records.top = max(0, min(state.records.top, max(0, total - visible)))
+    }
+
+    /// Moves a list cursor for a movement action; returns nil for other actions.
+    static func moved(_ cursor: Int, count: Int, page: Int, _ action: Action) -> Int? {
+        let last = max(0, count - 1)
+        switch action {
+        case .up: return max(0, cursor - 1)
+        case .down: return min(last, cursor + 1)
+        case .pageUp: return max(0, cursor - max(1, page))
+        case .pageDown: return min(last, cursor + max(1, page))
+        case .top: return 0
+        case .bottom: return last
+        default: return nil
+        }
+    }
+}
