@@ -96,7 +96,16 @@ public enum AppView {
         if state.run.active, let snap = state.run.snapshot {
             parts.append("import \(Widgets.count(snap.done))/\(Widgets.count(snap.toSend))")
         }
-        buffer.put(" " + parts.joined(separator: " · "), x: row.x, y: row.y, style: Style(reverse: true), maxWidth: row.width)
+        var right = ""
+        if state.screen == .records, let session = state.session {
+            let rows = state.records.rowCount(total: session.count)
+            right = "\(Widgets.count(rows == 0 ? 0 : state.records.cursor + 1))/\(Widgets.count(rows)) "
+            if state.records.filter != .all { right = "[\(state.records.filter.label)\(state.records.filtering ? " …" : "")] " + right }
+            if state.records.searching { right = "searching… " + right }
+        }
+        let rightWidth = right.cellWidth
+        buffer.put(" " + parts.joined(separator: " · "), x: row.x, y: row.y, style: Style(reverse: true), maxWidth: row.width - rightWidth - 1)
+        if rightWidth < row.width / 2 { buffer.put(right, x: row.maxX - rightWidth, y: row.y, style: Style(bold: true, reverse: true)) }
     }
 
     /// The hint bar: the enabled bindings marked `hint`, as many as fit, from the same table as help.

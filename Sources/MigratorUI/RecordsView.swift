@@ -104,12 +104,6 @@ enum RecordsView {
                 buffer.restyle(Rect(x: rect.x, y: y, width: rect.width, height: 1)) { $0.reverse = true }
             }
         }
-        // Position and filter at the bottom-right of the header.
-        var info = "\(Widgets.count(state.records.cursor + 1))/\(Widgets.count(rows))"
-        if state.records.filter != .all { info = "[\(state.records.filter.label)\(state.records.filtering ? " …" : "")] " + info }
-        if state.records.searching { info = "searching… " + info }
-        let w = info.cellWidth
-        if w < rect.width / 2 { buffer.put(info, x: rect.maxX - w, y: rect.y, style: Theme.key) }
     }
 }
 

@@ -34,6 +34,10 @@ public struct MappingState: Equatable, Sendable {
         public var header: String
         /// Field path ("email", "custom_attributes.tier"), or nil when skipped.
         public var field: String?
+        public init(header: String, field: String?) {
+            self.header = header
+            self.field = field
+        }
     }
     public var path = ""
     public var columns: [Column] = []
@@ -138,6 +142,15 @@ public struct RunViewState: Equatable, Sendable {
         public var attempts: Int
         public var since: Date
         public var note: String?
+        public init(id: Int64, records: Int, state: String, jobID: String?, attempts: Int, since: Date, note: String?) {
+            self.id = id
+            self.records = records
+            self.state = state
+            self.jobID = jobID
+            self.attempts = attempts
+            self.since = since
+            self.note = note
+        }
     }
     public struct Failure: Equatable, Sendable {
         public var record: Int
@@ -166,6 +179,10 @@ public struct ReviewState: Equatable, Sendable {
     public struct Group: Equatable, Sendable {
         public var key: String
         public var records: [Item]
+        public init(key: String, records: [Item]) {
+            self.key = key
+            self.records = records
+        }
     }
     public struct Item: Equatable, Sendable {
         public var record: Int

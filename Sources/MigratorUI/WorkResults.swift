@@ -42,7 +42,7 @@ enum WorkResults {
             state.review = ReviewState()
             state.settings.identifier = box.session.identifier
             state.settings.upsert = box.session.workspace.settings.upsert
-            state.screen = .records
+            if !state.run.active { state.screen = .records }
             return [.validateInBackground]
         case .sourceFailed(let path, let error):
             state.status = .error("\(path): \(error)")

@@ -1,0 +1,255 @@
+import AuthgearAPI
+import Foundation
+import MigrationCore
+import MigrationEngine
+import MigratorUI
+import Synchronization
+
+/// Settings, the connection check, and runs: launch, resume, pause, second passes, review, reports.
+extension LiveEffects {
+    func performRunEffect(_ effect: Effect, state: AppState, mailbox: Mailbox) {
+        switch effect {
+        case .loadSettings: mailbox.post(.settingsLoaded(loadSettings()))
+        case .checkConnection(let s):
+            let options = connectionOptions(s)
+            Thread.detachNewThread {
+                let steps = ConnectionCheck.steps(options).map { CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? "")) }
+                mailbox.post(.checkFinished(steps))
+            }
+        case .launch(let s): launch(s, state: state, mailbox: mailbox)
+        case .resume(let id, let s): resume(id, settings: s, state: state, mailbox: mailbox)
+        case .pauseRun: stopRun(wait: false)
+        case .loadReview(let tab): loadReview(tab, state: state, mailbox: mailbox)
+        case .retryFailed(let records): secondPass(.retryFailed(records), state: state, mailbox: mailbox)
+        case .rerunSkipped(let records): secondPass(.rerunSkipped(records), state: state, mailbox: mailbox)
+        case .previewUpsert(let records):
+            guard let session = state.session else { return }
+            let p = RunCoordinator.upsertPreview(records: records, workspace: session.workspace)
+            mailbox.post(.upsertPreview(records: records, changes: p.changes, ignored: p.ignored))
+        case .exportReport(let tab, let path): exportReport(tab, path: path, state: state, mailbox: mailbox)
+        default: break
+        }
+    }
+
+    /// Target settings as far as flags, environment and profile give them (the form fills the rest).
+    func loadSettings() -> ImportSettings {
+        var s = ImportSettings()
+        let env = ProcessInfo.processInfo.environment
+        if let resolved = try? connection.resolve() {
+            s.endpoint = resolved.endpoint.value
+            s.projectID = resolved.projectID.value
+            s.keyID = resolved.keyID.value
+            s.keyFile = resolved.keyFile.value
+        } else {
+            s.endpoint = connection.endpoint ?? env["AUTHGEAR_ENDPOINT"] ?? ""
+            s.projectID = connection.projectID ?? env["AUTHGEAR_PROJECT_ID"] ?? ""
+            s.keyID = connection.keyID ?? env["AUTHGEAR_KEY_ID"] ?? ""
+            s.keyFile = connection.keyFile ?? env["AUTHGEAR_KEY_FILE"] ?? ""
+        }
+        return s
+    }
+
+    func connectionOptions(_ s: ImportSettings) -> ConnectionOptions {
+        var o = connection
+        o.endpoint = s.endpoint
+        o.projectID = s.projectID
+        o.keyID = s.keyID
+        o.keyFile = s.keyFile
+        return o
+    }
+
+    func openJournal() throws -> Journal {
+        do { return try Journal(path: journalPath) } catch { throw RunCoordinator.Failure("cannot open the journal \(journalPath): \(error)") }
+    }
+
+    /// Posts the latest unfinished run of the journal, if any, so the UI can offer to resume it.
+    func offerUnfinishedRun(mailbox: Mailbox) {
+        guard FileManager.default.fileExists(atPath: journalPath), let journal = try? openJournal(),
+              let run = try? journal.latestUnfinishedRun() else { return }
+        let done = (try? journal.outcomeCounts(run: run.id).total) ?? 0
+        mailbox.post(.unfinishedRunFound(run, done: done))
+    }
+
+    /// A copy of the workspace for the engine: later edits in the UI do not change bodies being sent.
+    static func snapshot(_ session: SourceSession) -> SourceWorkspace {
+        let w = SourceWorkspace(index: session.index, edits: session.workspace.edits, settings: session.workspace.settings)
+        if let r = session.report { w.adopt(r, validatedWith: session.workspace.edits) }
+        return w
+    }
+
+    func launch(_ s: ImportSettings, state: AppState, mailbox: Mailbox) {
+        guard let session = state.session else { return }
+        let workspace = Self.snapshot(session)
+        let options = connectionOptions(s)
+        do {
+            let settings = try options.resolve()
+            let client = try options.client(settings)
+            let journal = try openJournal()
+            let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
+                                                  projectID: settings.projectID.value, mappingPath: session.mappingPath,
+                                                  editsPath: session.editsPath)
+            log.write("run \(run.id) started: \(run.recordCount) records, \(run.sourcePath) → \(run.endpoint) project \(run.projectID)")
+            start(run: run, workspace: workspace, journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
+        } catch {
+            mailbox.post(.runFailedToStart("cannot start the import: \(error)"))
+        }
+    }
+
+    func resume(_ id: String, settings s: ImportSettings, state: AppState, mailbox: Mailbox) {
+        let options = connectionOptions(s)
+        let log = self.log
+        let openPath = state.session.map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
+        Thread.detachNewThread { [self] in
+            do {
+                let journal = try openJournal()
+                guard let run = try journal.run(id: id) else { throw RunCoordinator.Failure("run \(id) is not in \(journalPath)") }
+                let workspace = try RunCoordinator.openSource(for: run)
+                let settings = try options.resolve()
+                if settings.endpoint.value != run.endpoint || settings.projectID.value != run.projectID {
+                    throw RunCoordinator.Failure("run \(id.prefix(8)) imports into \(run.endpoint) project \(run.projectID), but the settings point to \(settings.endpoint.value) project \(settings.projectID.value): fix them in import settings (L)")
+                }
+                let client = try options.client(settings)
+                if openPath != run.sourcePath {
+                    let session = SourceSession(path: run.sourcePath, workspace: workspace, mappingPath: run.mappingPath, editsPath: run.editsPath)
+                    mailbox.post(.sourceOpened(SessionBox(session)))
+                }
+                log.write("run \(run.id) resumed")
+                let engineSide = SourceWorkspace(index: workspace.index, edits: workspace.edits, settings: workspace.settings)
+                if let r = workspace.report { engineSide.adopt(r, validatedWith: workspace.edits) }
+                self.start(run: run, workspace: engineSide, journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
+            } catch {
+                mailbox.post(.runFailedToStart("cannot resume: \(error)"))
+            }
+        }
+    }
+
+    enum Pass { case retryFailed([Int]), rerunSkipped([Int]) }
+
+    func secondPass(_ pass: Pass, state: AppState, mailbox: Mailbox) {
+        guard let session = state.session, let runID = state.run.runID else { return }
+        let workspace = Self.snapshot(session)
+        let options = connectionOptions(state.settings)
+        do {
+            let journal = try openJournal()
+            guard let run = try journal.run(id: runID) else { throw RunCoordinator.Failure("run \(runID) is not in the journal") }
+            let settings = try options.resolve()
+            let client = try options.client(settings)
+            switch pass {
+            case .retryFailed(let records):
+                let report = workspace.report ?? workspace.validate()
+                let ready = records.filter { report.isSendable($0) }
+                let still = records.filter { !report.isSendable($0) }
+                let planned = RequestBodies(workspace: workspace).plan(records: ready, upsert: run.upsert, maxRecords: 1000)
+                if !planned.isEmpty { _ = try journal.addBatches(run: run.id, purpose: .retryFailed, upsert: run.upsert, planned) }
+                if !still.isEmpty {
+                    mailbox.post(.failed("\(still.count) record(s) still do not validate and stay out: \(still.prefix(8).map(String.init).joined(separator: ", "))"))
+                }
+                log.write("run \(run.id): retry of \(ready.count) failed records")
+                guard !planned.isEmpty else { mailbox.post(.runEnded(.success((try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts()))); return }
+            case .rerunSkipped(let records):
+                _ = try RunCoordinator.planRetrySkipped(run: run, records: records, workspace: workspace, journal: journal)
+                log.write("run \(run.id): re-run of \(records.count) skipped users with upsert")
+            }
+            start(run: run, workspace: workspace, journal: journal, client: client, concurrency: state.settings.concurrency, mailbox: mailbox)
+        } catch {
+            mailbox.post(.runFailedToStart("\(error)"))
+        }
+    }
+
+    /// Starts the engine on the cooperative pool (from any thread); its events and its end come back through the mailbox.
+    func start(run: RunRecord, workspace: SourceWorkspace, journal: Journal, client: ImportClient, concurrency: Int, mailbox: Mailbox) {
+        let batches = ((try? journal.batches(run: run.id)) ?? []).map {
+            RunViewState.BatchRow(id: $0.id, records: $0.records.count, state: $0.state.rawValue, jobID: $0.jobID, attempts: $0.attempts,
+                                  since: $0.lastAttemptAt ?? $0.completedAt ?? run.createdAt, note: $0.lastError)
+        }
+        let base = (try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts()
+        mailbox.post(.runStarted(runID: run.id, batches: batches, base: base))
+        var options = MigrationRunner.Options()
+        options.concurrency = max(1, concurrency)
+        let log = self.log
+        let runner = MigrationRunner(journal: journal, runID: run.id, bodies: RequestBodies(workspace: workspace),
+                                     service: ClientImportService(client: client), options: options,
+                                     emit: { event in
+                                         if case .progress = event {} else { log.write("run \(run.id.prefix(8)): \(event)") }
+                                         mailbox.post(.engine(event))
+                                     })
+        let task = Task.detached {
+            let result: Result<OutcomeCounts, RunStop>
+            do throws(RunStop) { result = .success(try await runner.run()) } catch { result = .failure(error) }
+            log.write("run \(run.id) ended: \(result)")
+            mailbox.post(.runEnded(result))
+        }
+        runLock.withLock { $0 = task }
+    }
+
+    /// Stops the engine cleanly (in-flight requests are abandoned, the journal is committed).
+    func stopRun(wait: Bool) {
+        guard let task = runLock.withLock({ $0 }) else { return }
+        task.cancel()
+        guard wait else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task.detached { await task.value; done.signal() }
+        _ = done.wait(timeout: .now() + 30)
+    }
+
+    func loadReview(_ tab: ReviewState.Tab, state: AppState, mailbox: Mailbox) {
+        guard let runID = state.run.runID else {
+            mailbox.post(.reviewLoaded(tab: tab, groups: []))
+            return
+        }
+        let session = state.session
+        let index = session?.index
+        let edits = session?.workspace.edits ?? EditOverlay()
+        let field = (session?.identifier ?? .email).field
+        let journalPath = self.journalPath
+        Thread.detachNewThread {
+            guard let journal = try? Journal(path: journalPath), let latest = try? journal.latestResults(run: runID) else {
+                mailbox.post(.failed("cannot read the journal \(journalPath)"))
+                return
+            }
+            func identifier(_ n: Int) -> String {
+                if case .replaced(let v)? = edits[n] { return v[field]?.stringValue ?? "" }
+                guard let index, n < index.count, case .success(let v) = index.loadRecord(n) else { return "" }
+                return v[field]?.stringValue ?? ""
+            }
+            var groups: [String: [ReviewState.Item]] = [:]
+            for r in latest.values.sorted(by: { $0.record < $1.record }) {
+                switch tab {
+                case .failed where r.outcome == "failed":
+                    let reason = r.errorReason ?? "failed"
+                    groups[reason, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: reason, message: r.errorMessage ?? ""))
+                case .skipped where r.outcome == "skipped":
+                    let key = r.possiblyCreatedAt == nil ? "user already existed" : "possibly created by an interrupted attempt"
+                    groups[key, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: key,
+                                                                     message: r.warnings.joined(separator: "; "), userID: r.userID))
+                case .warnings:
+                    for w in r.warnings {
+                        groups[w, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: r.outcome, message: w, userID: r.userID))
+                    }
+                default: break
+                }
+            }
+            let sorted = groups.map { ReviewState.Group(key: $0.key, records: $0.value) }.sorted { ($0.records.count, $1.key) > ($1.records.count, $0.key) }
+            mailbox.post(.reviewLoaded(tab: tab, groups: sorted))
+        }
+    }
+
+    func exportReport(_ tab: ReviewState.Tab, path: String, state: AppState, mailbox: Mailbox) {
+        guard let session = state.session, let runID = state.run.runID else { return }
+        let workspace = Self.snapshot(session)
+        let journalPath = self.journalPath
+        Thread.detachNewThread {
+            do {
+                let journal = try Journal(path: journalPath)
+                guard let run = try journal.run(id: runID) else { return }
+                var rows = try RunReport.rows(run: run, workspace: workspace, journal: journal, outcome: tab == .warnings ? "all" : tab.rawValue)
+                if tab == .warnings { rows = rows.filter { !$0.warnings.isEmpty } }
+                let bytes = path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? RunReport.ndjson(rows) : RunReport.csv(rows)
+                try StateDirectory.writeAtomically(bytes, to: path, mode: 0o600)
+                mailbox.post(.done("wrote \(rows.count) rows to \(path)"))
+            } catch {
+                mailbox.post(.failed("cannot write the report to \(path): \(error)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import MigrationCore
+import MigrationEngine
+import MigratorUI
+import Synchronization
+
+/// Performs the TUI's effects for real: file system, background indexing and validation,
+/// filters over a million records, edits, and (in LiveEffects+Run) the engine. Called on the
+/// UI thread; long work runs on its own threads and answers through the mailbox.
+final class LiveEffects: EffectHandler, Sendable {
+    let connection: ConnectionOptions
+    let journalPath: String
+    let log: TUILog
+    let format: SourceFormat?
+    /// Cancels a superseded background pass (validation, filter, search).
+    let validationGeneration = Atomic<Int>(0)
+    let filterGeneration = Atomic<Int>(0)
+    /// The engine's task while a run is in flight.
+    let runLock = Mutex<Task<Void, Never>?>(nil)
+
+    init(connection: ConnectionOptions, journalPath: String, log: TUILog, format: SourceFormat?) {
+        self.connection = connection
+        self.journalPath = journalPath
+        self.log = log
+        self.format = format
+    }
+
+    func perform(_ effect: Effect, state: AppState, mailbox: Mailbox) {
+        switch effect {
+        case .listDirectory(let path): mailbox.post(Self.list(path))
+        case .completePath(let text): mailbox.post(.pathCompleted(Self.complete(text)))
+        case .loadRecent: mailbox.post(.recentLoaded(Self.recent()))
+        case .openSource(let path, let mapping): openSource(path: path, mappingPath: mapping, mailbox: mailbox)
+        case .previewMapping(let path, let columns): mailbox.post(.mappingPreview(Self.preview(path: path, columns: columns)))
+        case .applyMapping(let path, let columns): applyMapping(path: path, columns: columns, mailbox: mailbox)
+        case .validateInBackground: validate(state: state, mailbox: mailbox)
+        case .filter(let filter, let generation): runFilter(filter, generation: generation, state: state, mailbox: mailbox)
+        case .search(let term, let from, let forward, let generation): search(term, from: from, forward: forward, generation: generation, state: state, mailbox: mailbox)
+        case .edit(let op): edit(op, state: state, mailbox: mailbox)
+        case .exportEdited(let path): exportEdited(path, state: state, mailbox: mailbox)
+        case .quit: stopRun(wait: true)
+        default: performRunEffect(effect, state: state, mailbox: mailbox)
+        }
+    }
+
+    // MARK: - Files
+
+    static func list(_ path: String) -> Message {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: path) else {
+            return .directoryListed(path: path, entries: [], error: "\(path): cannot list this directory (permissions?)")
+        }
+        var entries: [PickerState.Entry] = []
+        for name in names where !name.hasPrefix(".") {
+            let full = (path as NSString).appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
+            let size = (try? fm.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
+            entries.append(PickerState.Entry(name: name, isDirectory: isDir.boolValue, size: size, format: isDir.boolValue ? nil : guessFormat(full)))
+        }
+        entries.sort { ($0.isDirectory ? 0 : 1, $0.name.lowercased()) < ($1.isDirectory ? 0 : 1, $1.name.lowercased()) }
+        return .directoryListed(path: path, entries: entries, error: nil)
+    }
+
+    /// The format of a file from its first 4 KB; nil when it is not a source (binary, empty, unreadable).
+    static func guessFormat(_ path: String) -> String? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 4096)) ?? Data()
+        return head.withUnsafeBytes { raw in (try? SourceFormat.detect(raw, path: path))?.rawValue }
+    }
+
+    /// Completes the last path component to the longest common prefix of the matches.
+    static func complete(_ text: String) -> String {
+        let expanded = text.hasPrefix("~/") ? NSHomeDirectory() + text.dropFirst(1) : text
+        let dir = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
+        let stem = expanded.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return text }
+        let matches = names.filter { $0.hasPrefix(stem) && (!$0.hasPrefix(".") || stem.hasPrefix(".")) }.sorted()
+        guard var common = matches.first else { return text }
+        for m in matches.dropFirst() { while !m.hasPrefix(common) { common.removeLast() } }
+        var result = (dir.isEmpty ? "" : (dir.hasSuffix("/") ? dir : dir + "/")) + common
+        var isDir: ObjCBool = false
+        if matches.count == 1, FileManager.default.fileExists(atPath: result, isDirectory: &isDir), isDir.boolValue { result += "/" }
+        return result
+    }
+
+    static let recentPath = StateDirectory.path("recent.json")
+
+    static func recent() -> [String] {
+        guard let data = FileManager.default.contents(atPath: recentPath), case .array(let items)? = try? JSONParser.parse([UInt8](data)) else { return [] }
+        return items.compactMap(\.stringValue).filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    static func remember(_ path: String) {
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        let list = [full] + recent().filter { $0 != full }
+        try? StateDirectory.writeAtomically(JSONWriter().bytes(.array(list.prefix(10).map(JSONValue.string))), to: recentPath, mode: 0o600)
+    }
+
+    // MARK: - Opening a source
+
+    func openSource(path: String, mappingPath: String?, mailbox: Mailbox) {
+        let format = self.format
+        let log = self.log
+        log.write("open \(path)")
+        Thread.detachNewThread {
+            var mapping: JSONValue?
+            if let mappingPath {
+                guard let data = FileManager.default.contents(atPath: mappingPath), let value = try? JSONParser.parse([UInt8](data)) else {
+                    mailbox.post(.sourceFailed(path: path, error: "cannot read the mapping file \(mappingPath) as JSON"))
+                    return
+                }
+                mapping = value
+            }
+            let index: RecordIndex
+            do { index = try RecordIndex.open(path: path, format: format, mapping: mapping) } catch {
+                mailbox.post(.sourceFailed(path: path, error: "\(error)"))
+                return
+            }
+            if index.format == .csv, mappingPath == nil, let layout = index.csv {
+                let columns = layout.mapping.columns.map { MappingState.Column(header: $0.header, field: $0.field) }
+                let known = Set(columns.map(\.header))
+                let unknown = layout.header.filter { !known.contains($0) }.map { MappingState.Column(header: $0, field: nil) }
+                index.cancel()
+                mailbox.post(.mappingNeeded(path: path, columns: columns + unknown))
+                return
+            }
+            // Wait briefly for the first screenful so the columns can be chosen from real records.
+            let deadline = Date().addingTimeInterval(0.25)
+            while !index.isComplete, index.count < 200, Date() < deadline { usleep(2_000) }
+            let editsPath = EditStore.defaultPath(forSource: path)
+            let edits: EditOverlay
+            do { edits = try EditStore(path: editsPath).load(for: index.file) } catch {
+                mailbox.post(.sourceFailed(path: path, error: "\(error)"))
+                return
+            }
+            let doc = index.documentSettings
+            let settings = ValidationSettings(identifier: doc.identifier.flatMap(ImportIdentifier.init(rawValue:)) ?? .email, upsert: doc.upsert ?? false)
+            let session = SourceSession(path: path, workspace: SourceWorkspace(index: index, edits: edits, settings: settings),
+                                        mappingPath: mappingPath, editsPath: editsPath)
+            Self.remember(path)
+            mailbox.post(.sourceOpened(SessionBox(session)))
+            while true {
+                let complete = index.isComplete
+                mailbox.post(.indexProgress(indexed: index.count, fraction: index.progress, complete: complete))
+                if complete { break }
+                usleep(100_000)
+            }
+            if let failure = index.failure {
+                mailbox.post(.failed("indexing stopped at record \(index.count): \(failure.description)"))
+            }
+            log.write("indexed \(path): \(index.count) records")
+        }
+    }
+
+    static func mappingFile(_ columns: [MappingState.Column]) -> JSONValue {
+        .object(columns.map { c in
+            JSONMember(c.header, c.field.map(JSONValue.string) ?? .obj(["skip": .bool(true)]))
+        })
+    }
+
+    static func preview(path: String, columns: [MappingState.Column]) -> [String] {
+        do {
+            let index = try RecordIndex.open(path: path, format: .csv, mapping: mappingFile(columns))
+            let deadline = Date().addingTimeInterval(0.5)
+            while !index.isComplete, index.count < 3, Date() < deadline { usleep(2_000) }
+            defer { index.cancel() }
+            return (0..<min(3, index.count)).map { n in
+                switch index.loadRecord(n) {
+                case .success(let v): return JSONWriter().string(MigratorUI.Secrets.masked(v))
+                case .failure(let p): return "line \(p.line): \(p.message)"
+                }
+            }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    func applyMapping(path: String, columns: [MappingState.Column], mailbox: Mailbox) {
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let mappingPath = StateDirectory.path("mappings/\(name).mapping.json")
+        do {
+            try StateDirectory.writeAtomically(JSONWriter(sortedKeys: false).bytes(Self.mappingFile(columns)), to: mappingPath, mode: 0o600)
+        } catch {
+            mailbox.post(.failed("cannot save the mapping to \(mappingPath): \(error)"))
+            return
+        }
+        mailbox.post(.done("mapping saved to \(mappingPath) (use it headless with --mapping)"))
+        openSource(path: path, mappingPath: mappingPath, mailbox: mailbox)
+    }
+}
