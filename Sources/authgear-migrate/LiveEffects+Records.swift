@@ -32,116 +32,33 @@ extension LiveEffects {
         }
     }
 
-    /// Computes a filter's rows in chunks, first matches first; a newer filter cancels this one.
+    /// Computes a filter's rows on a worker thread (first matches first); a newer filter or search cancels it.
     func runFilter(_ filter: RecordFilter, generation: Int, state: AppState, mailbox: Mailbox) {
         guard let session = state.session else { return }
         filterGeneration.store(generation, ordering: .relaxed)
-        let index = session.index
-        let edits = session.workspace.edits
-        let report = session.report
-        let needsReport: Bool
-        switch filter {
-        case .problems, .errors, .warnings, .rule: needsReport = true
-        default: needsReport = false
-        }
-        if needsReport, report == nil || state.loading?.validationComplete != true {
+        if RecordScan.needsReport(filter), session.report == nil || state.loading?.validationComplete != true {
             mailbox.post(.done("the filter fills in when validation finishes"))
             return   // `validationFinished` re-applies the filter
         }
+        let (index, edits, report) = (session.index, session.workspace.edits, session.report)
         Thread.detachNewThread {
-            let total = index.count
-            let chunk = 16_384
-            var start = 0
-            var batchStart = Date()
-            var pending: [Int] = []
-            var sentAny = false
-            func flush(_ complete: Bool) {
-                mailbox.post(.filterResult(generation: generation, rows: pending, complete: complete))
-                pending.removeAll(keepingCapacity: true)
-                batchStart = Date()
-            }
-            switch filter {
-            case .edited, .excluded:
-                let rows = edits.changes.filter { filter == .excluded ? $0.value == .excluded : $0.value != .excluded }.keys.sorted()
-                pending = rows
-                flush(true)
-                return
-            case .rule(let rule):
-                pending = report!.issues.filter { $0.value.contains { $0.rule == rule } }.keys.sorted()
-                flush(true)
-                return
-            default: break
-            }
-            let needle = Array(filter.textNeedle.utf8).map(Self.lower)
-            while start < total {
-                guard self.filterGeneration.load(ordering: .relaxed) == generation else { return }
-                let end = min(total, start + chunk)
-                for n in start..<end {
-                    let keep: Bool
-                    switch filter {
-                    case .problems: keep = report!.status[n] == .errors || report!.status[n] == .warnings
-                    case .errors: keep = report!.status[n] == .errors
-                    case .warnings: keep = report!.status[n] == .warnings
-                    case .text:
-                        if case .replaced(let v)? = edits[n] { keep = Self.contains(JSONWriter().bytes(v), needle) }
-                        else { keep = Self.contains(index.rawBytes(index.span(n)), needle) }
-                    default: keep = true
-                    }
-                    if keep { pending.append(n) }
-                }
-                start = end
-                // The first matches go out at once; then every 50 ms.
-                if !pending.isEmpty, !sentAny || Date().timeIntervalSince(batchStart) > 0.05 { flush(false); sentAny = true }
-            }
-            flush(true)
+            RecordScan.filter(filter, index: index, edits: edits, report: report,
+                              shouldContinue: { self.filterGeneration.load(ordering: .relaxed) == generation },
+                              emit: { rows, complete in mailbox.post(.filterResult(generation: generation, rows: rows, complete: complete)) })
         }
     }
 
-    /// Finds the next (or previous) row whose record contains `term`, wrapping around.
+    /// Finds the next (or previous) matching row on a worker thread.
     func search(_ term: String, from: Int, forward: Bool, generation: Int, state: AppState, mailbox: Mailbox) {
         guard let session = state.session else { return }
         filterGeneration.store(generation, ordering: .relaxed)
-        let index = session.index
-        let edits = session.workspace.edits
-        let rows = state.records.rows
-        let count = rows?.count ?? index.count
-        let needle = Array(term.utf8).map(Self.lower)
+        let (index, edits, rows) = (session.index, session.workspace.edits, state.records.rows)
         Thread.detachNewThread {
-            guard count > 0 else { mailbox.post(.searchResult(generation: generation, row: nil, term: term)); return }
-            for step in 0..<count {
-                if step % 16_384 == 0, self.filterGeneration.load(ordering: .relaxed) != generation { return }
-                let row = ((forward ? from + step : from - step) % count + count) % count
-                let n = rows.map { $0[row] } ?? row
-                let hit: Bool
-                if case .replaced(let v)? = edits[n] { hit = Self.contains(JSONWriter().bytes(v), needle) }
-                else { hit = Self.contains(index.rawBytes(index.span(n)), needle) }
-                if hit {
-                    mailbox.post(.searchResult(generation: generation, row: row, term: term))
-                    return
-                }
-            }
-            mailbox.post(.searchResult(generation: generation, row: nil, term: term))
+            let row = RecordScan.search(term, from: from, forward: forward, rows: rows, index: index, edits: edits,
+                                        shouldContinue: { self.filterGeneration.load(ordering: .relaxed) == generation })
+            guard self.filterGeneration.load(ordering: .relaxed) == generation else { return }
+            mailbox.post(.searchResult(generation: generation, row: row, term: term))
         }
-    }
-
-    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
-
-    /// ASCII-case-insensitive substring test over raw bytes.
-    static func contains<C: Collection>(_ haystack: C, _ needle: [UInt8]) -> Bool where C.Element == UInt8, C.Index == Int {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        let first = needle[0]
-        var i = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while i <= last {
-            if lower(haystack[i]) == first {
-                var k = 1
-                while k < needle.count, lower(haystack[i + k]) == needle[k] { k += 1 }
-                if k == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
     }
 
     func edit(_ op: EditOperation, state: AppState, mailbox: Mailbox) {
@@ -205,8 +122,4 @@ extension LiveEffects {
             }
         }
     }
-}
-
-extension RecordFilter {
-    var textNeedle: String { if case .text(let t) = self { return t.lowercased() } else { return "" } }
 }

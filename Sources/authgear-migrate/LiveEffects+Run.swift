@@ -9,7 +9,7 @@ import Synchronization
 extension LiveEffects {
     func performRunEffect(_ effect: Effect, state: AppState, mailbox: Mailbox) {
         switch effect {
-        case .loadSettings: mailbox.post(.settingsLoaded(loadSettings()))
+        case .loadSettings: mailbox.post(.settingsLoaded(loaded))
         case .checkConnection(let s):
             let options = connectionOptions(s)
             Thread.detachNewThread {
@@ -32,7 +32,7 @@ extension LiveEffects {
     }
 
     /// Target settings as far as flags, environment and profile give them (the form fills the rest).
-    func loadSettings() -> ImportSettings {
+    static func loadSettings(_ connection: ConnectionOptions) -> ImportSettings {
         var s = ImportSettings()
         let env = ProcessInfo.processInfo.environment
         if let resolved = try? connection.resolve() {
@@ -49,12 +49,13 @@ extension LiveEffects {
         return s
     }
 
+    /// The connection options with what the operator changed in the form as flags (the rest keeps its source).
     func connectionOptions(_ s: ImportSettings) -> ConnectionOptions {
         var o = connection
-        o.endpoint = s.endpoint
-        o.projectID = s.projectID
-        o.keyID = s.keyID
-        o.keyFile = s.keyFile
+        if s.endpoint != loaded.endpoint { o.endpoint = s.endpoint }
+        if s.projectID != loaded.projectID { o.projectID = s.projectID }
+        if s.keyID != loaded.keyID { o.keyID = s.keyID }
+        if s.keyFile != loaded.keyFile { o.keyFile = s.keyFile }
         return o
     }
 

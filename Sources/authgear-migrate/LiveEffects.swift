@@ -18,8 +18,12 @@ final class LiveEffects: EffectHandler, Sendable {
     /// The engine's task while a run is in flight.
     let runLock = Mutex<Task<Void, Never>?>(nil)
 
+    /// Target settings from flags, environment and profile, as the form starts with them.
+    let loaded: ImportSettings
+
     init(connection: ConnectionOptions, journalPath: String, log: TUILog, format: SourceFormat?) {
         self.connection = connection
+        loaded = Self.loadSettings(connection)
         self.journalPath = journalPath
         self.log = log
         self.format = format
