@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
-        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"]),
+        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],

@@ -42,6 +42,15 @@ public struct ProgressSnapshot: Sendable, Equatable {
     public var recordsPerSecond: Double
     /// Seconds left at the current pace, when it can be estimated.
     public var eta: Double?
+
+    public init(counts: OutcomeCounts, toSend: Int, done: Int, inFlightBatches: Int, recordsPerSecond: Double, eta: Double?) {
+        self.counts = counts
+        self.toSend = toSend
+        self.done = done
+        self.inFlightBatches = inFlightBatches
+        self.recordsPerSecond = recordsPerSecond
+        self.eta = eta
+    }
 }
 
 /// Why a run stopped before finishing.

@@ -20,6 +20,8 @@ public struct AppState {
     /// The line editor at the bottom (search, jump, a field's new value, a path).
     public var prompt: Prompt?
     public var busy = 0
+    /// The time screens show ages against: set by the runtime before each message (fixed in tests).
+    public var now = Date()
     public var quitting = false
 
     public var picker = PickerState()

@@ -10,9 +10,13 @@ enum EditorUpdate {
         state.editor.returnTo = screen
         state.editor.revealSecrets = false
         if let issue = state.session?.issues(record).first(where: { !$0.pointer.isEmpty }),
-           let rows = state.session?.record(record).map(FieldRow.rows),
-           let i = rows.firstIndex(where: { issue.pointer.hasPrefix($0.pointer.description) && !$0.isObject }) ?? rows.firstIndex(where: { issue.pointer.hasPrefix($0.pointer.description) }) {
-            state.editor.selected = i   // start on the field at fault
+           let rows = state.session?.record(record).map(FieldRow.rows) {
+            // Start on the field at fault: the row itself, else the deepest row that contains it.
+            func covers(_ row: FieldRow) -> Bool {
+                let p = row.pointer.description
+                return issue.pointer == p || issue.pointer.hasPrefix(p + "/")
+            }
+            if let i = rows.lastIndex(where: covers) { state.editor.selected = i }
         }
         state.screen = .editor
         return []

@@ -4,7 +4,8 @@ import TerminalKit
 
 /// Live progress: gauge, totals, throughput and ETA, one row per batch, the failure feed.
 enum ProgressView {
-    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState, now: Date = Date()) {
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState) {
+        let now = state.now
         let run = state.run
         guard run.runID != nil || run.active else {
             buffer.put("No run yet. From the records, press L to set up and launch an import.", x: body.x + 2, y: body.y + 1, style: Theme.dim)

@@ -41,7 +41,7 @@ enum RunUpdate {
     }
 
     /// Folds one engine event into the run view.
-    static func apply(_ run: inout RunViewState, _ event: EngineEvent, now: Date = Date()) {
+    static func apply(_ run: inout RunViewState, _ event: EngineEvent, now: Date) {
         func upsertBatch(_ id: Int64, _ change: (inout RunViewState.BatchRow) -> Void) {
             if let i = run.batches.firstIndex(where: { $0.id == id }) { change(&run.batches[i]) } else {
                 var row = RunViewState.BatchRow(id: id, records: 0, state: "planned", jobID: nil, attempts: 0, since: now, note: nil)

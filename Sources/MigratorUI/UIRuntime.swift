@@ -87,6 +87,7 @@ public final class UIRuntime {
     /// Runs one message through update and performs its effects.
     public func dispatch(_ message: Message) {
         if case .resized(let w, let h) = message, (w, h) == state.size { return }
+        state.now = Date()
         let effects = Update.update(&state, message)
         dirty = true
         for e in effects { handler.perform(e, state: state, mailbox: mailbox) }

@@ -14,7 +14,8 @@ public enum Update {
             state.size = (w, h)
             clampRecords(&state)
             return []
-        case .tick:
+        case .tick(let now):
+            state.now = now
             return []
         default:
             return WorkResults.apply(&state, message)
@@ -101,7 +102,7 @@ public enum Update {
         case .launch:
             state.run = RunViewState()
             state.run.active = true
-            state.run.startedAt = Date()
+            state.run.startedAt = state.now
             state.screen = .progress
             return [.launch(state.settings)]
         case .cancelRun, .resume:
@@ -109,7 +110,7 @@ public enum Update {
                 state.run = RunViewState()
                 state.run.runID = id
                 state.run.active = true
-                state.run.startedAt = Date()
+                state.run.startedAt = state.now
                 state.screen = .progress
                 return [.resume(runID: id, settings: state.settings)]
             }

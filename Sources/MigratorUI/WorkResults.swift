@@ -107,7 +107,7 @@ enum WorkResults {
             state.run.active = true
             return []
         case .engine(let event):
-            RunUpdate.apply(&state.run, event)
+            RunUpdate.apply(&state.run, event, now: state.now)
             return []
         case .runEnded(let result):
             state.run.active = false

@@ -1,0 +1,192 @@
+import XCTest
+import MigrationCore
+import MigrationEngine
+@testable import MigratorUI
+import TerminalKit
+
+/// Settings, launch, live progress, review and second passes.
+final class RunFlowTests: XCTestCase {
+    func testLaunchNeedsCompleteSettingsAndADeliberateKey() throws {
+        var s = try Fixture.state()
+        press(&s, .char("L"))
+        XCTAssertEqual(s.screen, .settings)
+        s.settings.keyFile = ""
+        XCTAssertEqual(press(&s, .char("L")), [], "launch is disabled without a key file")
+        XCTAssertNil(s.overlay)
+        s.settings.keyFile = "/keys/admin.pem"
+        press(&s, .char("L"))
+        guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation") }
+        let text = c.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Will send 10 records"), text)
+        XCTAssertTrue(text.contains("2 invalid, 0 excluded"), text)
+        XCTAssertTrue(text.contains("upsert: off"), text)
+        XCTAssertEqual(press(&s, .enter), [], "Enter does not launch")
+        XCTAssertNotNil(s.overlay)
+        XCTAssertEqual(press(&s, .char("y")), [.launch(s.settings)])
+        XCTAssertEqual(s.screen, .progress)
+        XCTAssertTrue(s.runInFlight)
+    }
+
+    func testChangingTheIdentifierRevalidatesBeforeLaunch() throws {
+        var s = try Fixture.state()
+        press(&s, .char("L"))
+        s.settings.selected = SettingsField.allCases.firstIndex(of: .identifier)!
+        press(&s, .enter)
+        XCTAssertEqual(s.settings.identifier, .phoneNumber)
+        XCTAssertEqual(press(&s, .char("L")), [.validateInBackground])
+        XCTAssertNil(s.overlay)
+    }
+
+    func testSettingsFieldsAreEditedInThePrompt() throws {
+        var s = try Fixture.state()
+        press(&s, .char("L"), .enter)
+        XCTAssertEqual(s.prompt?.text.text, "https://myapp.authgear.cloud")
+        press(&s, .ctrl("u"))
+        type(&s, "https://other.example")
+        press(&s, .enter)
+        XCTAssertEqual(s.settings.endpoint, "https://other.example")
+        s.settings.selected = SettingsField.allCases.firstIndex(of: .concurrency)!
+        press(&s, .enter, .ctrl("u"))
+        type(&s, "99")
+        press(&s, .enter)
+        XCTAssertEqual(s.settings.concurrency, 2)
+        XCTAssertEqual(s.status?.kind, .error)
+        XCTAssertEqual(press(&s, .char("c")), [.checkConnection(s.settings)])
+        XCTAssertTrue(s.settings.checking)
+        _ = Update.update(&s, .checkFinished([CheckStep(name: "token", ok: true, detail: "RS256")]))
+        XCTAssertFalse(s.settings.checking)
+        XCTAssertEqual(s.settings.check.count, 1)
+    }
+
+    func testEngineEventsFoldIntoTheLiveView() throws {
+        var s = try Fixture.state()
+        s.screen = .progress
+        s.run.active = true
+        var base = OutcomeCounts()
+        base.inserted = 5
+        _ = Update.update(&s, .runStarted(runID: "run-1", batches: [], base: base))
+        _ = Update.update(&s, .engine(.batchSending(batch: 1, records: 7, attempt: 1)))
+        _ = Update.update(&s, .engine(.batchSent(batch: 1, jobID: "userimport_1")))
+        XCTAssertEqual(s.run.batches.map(\.state), ["sent"])
+        let failure = RecordResult(record: 4, batchID: 1, outcome: "failed", userID: nil, warnings: [], errorReason: "DuplicatedIdentity",
+                                   errorMessage: "identity already exists", errorJSON: nil, possiblyCreatedAt: nil, recordedAt: s.now)
+        var c = OutcomeCounts()
+        c.inserted = 6
+        c.failed = 1
+        _ = Update.update(&s, .engine(.batchCompleted(batch: 1, counts: c, failures: [failure])))
+        _ = Update.update(&s, .engine(.progress(ProgressSnapshot(counts: c, toSend: 7, done: 7, inFlightBatches: 0, recordsPerSecond: 10, eta: 0))))
+        XCTAssertEqual(s.run.counts.inserted, 11, "this invocation's counts on top of the run's earlier ones")
+        XCTAssertEqual(s.run.failures.first?.reason, "DuplicatedIdentity")
+        _ = Update.update(&s, .engine(.retrying(batch: 2, after: 1.5, reason: "HTTP 503")))
+        XCTAssertTrue(s.run.events.last!.contains("HTTP 503"))
+        _ = Update.update(&s, .runEnded(.failure(.quota(period: "day", resetsAt: nil))))
+        XCTAssertFalse(s.run.active)
+        XCTAssertTrue(s.run.pausedReason!.contains("quota"))
+        XCTAssertEqual(press(&s, .char("P")), [.resume(runID: "run-1", settings: s.settings)], "P resumes a paused run")
+        XCTAssertTrue(s.run.active)
+        XCTAssertEqual(press(&s, .char("P")), [.pauseRun], "P pauses a running one")
+        press(&s, .char("C"))
+        XCTAssertEqual(press(&s, .char("y")), [.pauseRun])
+    }
+
+    func testReviewGroupsRetryAndUpsertPreview() throws {
+        var s = try Fixture.state()
+        s.run.runID = "run-1"
+        XCTAssertEqual(press(&s, .char("v")), [.loadReview(.failed)])
+        let groups = [ReviewState.Group(key: "DuplicatedIdentity", records: [
+            ReviewState.Item(record: 4, identifier: "edsger@example.com", reason: "DuplicatedIdentity", message: "exists"),
+            ReviewState.Item(record: 6, identifier: "ken@example.com", reason: "DuplicatedIdentity", message: "exists"),
+        ])]
+        _ = Update.update(&s, .reviewLoaded(tab: .failed, groups: groups))
+        press(&s, .char("r"))
+        guard case .confirm(let c)? = s.overlay else { return XCTFail() }
+        XCTAssertEqual(c.action, .retryFailed([4, 6]), "the whole group when nothing is marked")
+        press(&s, .escape, .enter, .char(" "))
+        XCTAssertEqual(s.review.marked, [4])
+        press(&s, .char("r"))
+        XCTAssertEqual(press(&s, .char("y")), [.retryFailed([4])])
+        XCTAssertEqual(s.screen, .progress)
+        // Skipped users: upsert preview before confirmation.
+        s.screen = .review
+        s.run.active = false
+        XCTAssertEqual(press(&s, .tab), [.loadReview(.skipped)])
+        _ = Update.update(&s, .reviewLoaded(tab: .skipped, groups: [ReviewState.Group(key: "user already existed", records: [
+            ReviewState.Item(record: 0, identifier: "ada@example.com", reason: "skipped", message: "", userID: "u1"),
+        ])]))
+        XCTAssertEqual(press(&s, .char("U")), [.previewUpsert([0])])
+        _ = Update.update(&s, .upsertPreview(records: [0], changes: ["name": 1], ignored: ["password": 1]))
+        guard case .confirm(let u)? = s.overlay else { return XCTFail() }
+        let text = u.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("name (1)") && text.contains("IGNORED") && text.contains("password (1)"), text)
+        XCTAssertEqual(press(&s, .char("y")), [.rerunSkipped([0])])
+    }
+
+    func testOpeningAFailedRecordFromReviewReturnsToReview() throws {
+        var s = try Fixture.state()
+        s.run.runID = "run-1"
+        s.screen = .review
+        _ = Update.update(&s, .reviewLoaded(tab: .failed, groups: [ReviewState.Group(key: "X", records: [
+            ReviewState.Item(record: 3, identifier: "alan@example.com", reason: "X", message: "m"),
+        ])]))
+        press(&s, .enter, .enter)
+        XCTAssertEqual(s.screen, .editor)
+        XCTAssertEqual(s.editor.record, 3)
+        XCTAssertEqual(press(&s, .escape), [.loadReview(.failed)])
+        XCTAssertEqual(s.screen, .review)
+    }
+
+    func testAnUnfinishedRunIsOfferedForResumption() throws {
+        var s = AppState()
+        let run = RunRecord(id: "abcdef0123", sourcePath: "/data/users.json", sourceSize: 1, sourceFingerprint: "f", sourceFormat: "json-array",
+                            mappingPath: nil, editsPath: "/e", identifier: "email", upsert: false, endpoint: "https://x", projectID: "p", recordCount: 40)
+        _ = Update.update(&s, .unfinishedRunFound(run, done: 12))
+        guard case .confirm(let c)? = s.overlay else { return XCTFail() }
+        XCTAssertTrue(c.lines.joined().contains("12 of 40"))
+        XCTAssertEqual(press(&s, .char("r")), [.resume(runID: "abcdef0123", settings: s.settings)])
+        XCTAssertEqual(s.screen, .progress)
+    }
+
+    func testPickerAndCSVMapping() throws {
+        var s = AppState()
+        _ = Update.update(&s, .directoryListed(path: "/data", entries: [
+            PickerState.Entry(name: "old", isDirectory: true, size: 0, format: nil),
+            PickerState.Entry(name: "users.csv", isDirectory: false, size: 1200, format: "csv"),
+        ], error: nil))
+        XCTAssertEqual(press(&s, .down, .enter), [.listDirectory("/data/old")])
+        XCTAssertEqual(press(&s, .down, .enter), [.openSource(path: "/data/users.csv", mappingPath: nil)])
+        XCTAssertEqual(press(&s, .backspace), [.listDirectory("/")])
+        let columns = [MappingState.Column(header: "Mail", field: nil), MappingState.Column(header: "name", field: "name")]
+        XCTAssertEqual(Update.update(&s, .mappingNeeded(path: "/data/users.csv", columns: columns)), [.previewMapping(path: "/data/users.csv", columns: columns)])
+        XCTAssertEqual(s.screen, .mapping)
+        press(&s, .enter)
+        type(&s, "email")
+        let mapped = press(&s, .enter)
+        XCTAssertEqual(s.mapping.columns[0].field, "email")
+        XCTAssertEqual(mapped, [.previewMapping(path: "/data/users.csv", columns: s.mapping.columns)])
+        press(&s, .down, .char("d"))
+        XCTAssertNil(s.mapping.columns[1].field, "d skips a column")
+        XCTAssertEqual(press(&s, .char("a")), [.applyMapping(path: "/data/users.csv", columns: s.mapping.columns)])
+    }
+
+    func testHelpIsGeneratedFromTheKeyTable() throws {
+        var s = try Fixture.state()
+        for screen in Screen.allCases {
+            s.screen = screen
+            s.overlay = .help
+            let text = AppView.render(s).text
+            for b in KeyMap.bindings(for: screen) where b.help.count < 60 {
+                XCTAssertTrue(text.contains(b.help), "\(screen): help lacks \(b.help)")
+            }
+            s.overlay = nil
+            let hints = AppView.render(s).line(s.size.height - 1)
+            for b in KeyMap.bindings(for: screen) where b.hint && b.isEnabled(s) {
+                XCTAssertTrue(hints.contains(b.name), "\(screen): hint bar lacks \(b.name): \(hints)")
+            }
+        }
+        s.screen = .records
+        press(&s, .char("?"))
+        XCTAssertEqual(s.overlay, .help)
+        press(&s, .char("x"))
+        XCTAssertNil(s.overlay, "any key closes help and does nothing else")
+    }
+}
