@@ -54,14 +54,15 @@ enum ProgressView {
         buffer.box(rect, title: "Batches (\(run.batches.count))", style: Theme.dim)
         let inner = rect.inset(1)
         guard inner.height > 1 else { return }
-        buffer.put("batch  records  state      job                                 age   ", x: inner.x, y: inner.y, style: Theme.header, maxWidth: inner.width)
+        let jobWidth = min(34, max(12, inner.width - 50))
+        buffer.put("batch  records  state      " + "job".fitted(toWidth: jobWidth) + "    age  detail", x: inner.x, y: inner.y, style: Theme.header, maxWidth: inner.width)
         // Open batches first, then the most recent completed ones.
         let ordered = run.batches.filter { $0.state != "completed" } + run.batches.filter { $0.state == "completed" }.reversed()
         let start = min(run.selected, max(0, ordered.count - (inner.height - 1)))
         for (i, b) in ordered.dropFirst(start).prefix(inner.height - 1).enumerated() {
             let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" ? Theme.warning : .plain)
             let line = String(b.id).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
-                + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: 34) + "  "
+                + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: jobWidth) + "  "
                 + Widgets.duration(max(0, now.timeIntervalSince(b.since))).fitted(toWidth: 5, alignRight: true) + "  " + (b.note ?? "")
             buffer.put(line, x: inner.x, y: inner.y + 1 + i, style: style, maxWidth: inner.width)
         }

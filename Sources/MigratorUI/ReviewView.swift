@@ -47,7 +47,7 @@ enum ReviewView {
         let iStart = max(0, r.item - ii.height + 1)
         for (i, item) in items.dropFirst(iStart).prefix(ii.height).enumerated() {
             let mark = r.marked.contains(item.record) ? "● " : "  "
-            let line = mark + String(item.record).fitted(toWidth: 7, alignRight: true) + "  " + item.identifier.fitted(toWidth: 30) + "  " + (item.userID ?? item.message)
+            let line = mark + String(item.record).fitted(toWidth: 7, alignRight: true) + "  " + item.identifier.fitted(toWidth: min(30, ii.width / 3)) + "  " + (item.userID ?? item.message)
             buffer.put(line, x: ii.x, y: ii.y + i, maxWidth: ii.width)
             if r.itemsFocused, iStart + i == r.item { buffer.restyle(Rect(x: ii.x, y: ii.y + i, width: ii.width, height: 1)) { $0.reverse = true } }
         }

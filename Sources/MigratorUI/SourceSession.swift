@@ -92,7 +92,8 @@ public final class SourceSession {
             for m in members where !seen.contains(m.key) { seen.append(m.key) }
         }
         let preferred = [id, "name", "given_name", "family_name", "email", "phone_number", "preferred_username"]
-        var ordered = preferred.filter { seen.contains($0) }
+        var ordered: [String] = []
+        for key in preferred where seen.contains(key) && !ordered.contains(key) { ordered.append(key) }
         for key in seen where !ordered.contains(key) && !Secrets.isSecretField(key) { ordered.append(key) }
         if ordered.isEmpty { ordered = [id] }
         columns = ordered
