@@ -107,27 +107,9 @@ final class CLITests: XCTestCase {
 /// `check` against a real sandbox child process.
 final class CheckCommandTests: XCTestCase {
     func testCheckPassesWithTheSandboxKeyAndFailsWithAWrongKeyID() throws {
-        let dir = NSTemporaryDirectory() + "check-" + UUID().uuidString
-        let sandbox = Process()
-        sandbox.executableURL = CLITests.binary
-        sandbox.arguments = ["sandbox", "--dir", dir]
-        let out = Pipe()
-        sandbox.standardOutput = out
-        try sandbox.run()
-        defer { sandbox.terminate(); sandbox.waitUntilExit() }
-        var line = ""
-        while !line.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            XCTAssertFalse(chunk.isEmpty, "sandbox exited early")
-            if chunk.isEmpty { return }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
-        XCTAssertTrue(line.hasPrefix("sandbox listening on http://127.0.0.1:"), line)
-        var env: [String: String] = [:]
-        for l in try String(contentsOfFile: dir + "/sandbox.env", encoding: .utf8).split(separator: "\n") {
-            let parts = l.split(separator: "=", maxSplits: 1).map(String.init)
-            env[parts[0]] = parts[1]
-        }
+        let sandbox = try SandboxProcess(recordLatencyMs: 5)
+        defer { sandbox.stop() }
+        let env = sandbox.environment
         XCTAssertEqual(env["AUTHGEAR_PROJECT_ID"], "myapp")
         let good = try CLITests.run(["check"], env: env)
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)

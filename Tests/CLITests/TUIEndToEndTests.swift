@@ -1,0 +1,259 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// The real binary's TUI in tmux against a real sandbox: open the sample, fix an invalid record,
+/// launch, see the totals, retry a failed group, re-run skipped users with upsert, quit; and
+/// resume a run after `kill -9`.
+final class TUIEndToEndTests: XCTestCase {
+    /// A tmux server of its own (a private socket), one window of a fixed size.
+    final class Tmux {
+        let socket = "agm-e2e-\(UUID().uuidString.prefix(8))"
+        let width: Int, height: Int
+
+        init(width: Int = 120, height: Int = 36) {
+            self.width = width
+            self.height = height
+        }
+
+        /// Runs tmux with posix_spawn and waitpid. Foundation's Process is not used: the tmux server
+        /// that `new-session` forks inherits Process's bookkeeping descriptors, and
+        /// `waitUntilExit` then never returns.
+        @discardableResult
+        func tmux(_ args: [String]) throws -> String {
+            let path = NSTemporaryDirectory() + "tmux-out-" + UUID().uuidString
+            defer { unlink(path) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            let argv = ["tmux", "-u", "-L", socket] + args
+            var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+            defer { for a in cargs { free(a) } }
+            var pid: pid_t = 0
+            let rc = posix_spawnp(&pid, "tmux", &actions, nil, &cargs, environ)
+            guard rc == 0 else { throw NSError(domain: "tmux", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "cannot run tmux (is it installed? scripts/setup.sh installs it)"]) }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+            guard status == 0 else { throw NSError(domain: "tmux", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "tmux \(args): \(text)"]) }
+            return text
+        }
+
+        /// Starts `command` (a shell command line) in a new session.
+        func start(_ command: String) throws {
+            try tmux(["new-session", "-d", "-s", "e2e", "-x", String(width), "-y", String(height), command])
+            try tmux(["set-option", "-t", "e2e", "remain-on-exit", "on"])
+        }
+
+        func respawn(_ command: String) throws { try tmux(["respawn-pane", "-k", "-t", "e2e", command]) }
+
+        func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", "e2e"] + keys) }
+
+        /// Sends text literally (no key-name lookup).
+        func type(_ text: String) throws { try tmux(["send-keys", "-t", "e2e", "-l", text]) }
+
+        func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", "e2e"])) ?? "" }
+
+        func panePID() throws -> Int32 { Int32(try tmux(["display-message", "-p", "-t", "e2e", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+
+        /// Waits until the screen contains every one of `texts`; fails with the screen otherwise.
+        @discardableResult
+        func wait(for texts: String..., timeout: Double = 20, file: StaticString = #filePath, line: UInt = #line) -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var last = ""
+            while Date() < deadline {
+                last = screen()
+                if texts.allSatisfy({ last.contains($0) }) { return last }
+                usleep(100_000)
+            }
+            XCTFail("timed out waiting for \(texts) on the screen:\n\(last)", file: file, line: line)
+            return last
+        }
+
+        /// Waits for the program in the pane to end (the command line prints `EXIT=<status>`); its status, or nil on timeout.
+        func exitStatus(timeout: Double = 20) -> Int32? {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let text = screen()
+                if let range = text.range(of: #"EXIT=(\d+)"#, options: .regularExpression) { return Int32(text[range].dropFirst(5)) }
+                usleep(100_000)
+            }
+            return nil
+        }
+
+        func kill() { _ = try? tmux(["kill-server"]) }
+    }
+
+    var sandbox: SandboxProcess!
+    var tmux: Tmux!
+    var work = ""
+
+    override func setUpWithError() throws {
+        work = NSTemporaryDirectory() + "tui-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLITests.repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
+        tmux = Tmux()
+    }
+
+    override func tearDown() {
+        tmux?.kill()
+        sandbox?.stop()
+    }
+
+    /// The command line that runs the TUI with the sandbox's settings and a private state directory.
+    func tuiCommand(_ args: String) -> String {
+        let env = sandbox.environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLITests.binary.path)' \(args); echo EXIT=$?"
+    }
+
+    func testFixLaunchRetryFailedAndRerunSkippedWithUpsert() throws {
+        sandbox = try SandboxProcess(recordLatencyMs: 5)
+        // One user exists already (record 1 is skipped); another holds record 6's phone number (record 6 fails).
+        try sandbox.seed(#"{"users":[{"ref":"a","identities":[{"type":"login_id","key":"email","value":"grace.ritchie1@example.com"}]},{"ref":"b","identities":[{"type":"login_id","key":"phone","value":"+85294047514"}]}]}"#)
+        try tmux.start(tuiCommand("tui users.json"))
+        tmux.wait(for: "40 records", "11 invalid")
+
+        // Fix record 5's email in the editor.
+        try tmux.keys(":")
+        try tmux.type("5")
+        try tmux.keys("Enter")
+        try tmux.keys("Enter")
+        tmux.wait(for: "Record 5 · line 7 · INVALID", "missing '@'")
+        try tmux.keys("Enter", "C-u")
+        try tmux.type("margaret.hamilton5@example.com")
+        try tmux.keys("Enter")
+        tmux.wait(for: "Record 5 · line 7 · valid", "/email changed")
+        try tmux.keys("Escape")
+        tmux.wait(for: "10 invalid", "1 edited")
+
+        // Launch: the confirmation states the counts and needs y.
+        try tmux.keys("L")
+        tmux.wait(for: "Import settings", "Will send 30 records")
+        try tmux.keys("L")
+        tmux.wait(for: "Launch the import?", "Will send 30 records", "10 invalid, 0 excluded")
+        try tmux.keys("y")
+        tmux.wait(for: "Finished", "inserted 28", "skipped 1", "failed 1")
+
+        // Failure review: the failed group, fix the record (drop the taken phone number), retry the group.
+        try tmux.keys("v")
+        var screen = tmux.wait(for: "Review", "InvariantViolated", "barbara.turing6@example.com")
+        try tmux.keys("Enter", "Enter")
+        tmux.wait(for: "Record 6")
+        try tmux.keys("a")
+        try tmux.type("phone_number=\"+85297023700\"")
+        try tmux.keys("Enter")
+        tmux.wait(for: "/phone_number changed", "Record 6 · line 8 · valid")
+        try tmux.keys("Escape")
+        tmux.wait(for: "Review")
+        try tmux.keys("r")
+        tmux.wait(for: "Retry 1 failed record?")
+        try tmux.keys("y")
+        tmux.wait(for: "Finished", "inserted 29", "failed 0")
+
+        // Skipped users: re-run with upsert, after seeing what upsert ignores.
+        try tmux.keys("v", "Tab")
+        tmux.wait(for: "user already existed")
+        try tmux.keys("U")
+        screen = tmux.wait(for: "Re-run 1 skipped user with upsert?", "IGNORED", "password (1)")
+        try tmux.keys("y")
+        tmux.wait(for: "Finished", "updated 1")
+
+        XCTAssertFalse(tmux.screen().contains("$2a$"), "no password hash reached the screen")
+        try tmux.keys("q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+        XCTAssertEqual(try sandbox.userCount(), 31, "30 imported once each + the phone holder; none twice")
+    }
+
+    func testResumeAfterKillNine() throws {
+        sandbox = try SandboxProcess(recordLatencyMs: 150)
+        try tmux.start(tuiCommand("tui users.json"))
+        tmux.wait(for: "40 records", "11 invalid")
+        try tmux.keys("L", "L")
+        tmux.wait(for: "Launch the import?")
+        try tmux.keys("y")
+        tmux.wait(for: "Importing", "userimport_")
+        // kill -9 the TUI while the server is still processing the job.
+        let shell = try tmux.panePID()
+        // The shell runs the binary as its only child.
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        XCTAssertEqual(children.count, 1, "expected the TUI as the shell's only child")
+        for child in children { kill(child, SIGKILL) }
+        XCTAssertEqual(tmux.exitStatus(), 137, "killed by SIGKILL")
+        // Start again: the unfinished run is offered; r resumes it and it finishes.
+        try tmux.respawn(tuiCommand("tui users.json"))
+        tmux.wait(for: "An unfinished run was found", "Press r to resume")
+        try tmux.keys("r")
+        tmux.wait(for: "Finished", "inserted 29", timeout: 40)
+        try tmux.keys("q")
+        XCTAssertEqual(tmux.exitStatus(), 0)
+        XCTAssertEqual(try sandbox.userCount(), 29, "every valid record imported exactly once")
+    }
+}
+
+/// A sandbox child process with its settings, seeding and user count.
+final class SandboxProcess {
+    let process = Process()
+    let dir = NSTemporaryDirectory() + "sandbox-" + UUID().uuidString
+    private(set) var environment: [String: String] = [:]
+
+    init(recordLatencyMs: Int) throws {
+        process.executableURL = CLITests.binary
+        process.arguments = ["sandbox", "--dir", dir, "--record-latency", String(recordLatencyMs)]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { throw NSError(domain: "sandbox", code: 1, userInfo: [NSLocalizedDescriptionKey: "sandbox exited early"]) }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        guard line.hasPrefix("sandbox listening on http://127.0.0.1:") else {
+            throw NSError(domain: "sandbox", code: 2, userInfo: [NSLocalizedDescriptionKey: "unexpected first line: \(line)"])
+        }
+        for l in try String(contentsOfFile: dir + "/sandbox.env", encoding: .utf8).split(separator: "\n") {
+            let parts = l.split(separator: "=", maxSplits: 1).map(String.init)
+            environment[parts[0]] = parts[1]
+        }
+    }
+
+    var endpoint: String { environment["AUTHGEAR_ENDPOINT"]! }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func request(_ method: String, _ path: String, body: String? = nil) throws -> Data {
+        var r = URLRequest(url: URL(string: endpoint + path)!)
+        r.httpMethod = method
+        if let body {
+            r.httpBody = Data(body.utf8)
+            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<Data, Error> = .success(Data())
+        URLSession.shared.dataTask(with: r) { data, response, error in
+            if let error { result = .failure(error) } else if let http = response as? HTTPURLResponse, http.statusCode >= 300 {
+                result = .failure(NSError(domain: "sandbox", code: http.statusCode, userInfo: [NSLocalizedDescriptionKey: String(decoding: data ?? Data(), as: UTF8.self)]))
+            } else { result = .success(data ?? Data()) }
+            done.signal()
+        }.resume()
+        done.wait()
+        return try result.get()
+    }
+
+    func seed(_ body: String) throws { _ = try request("POST", "/_sandbox/users", body: body) }
+
+    func userCount() throws -> Int {
+        let json = try JSONSerialization.jsonObject(with: try request("GET", "/_sandbox/users"))
+        if let users = (json as? [String: Any])?["users"] as? [Any] { return users.count }
+        return (json as? [Any])?.count ?? -1
+    }
+}
