@@ -93,6 +93,35 @@ final class ValidationPassTests: XCTestCase {
         XCTAssertEqual(w.report?.status[0], .errors)
     }
 
+    func testEditsFindDuplicatesAgainOnEveryRecordInvolved() throws {
+        let w = try workspace([
+            #"{"email": "alice@example.com"}"#,
+            #"{"email": "bob@example.com", "phone_number": "+85291234567"}"#,
+            #"{"email": "ALICE@example.com"}"#,
+            #"{"email": "carol@example.com"}"#,
+        ])
+        w.validate()
+        func dup(_ n: Int) -> [String] { (w.report!.issues[n] ?? []).filter { $0.rule.hasPrefix("duplicate") }.map(\.message) }
+        XCTAssertEqual(dup(0).count, 1)
+        XCTAssertEqual(dup(2).count, 1)
+        // Fixing one side of a pair clears the finding on the other side too.
+        w.edit { $0.replace(2, with: .obj(["email": .string("alice2@example.com")])) }
+        XCTAssertEqual(dup(0), [], "record 0 no longer shares its email")
+        XCTAssertEqual(dup(2), [])
+        XCTAssertEqual(w.report!.status[0], .valid)
+        // An edit that creates a duplicate reports it on both records.
+        w.edit { $0.replace(3, with: .obj(["email": .string("Bob@Example.com")])) }
+        XCTAssertEqual(dup(1).count, 1)
+        XCTAssertTrue(dup(3).first?.contains("record 1") ?? false, "\(dup(3))")
+        XCTAssertEqual(w.report!.status[1], .errors)
+        // A duplicate of another login ID (the phone) is found the same way; excluding a record ends it.
+        w.edit { $0.replace(0, with: .obj(["email": .string("alice@example.com"), "phone_number": .string("+85291234567")])) }
+        XCTAssertTrue(w.report!.issues[0]!.contains { $0.rule == "duplicate_login_id" })
+        w.edit { $0.exclude(0) }
+        XCTAssertFalse((w.report!.issues[1] ?? []).contains { $0.rule == "duplicate_login_id" })
+        XCTAssertEqual(dup(1).count, 1, "the email duplicate with record 3 stays")
+    }
+
     func testPlanLeavesOutInvalidRecordsAndMapsPositions() throws {
         var lines: [String] = []
         for i in 0..<250 { lines.append(i % 50 == 7 ? #"{"email": 5}"# : #"{"email": "u\#(i)@example.com"}"#) }

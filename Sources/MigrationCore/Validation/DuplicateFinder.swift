@@ -1,9 +1,10 @@
 /// 64-bit fingerprints of normalised login IDs, to find the few that repeat among millions
-/// without keeping every string in memory.
-struct LoginIDKeys {
-    /// Every (record, fingerprint) pair; two sets find the repeated fingerprints in two passes
-    /// (cheaper in memory than a dictionary of first occurrences).
-    private var pairs: [(record: Int32, hash: UInt64)] = []
+/// without keeping every string in memory. Kept in the report (12 bytes per login ID) so an
+/// edit can find the records its old and new login IDs collide with.
+struct LoginIDKeys: Sendable {
+    /// Parallel arrays: the record of each fingerprint, in record order.
+    private var records: [Int32] = []
+    private var hashes: [UInt64] = []
 
     static func hash(_ kind: String, _ value: String) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
@@ -13,19 +14,68 @@ struct LoginIDKeys {
         return h
     }
 
+    /// The fingerprints of one record's verdict: its identifier and its other login IDs.
+    static func hashes(of v: ValidationPass.RecordVerdict) -> [UInt64] {
+        guard !v.excluded else { return [] }
+        var out: [UInt64] = []
+        if let id = v.identifierKey { out.append(hash("id", id)) }
+        for (type, value) in v.otherLoginIDs { out.append(hash(type.rawValue, value)) }
+        return out
+    }
+
     mutating func append(_ chunk: [(Int32, UInt64)], base: Int) {
-        for (k, h) in chunk { pairs.append((Int32(base) + k, h)) }
+        for (k, h) in chunk {
+            records.append(Int32(base) + k)
+            hashes.append(h)
+        }
     }
 
     /// Records that share a fingerprint (to be confirmed against the real strings).
-    func duplicateGroups() -> [[Int]] {
-        var seen = Set<UInt64>(minimumCapacity: pairs.count)
+    func duplicateGroups() -> [[Int]] { groups(among: nil) }
+
+    /// Groups of records sharing a fingerprint, limited to the given fingerprints (nil = all).
+    func groups(among wanted: Set<UInt64>?) -> [[Int]] {
+        var seen = Set<UInt64>(minimumCapacity: wanted == nil ? hashes.count : 0)
         var repeated = Set<UInt64>()
-        for p in pairs where !seen.insert(p.hash).inserted { repeated.insert(p.hash) }
+        for h in hashes where wanted?.contains(h) ?? true {
+            if !seen.insert(h).inserted { repeated.insert(h) }
+        }
         guard !repeated.isEmpty else { return [] }
         var groups: [UInt64: [Int]] = [:]
-        for p in pairs where repeated.contains(p.hash) { groups[p.hash, default: []].append(Int(p.record)) }
+        for (i, h) in hashes.enumerated() where repeated.contains(h) { groups[h, default: []].append(Int(records[i])) }
         return Array(groups.values)
+    }
+
+    /// Every fingerprint of the given records.
+    func fingerprints(of wanted: Set<Int>) -> Set<UInt64> {
+        var out = Set<UInt64>()
+        for (i, r) in records.enumerated() where wanted.contains(Int(r)) { out.insert(hashes[i]) }
+        return out
+    }
+
+    /// Every record that has one of the given fingerprints.
+    func records(having wanted: Set<UInt64>) -> Set<Int> {
+        var out = Set<Int>()
+        for (i, h) in hashes.enumerated() where wanted.contains(h) { out.insert(Int(records[i])) }
+        return out
+    }
+
+    /// Replaces one record's fingerprints (after an edit).
+    mutating func replace(_ record: Int, with new: [UInt64]) {
+        var keptRecords: [Int32] = []
+        var keptHashes: [UInt64] = []
+        keptRecords.reserveCapacity(records.count + new.count)
+        keptHashes.reserveCapacity(records.count + new.count)
+        for (i, r) in records.enumerated() where Int(r) != record {
+            keptRecords.append(r)
+            keptHashes.append(hashes[i])
+        }
+        for h in new {
+            keptRecords.append(Int32(record))
+            keptHashes.append(h)
+        }
+        records = keptRecords
+        hashes = keptHashes
     }
 }
 

@@ -102,6 +102,7 @@ public struct ValidationPass: Sendable {
             }
         }
         DuplicateFinder(pass: self).report(candidates: keys.duplicateGroups(), into: &report)
+        report.loginIDs = keys
         return report
     }
 
@@ -109,9 +110,31 @@ public struct ValidationPass: Sendable {
     /// findings between this record and the others.
     public func revalidate(_ n: Int, in report: inout ValidationReport) {
         let v = verdict(n)
-        var list = v.issues
-        list.removeAll { $0.rule == "duplicate_identifier" || $0.rule == "duplicate_login_id" }
-        report.update(n, issues: list, size: v.size, excluded: v.excluded)
+        let before = report.loginIDs.fingerprints(of: [n])
+        let after = LoginIDKeys.hashes(of: v)
+        report.update(n, issues: v.issues.filter { !Self.isDuplicateFinding($0) }, size: v.size, excluded: v.excluded)
+        report.loginIDs.replace(n, with: after)
+        // Duplicate findings change for every record that shared an old or a new login ID with
+        // this one, and for the records those share login IDs with: find that closed set, clear
+        // its duplicate findings, and confirm its groups again.
+        var affected = report.loginIDs.records(having: before.union(after)).union([n])
+        var fingerprints = Set<UInt64>()
+        while true {
+            fingerprints = report.loginIDs.fingerprints(of: affected)
+            let grown = affected.union(report.loginIDs.records(having: fingerprints))
+            if grown.count == affected.count { break }
+            affected = grown
+        }
+        for m in affected where m != n {
+            guard let list = report.issues[m], list.contains(where: Self.isDuplicateFinding) else { continue }
+            report.update(m, issues: list.filter { !Self.isDuplicateFinding($0) }, size: Int(report.requestSizes[m]),
+                          excluded: report.status[m] == .excluded)
+        }
+        DuplicateFinder(pass: self).report(candidates: report.loginIDs.groups(among: fingerprints), into: &report)
+    }
+
+    static func isDuplicateFinding(_ issue: Issue) -> Bool {
+        issue.rule == "duplicate_identifier" || issue.rule == "duplicate_login_id"
     }
 }
 
@@ -139,7 +162,6 @@ struct ChunkResult: Sendable {
             issues[k] = v.issues
             status[k] = v.issues.contains { $0.severity == .error } ? .errors : .warnings
         }
-        if let id = v.identifierKey { loginIDHashes.append((Int32(k), LoginIDKeys.hash("id", id))) }
-        for (type, value) in v.otherLoginIDs { loginIDHashes.append((Int32(k), LoginIDKeys.hash(type.rawValue, value))) }
+        for h in LoginIDKeys.hashes(of: v) { loginIDHashes.append((Int32(k), h)) }
     }
 }

@@ -10,6 +10,8 @@ public struct ValidationReport: Sendable {
     public internal(set) var issues: [Int: [Issue]]
     /// Byte length of each record's compact JSON as it will be sent (0 for unreadable records).
     public internal(set) var requestSizes: [Int32]
+    /// Fingerprints of every record's login IDs, for finding duplicates again after an edit.
+    var loginIDs = LoginIDKeys()
 
     public var recordCount: Int { status.count }
 
