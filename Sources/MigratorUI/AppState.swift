@@ -17,6 +17,8 @@ public struct AppState {
     /// A transient line at the bottom (what just happened, or what went wrong).
     public var status: StatusLine?
     public var overlay: Overlay?
+    /// First line of the help overlay shown (help scrolls on small terminals).
+    public var helpOffset = 0
     /// The line editor at the bottom (search, jump, a field's new value, a path).
     public var prompt: Prompt?
     public var busy = 0

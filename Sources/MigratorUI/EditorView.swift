@@ -20,7 +20,14 @@ enum EditorView {
         buffer.put(header, x: body.x + 1, y: body.y, style: headerStyle, maxWidth: body.width - 2)
 
         let issues = session.issues(n)
-        let issueHeight = min(max(3, issues.count * 2 + 2), body.height / 2)
+        var issueLines: [(String, Style)] = []
+        for issue in issues {
+            let text = "\(issue.severity == .error ? "✗" : "!") \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message) [\(issue.rule)]"
+            for (i, line) in Widgets.wrap(text, width: max(10, body.width - 4)).enumerated() {
+                issueLines.append(((i == 0 ? "" : "  ") + line, issue.severity == .error ? Theme.error : Theme.warning))
+            }
+        }
+        let issueHeight = min(max(3, issueLines.count + 2), max(3, body.height / 2))
         let (fieldsRect, issuesRect) = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1).splitBottom(issueHeight)
         let rows = EditorUpdate.rows(state)
         let original = session.original(n)
@@ -58,14 +65,11 @@ enum EditorView {
         }
         buffer.box(issuesRect, title: issues.isEmpty ? "No problems" : "Problems (\(issues.count))", style: issues.isEmpty ? Theme.ok : Theme.dim)
         let issueInner = issuesRect.inset(1)
-        var y = issueInner.y
-        for issue in issues {
-            let text = "\(issue.severity == .error ? "✗" : "!") \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message) [\(issue.rule)]"
-            for line in Widgets.wrap(text, width: issueInner.width) {
-                guard y < issueInner.maxY else { break }
-                buffer.put(line, x: issueInner.x, y: y, style: issue.severity == .error ? Theme.error : Theme.warning)
-                y += 1
-            }
+        for (i, line) in issueLines.prefix(issueInner.height).enumerated() {
+            buffer.put(line.0, x: issueInner.x, y: issueInner.y + i, style: line.1, maxWidth: issueInner.width)
+        }
+        if issueLines.count > issueInner.height {
+            buffer.put(" +\(issueLines.count - issueInner.height) more lines (widen the terminal) ", x: issuesRect.x + 2, y: issuesRect.maxY - 1, style: Theme.dim)
         }
     }
 }

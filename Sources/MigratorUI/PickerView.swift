@@ -64,15 +64,24 @@ enum OverlayView {
         let bindings = KeyMap.bindings(for: state.screen)
         var lines: [(String, String, Bool)] = bindings.map { ($0.keyLabel, $0.help, $0.isEnabled(state)) }
         lines.append(("Esc", "Close a prompt or a dialog; back", true))
-        lines.append((":", "Jump to a record number, or :export FILE, :open FILE, :q", true))
+        if !bindings.contains(where: { $0.keys.contains(.char(":")) }) {
+            lines.append((":", "Commands: a record number to jump to, :export FILE, :open FILE, :q", true))
+        }
         let keyWidth = min(22, (lines.map { $0.0.cellWidth }.max() ?? 8) + 2)
-        let width = min(buffer.width - 4, 96)
+        let width = min(buffer.width - 4, 116)
         let height = min(buffer.height - 2, lines.count + 5)
         let rect = buffer.bounds.centered(width: width, height: height)
         buffer.fill(rect)
-        buffer.box(rect, title: "Keys — \(state.screen.rawValue) (any key closes)", style: Theme.key)
         let inner = rect.inset(1)
-        for (i, l) in lines.prefix(inner.height - 2).enumerated() {
+        let rows = inner.height - 2
+        let offset = min(state.helpOffset, max(0, lines.count - rows))
+        let scrolls = lines.count > rows
+        buffer.box(rect, title: "Keys — \(state.screen.rawValue) (\(scrolls ? "↑↓ scroll, other keys close" : "any key closes"))", style: Theme.key)
+        if scrolls {
+            let more = "\(offset + 1)–\(min(lines.count, offset + rows)) of \(lines.count)"
+            buffer.put(" \(more) ", x: rect.maxX - more.cellWidth - 4, y: rect.maxY - 1, style: Theme.key)
+        }
+        for (i, l) in lines.dropFirst(offset).prefix(rows).enumerated() {
             let style: Style = l.2 ? .plain : Theme.dim
             buffer.putFitted(l.0, x: inner.x + 1, y: inner.y + i, width: keyWidth, style: l.2 ? Theme.key : Theme.dim)
             buffer.put(l.1 + (l.2 ? "" : " (not now)"), x: inner.x + 1 + keyWidth, y: inner.y + i, style: style, maxWidth: inner.width - keyWidth - 2)

@@ -13,7 +13,8 @@ enum ProgressView {
         }
         var y = body.y + 1
         let c = run.counts
-        let toSend = run.snapshot?.toSend ?? 0
+        // Before the first snapshot, what is in flight comes from the batches.
+        let toSend = run.snapshot?.toSend ?? run.batches.filter { $0.state != "completed" }.reduce(0) { $0 + $1.records }
         let done = run.snapshot?.done ?? 0
         let fraction = run.finished != nil ? 1 : (toSend > 0 ? Double(done) / Double(toSend) : 0)
         var headline = run.finished != nil ? "Finished" : (run.active ? "Importing" : "Paused")
@@ -35,7 +36,7 @@ enum ProgressView {
         if let s = run.snapshot {
             var pace = String(format: "%.0f records/s", s.recordsPerSecond)
             if let eta = s.eta, run.finished == nil { pace += " · ETA \(Widgets.duration(eta))" }
-            pace += " · \(s.inFlightBatches) batch\(s.inFlightBatches == 1 ? "" : "es") in flight"
+            if run.finished == nil { pace += " · \(s.inFlightBatches) batch\(s.inFlightBatches == 1 ? "" : "es") in flight" }
             if let started = run.startedAt { pace += " · elapsed \(Widgets.duration(now.timeIntervalSince(started)))" }
             buffer.put(pace, x: body.x + 2, y: y, maxWidth: body.width - 4)
         }
@@ -63,7 +64,7 @@ enum ProgressView {
             let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" ? Theme.warning : .plain)
             let line = String(b.id).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
                 + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: jobWidth) + "  "
-                + Widgets.duration(max(0, now.timeIntervalSince(b.since))).fitted(toWidth: 5, alignRight: true) + "  " + (b.note ?? "")
+                + (b.state == "planned" ? "—" : Widgets.duration(max(0, now.timeIntervalSince(b.since)))).fitted(toWidth: 5, alignRight: true) + "  " + (b.note ?? "")
             buffer.put(line, x: inner.x, y: inner.y + 1 + i, style: style, maxWidth: inner.width)
         }
     }

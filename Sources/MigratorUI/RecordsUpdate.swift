@@ -24,7 +24,9 @@ enum RecordsUpdate {
             var items = ["all records", "with problems", "with errors", "with warnings", "edited", "excluded"]
             if let s = state.records.search { items.append("containing \"\(s)\"") }
             if let report = state.session?.report {
-                items += report.countsByRule().map { "rule \($0.rule)  (\($0.count) \($0.severity == .error ? "errors" : "warnings"))" }
+                items += report.countsByRule().map {
+                    "rule \($0.rule)  (\($0.count) \($0.severity == .error ? "error" : "warning")\($0.count == 1 ? "" : "s"))"
+                }
             }
             state.overlay = .menu(Menu(title: "Show records", items: items, purpose: .filter))
             return []

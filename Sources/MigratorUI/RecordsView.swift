@@ -137,7 +137,8 @@ enum InspectorView {
             let start = max(0, min(firstFault - jsonRect.height / 2, lines.count - jsonRect.height))
             for (i, line) in lines.dropFirst(start).prefix(jsonRect.height).enumerated() {
                 let style: Style = faulty.contains(line.pointer) ? Theme.error.underlined : (Secrets.isSecret(JSONPointer(line.pointer) ?? .root) && reveal ? Theme.secret : .plain)
-                buffer.put(line.text, x: jsonRect.x, y: jsonRect.y + i, style: style, maxWidth: jsonRect.width)
+                let indent = line.text.prefix { $0 == " " }.count
+                buffer.put(line.text.dropFirst(indent), x: jsonRect.x + indent, y: jsonRect.y + i, style: style, maxWidth: jsonRect.width - indent)
             }
         } else if let p = session.loadProblem(n) {
             buffer.put("line \(p.line), column \(p.column): \(p.message)", x: jsonRect.x, y: jsonRect.y, style: Theme.error, maxWidth: jsonRect.width)

@@ -30,7 +30,13 @@ enum ReviewView {
         }
         let (groupsRect, rest) = area.splitLeft(min(40, area.width / 3))
         let (itemsRect, detailRect) = rest.splitBottom(min(6, rest.height / 3))
-        buffer.box(groupsRect, title: r.tab == .skipped ? "Skipped" : "Reasons", style: r.itemsFocused ? Theme.dim : Theme.key)
+        let groupTitle: String
+        switch r.tab {
+        case .failed: groupTitle = "Failed, by reason"
+        case .skipped: groupTitle = "Skipped, by kind"
+        case .warnings: groupTitle = "Warnings"
+        }
+        buffer.box(groupsRect, title: groupTitle, style: r.itemsFocused ? Theme.dim : Theme.key)
         let gi = groupsRect.inset(1)
         let gStart = max(0, r.group - gi.height + 1)
         for (i, g) in r.groups.dropFirst(gStart).prefix(gi.height).enumerated() {
@@ -44,12 +50,16 @@ enum ReviewView {
         buffer.box(itemsRect, title: "Records", style: r.itemsFocused ? Theme.key : Theme.dim)
         let ii = itemsRect.inset(1)
         let items = r.currentItems
-        let iStart = max(0, r.item - ii.height + 1)
-        for (i, item) in items.dropFirst(iStart).prefix(ii.height).enumerated() {
+        let idWidth = min(30, ii.width / 3)
+        buffer.put("  " + "record".fitted(toWidth: 7, alignRight: true) + "  " + "identifier".fitted(toWidth: idWidth) + "  " + (r.tab == .skipped ? "user_id" : "message"),
+                   x: ii.x, y: ii.y, style: Theme.header, maxWidth: ii.width)
+        let rows = ii.height - 1
+        let iStart = max(0, r.item - rows + 1)
+        for (i, item) in items.dropFirst(iStart).prefix(max(0, rows)).enumerated() {
             let mark = r.marked.contains(item.record) ? "● " : "  "
-            let line = mark + String(item.record).fitted(toWidth: 7, alignRight: true) + "  " + item.identifier.fitted(toWidth: min(30, ii.width / 3)) + "  " + (item.userID ?? item.message)
-            buffer.put(line, x: ii.x, y: ii.y + i, maxWidth: ii.width)
-            if r.itemsFocused, iStart + i == r.item { buffer.restyle(Rect(x: ii.x, y: ii.y + i, width: ii.width, height: 1)) { $0.reverse = true } }
+            let line = mark + String(item.record).fitted(toWidth: 7, alignRight: true) + "  " + item.identifier.fitted(toWidth: idWidth) + "  " + (item.userID ?? item.message)
+            buffer.put(line, x: ii.x, y: ii.y + 1 + i, maxWidth: ii.width)
+            if r.itemsFocused, iStart + i == r.item { buffer.restyle(Rect(x: ii.x, y: ii.y + 1 + i, width: ii.width, height: 1)) { $0.reverse = true } }
         }
         buffer.box(detailRect, title: "Detail", style: Theme.dim)
         let di = detailRect.inset(1)
@@ -57,6 +67,7 @@ enum ReviewView {
             let item = items[r.item]
             var text = "record \(item.record) · \(item.identifier) · \(item.reason): \(item.message)"
             if let id = item.userID { text += " · user \(id)" }
+            if let detail = item.detail { text += " · \(detail)" }
             for (i, line) in Widgets.wrap(text, width: di.width).prefix(di.height).enumerated() {
                 buffer.put(line, x: di.x, y: di.y + i, style: r.tab == .failed ? Theme.error : .plain)
             }

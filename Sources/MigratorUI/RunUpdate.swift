@@ -55,7 +55,7 @@ enum RunUpdate {
         case .batchSent(let b, let job):
             upsertBatch(b) { $0.state = "sent"; $0.jobID = job; $0.since = now }
         case .jobPending(let b, let job, let polls):
-            upsertBatch(b) { $0.state = "pending"; $0.jobID = job; $0.note = "\(polls) polls" }
+            upsertBatch(b) { $0.state = "pending"; $0.jobID = job; $0.note = "polled \(polls)×" }
         case .batchCompleted(let b, let counts, let failures):
             upsertBatch(b) {
                 $0.state = "completed"; $0.since = now

@@ -190,12 +190,15 @@ public struct ReviewState: Equatable, Sendable {
         public var reason: String
         public var message: String
         public var userID: String?
-        public init(record: Int, identifier: String, reason: String, message: String, userID: String? = nil) {
+        /// What the server said beyond its message (the error's info, e.g. which identity clashed).
+        public var detail: String?
+        public init(record: Int, identifier: String, reason: String, message: String, userID: String? = nil, detail: String? = nil) {
             self.record = record
             self.identifier = identifier
             self.reason = reason
             self.message = message
             self.userID = userID
+            self.detail = detail
         }
     }
     public var tab: Tab = .failed

@@ -35,6 +35,7 @@ public enum Update {
         switch action {
         case .help:
             state.overlay = .help
+            state.helpOffset = 0
             return []
         case .quit:
             if state.runInFlight {
@@ -67,7 +68,13 @@ public enum Update {
     static func overlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
         switch overlay {
         case .help:
-            state.overlay = nil
+            switch key {
+            case .down, .char("j"): state.helpOffset += 1
+            case .pageDown, .char(" "): state.helpOffset += max(1, state.size.height - 8)
+            case .up, .char("k"): state.helpOffset = max(0, state.helpOffset - 1)
+            case .pageUp: state.helpOffset = max(0, state.helpOffset - max(1, state.size.height - 8))
+            default: state.overlay = nil
+            }
             return []
         case .confirm(let c):
             if key == .char(c.key) {
@@ -116,22 +123,25 @@ public enum Update {
             }
             return [.pauseRun]
         case .retryFailed(let records):
-            state.run.active = true
-            state.run.finished = nil
-            state.run.pausedReason = nil
-            state.screen = .progress
-            state.review.marked = []
+            startSecondPass(&state)
             return [.retryFailed(records)]
         case .rerunSkipped(let records):
-            state.run.active = true
-            state.run.finished = nil
-            state.run.pausedReason = nil
-            state.screen = .progress
-            state.review.marked = []
+            startSecondPass(&state)
             return [.rerunSkipped(records)]
         case .exclude(let n):
             return [.edit(.exclude(n))]
         }
+    }
+
+    /// A second pass is a new invocation of the run: fresh pace, clock and snapshot.
+    static func startSecondPass(_ state: inout AppState) {
+        state.run.active = true
+        state.run.finished = nil
+        state.run.pausedReason = nil
+        state.run.snapshot = nil
+        state.run.startedAt = state.now
+        state.screen = .progress
+        state.review.marked = []
     }
 
     static func menuChosen(_ state: inout AppState, _ menu: Menu) -> [Effect] {

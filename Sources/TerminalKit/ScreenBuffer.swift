@@ -33,7 +33,8 @@ public struct ScreenBuffer: Sendable, Equatable {
         for y in r.y..<r.maxY { for x in r.x..<r.maxX { self[x, y] = Cell(text, style: style) } }
     }
 
-    /// Writes `text` at (x, y), clipped to `maxWidth` columns and to the buffer; a wide character
+    /// Writes `text` at (x, y), clipped to `maxWidth` columns and to the buffer; text cut short by
+    /// `maxWidth` ends in `…` so a truncated value never passes for a whole one. A wide character
     /// that would straddle the edge becomes a space. Control characters are shown as `�`.
     /// Returns the columns used.
     @discardableResult
@@ -52,6 +53,14 @@ public struct ScreenBuffer: Sendable, Equatable {
             }
             if col + w > limit {
                 if col < limit, w == 2 { self[col, y] = Cell(" ", style: style); col += 1 }
+                if maxWidth != nil, col > x, col - 1 >= 0 {
+                    let last = self[col - 1, y].isContinuation && col >= 2 ? col - 2 : col - 1
+                    if last >= x {
+                        clearWide(at: last, y: y)
+                        self[last, y] = Cell("…", style: style)
+                        if last + 1 < col { self[last + 1, y] = Cell(" ", style: style) }
+                    }
+                }
                 break
             }
             if col >= 0 {

@@ -116,7 +116,7 @@ extension LiveEffects {
             do {
                 let writer = ImportDocumentWriter(index: index, edits: edits, identifier: identifier, upsert: upsert)
                 let written = try writer.write(to: path, include: { report.status[$0] != .excluded })
-                mailbox.post(.done("wrote \(written) records (edits applied, excluded left out) to \(path)"))
+                mailbox.post(.done("wrote \(written) records (edits applied, excluded left out) to \(URL(fileURLWithPath: path).standardizedFileURL.path)"))
             } catch {
                 mailbox.post(.failed("cannot write \(path): \(error)"))
             }

@@ -218,7 +218,8 @@ extension LiveEffects {
                 switch tab {
                 case .failed where r.outcome == "failed":
                     let reason = r.errorReason ?? "failed"
-                    groups[reason, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: reason, message: r.errorMessage ?? ""))
+                    groups[reason, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: reason,
+                                                                        message: r.errorMessage ?? "", detail: Self.errorInfo(r.errorJSON)))
                 case .skipped where r.outcome == "skipped":
                     let key = r.possiblyCreatedAt == nil ? "user already existed" : "possibly created by an interrupted attempt"
                     groups[key, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: key,
@@ -235,6 +236,12 @@ extension LiveEffects {
         }
     }
 
+    /// The `info` of a server error (which identity clashed, which field), compact, for the review's detail pane.
+    static func errorInfo(_ json: String?) -> String? {
+        guard let json, let value = try? JSONParser.parse(Array(json.utf8)), let info = value["info"], info != .null else { return nil }
+        return "info: " + JSONWriter(sortedKeys: true).string(info)
+    }
+
     func exportReport(_ tab: ReviewState.Tab, path: String, state: AppState, mailbox: Mailbox) {
         guard let session = state.session, let runID = state.run.runID else { return }
         let workspace = Self.snapshot(session)
@@ -246,8 +253,9 @@ extension LiveEffects {
                 var rows = try RunReport.rows(run: run, workspace: workspace, journal: journal, outcome: tab == .warnings ? "all" : tab.rawValue)
                 if tab == .warnings { rows = rows.filter { !$0.warnings.isEmpty } }
                 let bytes = path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? RunReport.ndjson(rows) : RunReport.csv(rows)
-                try StateDirectory.writeAtomically(bytes, to: path, mode: 0o600)
-                mailbox.post(.done("wrote \(rows.count) rows to \(path)"))
+                let full = URL(fileURLWithPath: path).standardizedFileURL.path
+                try StateDirectory.writeAtomically(bytes, to: full, mode: 0o600)
+                mailbox.post(.done("wrote \(rows.count) rows to \(full)"))
             } catch {
                 mailbox.post(.failed("cannot write the report to \(path): \(error)"))
             }

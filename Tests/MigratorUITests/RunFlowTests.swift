@@ -190,3 +190,19 @@ final class RunFlowTests: XCTestCase {
         XCTAssertNil(s.overlay, "any key closes help and does nothing else")
     }
 }
+
+final class HelpScrollTests: XCTestCase {
+    func testHelpScrollsOnASmallTerminalAndShowsEveryKey() throws {
+        var s = try Fixture.state(width: 80, height: 24)
+        press(&s, .char("?"))
+        var seen = ""
+        for _ in 0..<10 {
+            seen += AppView.render(s).text
+            press(&s, .down)
+        }
+        XCTAssertEqual(s.overlay, .help, "arrows scroll help instead of closing it")
+        for b in KeyMap.bindings(for: .records) { XCTAssertTrue(seen.contains(b.help.truncated(toWidth: 40, ellipsis: false)), b.help) }
+        press(&s, .escape)
+        XCTAssertNil(s.overlay)
+    }
+}
