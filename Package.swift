@@ -58,7 +58,7 @@ let package = Package(
         ),
 
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
-        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport"]),
+        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
         .testTarget(

@@ -25,6 +25,10 @@ struct Bench {
             try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
         }
+        if args.first == "--tui" {
+            try TUIBench.run(records: args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000, dir: args.count > 2 ? args[2] : "bench-data")
+            return
+        }
         if args.first == "--measure" {
             args.removeFirst()
             try measure(path: args[0], format: args[1], phase: args[2])
@@ -44,6 +48,7 @@ struct Bench {
                     usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
                            authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
+                           authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
                     (build both products in release first: swift build -c release)
                     """)
                 return

@@ -109,40 +109,19 @@ final class LiveEffects: EffectHandler, Sendable {
         let log = self.log
         log.write("open \(path)")
         Thread.detachNewThread {
-            var mapping: JSONValue?
-            if let mappingPath {
-                guard let data = FileManager.default.contents(atPath: mappingPath), let value = try? JSONParser.parse([UInt8](data)) else {
-                    mailbox.post(.sourceFailed(path: path, error: "cannot read the mapping file \(mappingPath) as JSON"))
+            let session: SourceSession
+            do {
+                switch try SourceOpening.open(path: path, format: format, mappingPath: mappingPath) {
+                case .needsMapping(let columns):
+                    mailbox.post(.mappingNeeded(path: path, columns: columns))
                     return
+                case .opened(let s): session = s
                 }
-                mapping = value
-            }
-            let index: RecordIndex
-            do { index = try RecordIndex.open(path: path, format: format, mapping: mapping) } catch {
+            } catch {
                 mailbox.post(.sourceFailed(path: path, error: "\(error)"))
                 return
             }
-            if index.format == .csv, mappingPath == nil, let layout = index.csv {
-                let columns = layout.mapping.columns.map { MappingState.Column(header: $0.header, field: $0.field) }
-                let known = Set(columns.map(\.header))
-                let unknown = layout.header.filter { !known.contains($0) }.map { MappingState.Column(header: $0, field: nil) }
-                index.cancel()
-                mailbox.post(.mappingNeeded(path: path, columns: columns + unknown))
-                return
-            }
-            // Wait briefly for the first screenful so the columns can be chosen from real records.
-            let deadline = Date().addingTimeInterval(0.25)
-            while !index.isComplete, index.count < 200, Date() < deadline { usleep(2_000) }
-            let editsPath = EditStore.defaultPath(forSource: path)
-            let edits: EditOverlay
-            do { edits = try EditStore(path: editsPath).load(for: index.file) } catch {
-                mailbox.post(.sourceFailed(path: path, error: "\(error)"))
-                return
-            }
-            let doc = index.documentSettings
-            let settings = ValidationSettings(identifier: doc.identifier.flatMap(ImportIdentifier.init(rawValue:)) ?? .email, upsert: doc.upsert ?? false)
-            let session = SourceSession(path: path, workspace: SourceWorkspace(index: index, edits: edits, settings: settings),
-                                        mappingPath: mappingPath, editsPath: editsPath)
+            let index = session.index
             Self.remember(path)
             mailbox.post(.sourceOpened(SessionBox(session)))
             while true {

@@ -1,0 +1,50 @@
+import Foundation
+import MigrationCore
+
+/// Opens a source as the TUI does: starts the index scan, stops at a CSV that still needs its
+/// column mapping, waits only for the first screenful, loads the edits, and returns a session
+/// while the scan goes on in the background.
+public enum SourceOpening {
+    public enum Outcome {
+        case opened(SourceSession)
+        /// A CSV without a mapping file: the columns as the default mapping reads them.
+        case needsMapping([MappingState.Column])
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func open(path: String, format: SourceFormat?, mappingPath: String?) throws(Failure) -> Outcome {
+        var mapping: JSONValue?
+        if let mappingPath {
+            guard let data = FileManager.default.contents(atPath: mappingPath), let value = try? JSONParser.parse([UInt8](data)) else {
+                throw Failure(description: "cannot read the mapping file \(mappingPath) as JSON")
+            }
+            mapping = value
+        }
+        let index: RecordIndex
+        do { index = try RecordIndex.open(path: path, format: format, mapping: mapping) } catch {
+            throw Failure(description: error.description)
+        }
+        if index.format == .csv, mappingPath == nil, let layout = index.csv {
+            let columns = layout.mapping.columns.map { MappingState.Column(header: $0.header, field: $0.field) }
+            let known = Set(columns.map(\.header))
+            let unknown = layout.header.filter { !known.contains($0) }.map { MappingState.Column(header: $0, field: nil) }
+            index.cancel()
+            return .needsMapping(columns + unknown)
+        }
+        // Only the first screenful is needed now: the columns are chosen from real records.
+        let deadline = Date().addingTimeInterval(0.25)
+        while !index.isComplete, index.count < 200, Date() < deadline { usleep(1_000) }
+        let editsPath = EditStore.defaultPath(forSource: path)
+        let edits: EditOverlay
+        do { edits = try EditStore(path: editsPath).load(for: index.file) } catch {
+            throw Failure(description: "\(error)")
+        }
+        let doc = index.documentSettings
+        let settings = ValidationSettings(identifier: doc.identifier.flatMap(ImportIdentifier.init(rawValue:)) ?? .email, upsert: doc.upsert ?? false)
+        return .opened(SourceSession(path: path, workspace: SourceWorkspace(index: index, edits: edits, settings: settings),
+                                     mappingPath: mappingPath, editsPath: editsPath))
+    }
+}
