@@ -80,10 +80,10 @@ public enum AppView {
             parts.append("\(Widgets.count(total)) records")
             if let l = state.loading {
                 if !l.indexComplete { parts.append("indexing \(Int(l.indexFraction * 100))%") }
-                if l.validationComplete, let r = session.report {
-                    parts.append("\(Widgets.count(r.errorCount)) invalid")
-                    parts.append("\(Widgets.count(r.warningCount)) with warnings")
-                    if r.excludedCount > 0 { parts.append("\(Widgets.count(r.excludedCount)) excluded") }
+                if l.validationComplete, let t = session.totals {
+                    parts.append("\(Widgets.count(t.errors)) invalid")
+                    parts.append("\(Widgets.count(t.warnings)) with warnings")
+                    if t.excluded > 0 { parts.append("\(Widgets.count(t.excluded)) excluded") }
                 } else if l.validationTotal > 0 {
                     parts.append("validating \(Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100))%")
                 } else {

@@ -59,7 +59,7 @@ enum SettingsUpdate {
 
     static func confirmLaunch(_ state: inout AppState) -> [Effect] {
         guard let session = state.session else { return [] }
-        guard let report = session.report else {
+        guard let report = session.totals else {
             state.status = .error("validation is still running; launch when it has finished (see the status line)")
             return []
         }
@@ -71,7 +71,7 @@ enum SettingsUpdate {
             state.status = .error("identifier/upsert changed: the records are re-validated for them — launch again when validation finishes")
             return [.validateInBackground]
         }
-        let send = report.validCount
+        let send = report.sendable
         guard send > 0 else {
             state.status = .error("no valid records to send: fix them first (f → with errors)")
             return []
@@ -81,7 +81,7 @@ enum SettingsUpdate {
             title: "Launch the import?",
             lines: [
                 "Will send \(send) records in batches of at most 500,000 bytes.",
-                "Left out: \(report.errorCount) invalid, \(report.excludedCount) excluded.",
+                "Left out: \(report.errors) invalid, \(report.excluded) excluded.",
                 "Target: \(s.endpoint)  project \(s.projectID)",
                 "Identifier: \(s.identifier.rawValue)   upsert: \(s.upsert ? "ON (existing users are updated)" : "off (existing users are skipped)")   concurrency: \(s.concurrency)",
                 "Every batch and outcome is journalled; the run can be resumed after any stop.",

@@ -21,9 +21,9 @@ enum SettingsView {
         }
         y += 1
         if let session = state.session {
-            if let r = session.report {
-                buffer.put("Will send \(Widgets.count(r.validCount)) records · left out: \(Widgets.count(r.errorCount)) invalid, \(Widgets.count(r.excludedCount)) excluded",
-                           x: body.x + 2, y: y, style: r.errorCount > 0 ? Theme.warning : Theme.ok, maxWidth: body.width - 4)
+            if let t = session.totals {
+                buffer.put("Will send \(Widgets.count(t.sendable)) records · left out: \(Widgets.count(t.errors)) invalid, \(Widgets.count(t.excluded)) excluded",
+                           x: body.x + 2, y: y, style: t.errors > 0 ? Theme.warning : Theme.ok, maxWidth: body.width - 4)
             } else {
                 buffer.put("Validation is still running…", x: body.x + 2, y: y, style: Theme.dim)
             }

@@ -11,6 +11,8 @@ public final class SourceSession {
     public let editsPath: String
     /// Issues of records validated on demand while the background pass has not finished.
     private var onDemand: [Int: [Issue]] = [:]
+    /// Status totals of the current report, counted once per report or edit (not per frame).
+    private var cachedTotals: ValidationReport.Totals?
     /// Top-level fields shown as table columns, chosen from the first records.
     public private(set) var columns: [String] = []
 
@@ -74,12 +76,23 @@ public final class SourceSession {
     public func adopt(_ report: ValidationReport, validatedWith edits: EditOverlay) {
         workspace.adopt(report, validatedWith: edits)
         onDemand.removeAll()
+        cachedTotals = nil
+    }
+
+    /// Records per status in the report (nil before the first pass).
+    public var totals: ValidationReport.Totals? {
+        guard let report = workspace.report else { return nil }
+        if let cachedTotals { return cachedTotals }
+        let t = report.totals()
+        cachedTotals = t
+        return t
     }
 
     /// Applies an edit (re-validated at once) and saves the edits file.
     public func edit(_ change: (inout EditOverlay) -> Void) throws {
         workspace.edit(change)
         onDemand.removeAll()
+        cachedTotals = nil
         try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
     }
 

@@ -72,9 +72,11 @@ extension LiveEffects {
     }
 
     /// A copy of the workspace for the engine: later edits in the UI do not change bodies being sent.
-    static func snapshot(_ session: SourceSession) -> SourceWorkspace {
-        let w = SourceWorkspace(index: session.index, edits: session.workspace.edits, settings: session.workspace.settings)
-        if let r = session.report { w.adopt(r, validatedWith: session.workspace.edits) }
+    static func snapshot(_ session: SourceSession) -> SourceWorkspace { snapshot(session.workspace) }
+
+    static func snapshot(_ workspace: SourceWorkspace) -> SourceWorkspace {
+        let w = SourceWorkspace(index: workspace.index, edits: workspace.edits, settings: workspace.settings)
+        if let r = workspace.report { w.adopt(r, validatedWith: workspace.edits) }
         return w
     }
 
@@ -115,9 +117,7 @@ extension LiveEffects {
                     mailbox.post(.sourceOpened(SessionBox(session)))
                 }
                 log.write("run \(run.id) resumed")
-                let engineSide = SourceWorkspace(index: workspace.index, edits: workspace.edits, settings: workspace.settings)
-                if let r = workspace.report { engineSide.adopt(r, validatedWith: workspace.edits) }
-                self.start(run: run, workspace: engineSide, journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
+                self.start(run: run, workspace: Self.snapshot(workspace), journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
             } catch {
                 mailbox.post(.runFailedToStart("cannot resume: \(error)"))
             }

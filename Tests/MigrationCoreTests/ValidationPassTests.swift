@@ -25,6 +25,7 @@ final class ValidationPassTests: XCTestCase {
         XCTAssertEqual(r.validCount, 2)
         XCTAssertEqual(r.errorCount, 2)
         XCTAssertEqual(r.warningCount, 1)
+        XCTAssertEqual(r.totals(), ValidationReport.Totals(valid: 1, warnings: 1, errors: 2, excluded: 0))
         XCTAssertEqual(r.issues[1]?.first?.rule, "format.email")
         XCTAssertEqual(r.issues[3]?.first?.rule, "record.not_object")
         XCTAssertEqual(r.issues[2]?.first?.message, "disabled = false has no effect in insert.")

@@ -26,6 +26,26 @@ public struct ValidationReport: Sendable {
     public var warningCount: Int { status.lazy.filter { $0 == .warnings }.count }
     public var excludedCount: Int { status.lazy.filter { $0 == .excluded }.count }
 
+    /// Records per status, counted in one pass.
+    public struct Totals: Sendable, Equatable {
+        public var valid = 0, warnings = 0, errors = 0, excluded = 0
+        /// Records that can be sent (valid, with or without warnings).
+        public var sendable: Int { valid + warnings }
+    }
+
+    public func totals() -> Totals {
+        var t = Totals()
+        for s in status {
+            switch s {
+            case .valid: t.valid += 1
+            case .warnings: t.warnings += 1
+            case .errors: t.errors += 1
+            case .excluded: t.excluded += 1
+            }
+        }
+        return t
+    }
+
     /// Records that can be sent: no errors and not excluded.
     public func isSendable(_ record: Int) -> Bool { status[record] == .valid || status[record] == .warnings }
 
