@@ -75,14 +75,17 @@ final class TUIEndToEndTests: XCTestCase {
             return last
         }
 
-        /// Waits for the program in the pane to end (the command line prints `EXIT=<status>`); its status, or nil on timeout.
-        func exitStatus(timeout: Double = 20) -> Int32? {
+        /// Waits for the program in the pane to end; its exit status (the command line writes it
+        /// to `statusFile`: a dead pane's last output can be lost), or nil on timeout.
+        func exitStatus(_ statusFile: String, timeout: Double = 20) -> Int32? {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                let text = screen()
-                if let range = text.range(of: #"EXIT=(\d+)"#, options: .regularExpression) { return Int32(text[range].dropFirst(5)) }
+                if let text = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    return status
+                }
                 usleep(100_000)
             }
+            XCTFail("the program did not exit; the screen:\n\(screen())")
             return nil
         }
 
@@ -108,7 +111,7 @@ final class TUIEndToEndTests: XCTestCase {
     /// The command line that runs the TUI with the sandbox's settings and a private state directory.
     func tuiCommand(_ args: String) -> String {
         let env = sandbox.environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLITests.binary.path)' \(args); echo EXIT=$?"
+        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLITests.binary.path)' \(args); echo $? > '\(work)/exit-status'"
     }
 
     func testFixLaunchRetryFailedAndRerunSkippedWithUpsert() throws {
@@ -165,7 +168,7 @@ final class TUIEndToEndTests: XCTestCase {
 
         XCTAssertFalse(tmux.screen().contains("$2a$"), "no password hash reached the screen")
         try tmux.keys("q")
-        XCTAssertEqual(tmux.exitStatus(), 0)
+        XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
         XCTAssertEqual(try sandbox.userCount(), 31, "30 imported once each + the phone holder; none twice")
     }
 
@@ -184,14 +187,18 @@ final class TUIEndToEndTests: XCTestCase {
             .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         XCTAssertEqual(children.count, 1, "expected the TUI as the shell's only child")
         for child in children { kill(child, SIGKILL) }
-        XCTAssertEqual(tmux.exitStatus(), 137, "killed by SIGKILL")
+        let deadline = Date().addingTimeInterval(10)
+        while children.contains(where: { FileManager.default.fileExists(atPath: "/proc/\($0)") }), Date() < deadline { usleep(50_000) }
+        XCTAssertFalse(children.contains { FileManager.default.fileExists(atPath: "/proc/\($0)") }, "the TUI survived SIGKILL")
+        XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 137, "killed by SIGKILL")
+        unlink(work + "/exit-status")
         // Start again: the unfinished run is offered; r resumes it and it finishes.
         try tmux.respawn(tuiCommand("tui users.json"))
         tmux.wait(for: "An unfinished run was found", "Press r to resume")
         try tmux.keys("r")
         tmux.wait(for: "Finished", "inserted 29", timeout: 40)
         try tmux.keys("q")
-        XCTAssertEqual(tmux.exitStatus(), 0)
+        XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
         XCTAssertEqual(try sandbox.userCount(), 29, "every valid record imported exactly once")
     }
 }
