@@ -130,7 +130,7 @@ render() {
 # shoot NAME TITLE: the screen as it is now -> $out/NAME.png (cursor drawn when it is visible).
 shoot() {
   local ans="$work/$1.ans" png="$out/$1.png"
-  T capture-pane -p -e -t shot > "$ans"
+  T capture-pane -p -e -N -t shot > "$ans"
   read -r cx cy cflag < <(T display -p -t shot '#{cursor_x} #{cursor_y} #{cursor_flag}')
   [ "$cflag" = 1 ] && python3 - "$ans" "$cx" "$cy" <<'PY'
 # Draws the cursor into the capture (tmux leaves it out): reverse video on the cell under it.
@@ -192,7 +192,7 @@ wait_for "Launch the import?"
 keys y
 wait_for_re "finished: .*v to review" 60
 keys v
-wait_for "Reasons"
+wait_for "Failed, by reason"
 wait_for "InvariantViolated"
 shoot review "$title"
 

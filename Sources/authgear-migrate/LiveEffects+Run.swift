@@ -239,6 +239,15 @@ extension LiveEffects {
     /// The `info` of a server error (which identity clashed, which field), compact, for the review's detail pane.
     static func errorInfo(_ json: String?) -> String? {
         guard let json, let value = try? JSONParser.parse(Array(json.utf8)), let info = value["info"], info != .null else { return nil }
+        // A duplicated identity names which identity of the record clashed with which of another user.
+        if let kind = info["cause"]?["kind"]?.stringValue {
+            let incoming = info["LoginIDTypeIncoming"]?.stringValue ?? info["IdentityTypeIncoming"]?.stringValue
+            let existing = info["LoginIDTypeExisting"]?.stringValue ?? info["IdentityTypeExisting"]?.stringValue
+            if let incoming, let existing {
+                return "\(kind): the record's \(incoming) is already a \(existing) identity of another user"
+            }
+            return kind
+        }
         return "info: " + JSONWriter(sortedKeys: true).string(info)
     }
 
