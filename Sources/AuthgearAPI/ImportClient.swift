@@ -14,6 +14,10 @@ public struct ImportClient: Sendable {
     public let userAgent: String
     /// Whole-request time limit in seconds handed to the transport.
     public var timeout: Double
+    /// Keep each result's `record` (the server's redacted echo of the record). The engine turns
+    /// it off: it needs only outcomes, ids, warnings and errors, and building a tree of every
+    /// echo was a quarter of the importer's CPU.
+    public var keepsRecordEcho = true
     private let tokens: TokenProvider
     private let transport: any HTTPTransport
     private let clock: @Sendable () -> Date
@@ -85,7 +89,7 @@ public struct ImportClient: Sendable {
             throw .transport(error)
         }
         let token = String(authorization.dropFirst("Bearer ".count))
-        let result = ResponseClassifier.job(from: response, jobID: jobID, now: clock(), secrets: [token])
+        let result = ResponseClassifier.job(from: response, jobID: jobID, now: clock(), secrets: [token], keepRecordEcho: keepsRecordEcho)
         if case .failure(.forbidden) = result { await tokens.invalidate() }
         return try result.get()
     }

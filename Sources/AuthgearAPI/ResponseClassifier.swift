@@ -15,14 +15,15 @@ public enum ResponseClassifier {
     ///   - jobID: the id asked for (GET), used in ``ImportAPIError/jobNotFound(id:)``.
     ///   - now: the local time the response arrived (clock skew, reset and `Retry-After` fallbacks).
     ///   - secrets: strings to blank out of quoted snippets (the bearer token).
+    ///   - keepRecordEcho: false leaves every `record` member unparsed (`ImportDetail.record` is nil).
     public static func job(
-        from response: HTTPResponse, jobID: String? = nil, now: Date, secrets: [String] = []
+        from response: HTTPResponse, jobID: String? = nil, now: Date, secrets: [String] = [], keepRecordEcho: Bool = true
     ) -> Result<ImportJob, ImportAPIError> {
         let serverDate = response.header("Date").flatMap(HTTPDate.parse)
         guard response.status == 200 else {
             return .failure(error(for: response, jobID: jobID, now: now, secrets: secrets))
         }
-        guard let json = parseObject(response.body) else {
+        guard let json = parseObject(response.body, skipping: keepRecordEcho ? [] : ["record"]) else {
             return .failure(.unexpectedResponse(status: 200, snippet: snippet(response.body, secrets: secrets)))
         }
         if let result = json["result"], case .object = result {
@@ -103,10 +104,10 @@ public enum ResponseClassifier {
     }
 
     /// The body parsed as a JSON object, or `nil` when it is not one.
-    static func parseObject(_ body: [UInt8]) -> JSONValue? {
+    static func parseObject(_ body: [UInt8], skipping: Set<String> = []) -> JSONValue? {
         guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
               first == UInt8(ascii: "{"),
-              let value = try? JSONParser.parse(body), case .object = value else { return nil }
+              let value = try? JSONParser.parse(body, skipping: skipping), case .object = value else { return nil }
         return value
     }
 

@@ -8,7 +8,9 @@ public struct ClientImportService: ImportService {
     public let client: ImportClient
 
     public init(client: ImportClient) {
-        self.client = client
+        var c = client
+        c.keepsRecordEcho = false   // the engine records outcomes, never record contents
+        self.client = c
     }
 
     public func create(body: [UInt8]) async throws(ServiceError) -> JobSnapshot {

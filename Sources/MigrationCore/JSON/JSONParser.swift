@@ -12,10 +12,16 @@ public struct JSONParser {
     private var pos: Int
     private let end: Int
     private let maxDepth: Int
+    /// Object members with these keys are skipped (their values checked for structure, not
+    /// built): a server's echo of every record in a job result need not become a tree.
+    private var skippedKeys: Set<String> = []
 
-    /// Parses exactly one JSON value (surrounded by optional white space) from `bytes`.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONSyntaxError) -> JSONValue {
+    /// Parses exactly one JSON value (surrounded by optional white space) from `bytes`; members
+    /// named in `skipping` are left out of every object (at any depth).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+                             skipping: Set<String> = []) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, pos: 0, end: bytes.count, maxDepth: maxDepth)
+        parser.skippedKeys = skipping
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -31,9 +37,9 @@ public struct JSONParser {
     }
 
     /// Parses JSON held in a byte array.
-    public static func parse(_ data: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ data: [UInt8], maxDepth: Int = defaultMaxDepth, skipping: Set<String> = []) throws(JSONSyntaxError) -> JSONValue {
         let result: Result<JSONValue, JSONSyntaxError> = data.withUnsafeBytes { buffer in
-            do throws(JSONSyntaxError) { return .success(try parse(buffer, maxDepth: maxDepth)) } catch { return .failure(error) }
+            do throws(JSONSyntaxError) { return .success(try parse(buffer, maxDepth: maxDepth, skipping: skipping)) } catch { return .failure(error) }
         }
         return try result.get()
     }
@@ -62,10 +68,12 @@ public struct JSONParser {
                     value = .object([])
                 } else {
                     guard stack.count < maxDepth else { throw error("nesting is deeper than \(maxDepth) levels", at: pos - 1) }
-                    let key = try parseKey()
-                    stack.append(.object([], pendingKey: key))
-                    skipWhitespace()
-                    continue
+                    if let key = try nextKeptKey() {
+                        stack.append(.object([], pendingKey: key))
+                        skipWhitespace()
+                        continue
+                    }
+                    value = .object([])
                 }
             case UInt8(ascii: "["):
                 guard stack.count < maxDepth else { throw error("nesting is deeper than \(maxDepth) levels", at: pos) }
@@ -117,7 +125,10 @@ public struct JSONParser {
                         pos += 1
                         skipWhitespace()
                         if pos < end, bytes[pos] == UInt8(ascii: "}") { throw error("trailing comma before '}'", at: pos) }
-                        let next = try parseKey()
+                        guard let next = try nextKeptKey() else {
+                            value = .object(members)
+                            continue
+                        }
                         stack.append(.object(members, pendingKey: next))
                     } else if bytes[pos] == UInt8(ascii: "}") {
                         pos += 1
@@ -131,6 +142,66 @@ public struct JSONParser {
                 break
             }
         }
+    }
+
+    /// The next member's key, after skipping the members whose keys are skipped; nil when the
+    /// object ended instead (its `}` consumed).
+    private mutating func nextKeptKey() throws(JSONSyntaxError) -> String? {
+        while true {
+            let key = try parseKey()
+            guard !skippedKeys.isEmpty, skippedKeys.contains(key) else { return key }
+            try skipValue()
+            skipWhitespace()
+            guard pos < end else { throw error("unexpected end of input inside an object: ',' or '}' was expected", at: pos) }
+            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return nil }
+            guard bytes[pos] == UInt8(ascii: ",") else { throw error("unexpected \(describe(pos)) inside an object: ',' or '}' was expected", at: pos) }
+            pos += 1
+            skipWhitespace()
+            if pos < end, bytes[pos] == UInt8(ascii: "}") { throw error("trailing comma before '}'", at: pos) }
+        }
+    }
+
+    /// Moves past one value without building it: strings are checked as strings, containers
+    /// for balanced brackets outside strings, scalars as scalars.
+    private mutating func skipValue() throws(JSONSyntaxError) {
+        guard pos < end else { throw error("unexpected end of input: a value was expected", at: pos) }
+        switch bytes[pos] {
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let open = pos
+            var depth = 0
+            repeat {
+                guard pos < end else { throw error("unterminated container (opened here)", at: open) }
+                switch bytes[pos] {
+                case UInt8(ascii: "\""): try skipString(); continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    guard depth <= maxDepth else { throw error("nesting is deeper than \(maxDepth) levels", at: pos) }
+                case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+                default: break
+                }
+                pos += 1
+            } while depth > 0
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        default: throw error("unexpected \(describe(pos)): a value was expected", at: pos)
+        }
+    }
+
+    /// Moves past a string starting at its opening quote (escapes are stepped over, not decoded).
+    private mutating func skipString() throws(JSONSyntaxError) {
+        let open = pos
+        pos += 1
+        while pos < end {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") { pos += 1; return }
+            if b == UInt8(ascii: "\\") { pos += 2; continue }
+            if b < 0x20 { throw error("raw control character \(hex(b)) inside a string: write it as an escape such as \\n or \\u00XX", at: pos) }
+            pos += 1
+        }
+        throw error("unterminated string (opened here)", at: open)
     }
 
     /// Reads `"key"` and the following `:`, leaving `pos` at the value.
