@@ -14,6 +14,10 @@ struct AuthgearMigrate: ParsableCommand {
         records, NDJSON (one record per line) or CSV with a header row (mapped to record fields). \
         The format is detected from the content; --format overrides it.
 
+        With no command, authgear-migrate opens the interactive TUI (`tui`): pick a source, preview \
+        and fix records, launch, watch the import live, review failures and re-run skipped users. \
+        Everything it does, the commands below also do headless, for scripts.
+
         Records are checked against the server's own rules before anything is sent: \
         `validate` lists what is wrong with which record, line and field; `export` writes an \
         import document the API accepts.

@@ -10,13 +10,14 @@ enum ConnectionCheck {
     struct Step: Sendable { var name: String; var ok: Bool; var detail: String; var fix: String? }
 
     /// Runs every step, stopping at the first that makes the rest meaningless.
-    static func steps(_ connection: ConnectionOptions) -> [Step] {
+    static func steps(_ connection: ConnectionOptions,
+                      passphrase: PassphraseSource = .standard(environment: ProcessInfo.processInfo.environment)) -> [Step] {
         var steps: [Step] = []
-        _ = run(connection, into: &steps)
+        _ = run(connection, passphrase: passphrase, into: &steps)
         return steps
     }
 
-    private static func run(_ connection: ConnectionOptions, into steps: inout [Step]) -> Int32 {
+    private static func run(_ connection: ConnectionOptions, passphrase: PassphraseSource, into steps: inout [Step]) -> Int32 {
         do {
             let settings: ConnectionSettings
             do { settings = try connection.resolve() } catch {
@@ -38,7 +39,7 @@ enum ConnectionCheck {
             let signer: AdminTokenSigner
             do {
                 signer = try AdminTokenSigner(keyFile: settings.keyFile.value, keyID: settings.keyID.value, projectID: settings.projectID.value,
-                                              passphrase: .standard(environment: ProcessInfo.processInfo.environment),
+                                              passphrase: passphrase,
                                               allowInsecureKeyFile: connection.allowInsecureKeyFile)
                 let token = try signer.mint(at: Date())
                 steps.append(Step(name: "token", ok: true, detail: "RS256, kid \(settings.keyID.value), aud \(settings.projectID.value), \(signer.keyBits)-bit key, valid until \(Date(timeIntervalSince1970: Double(token.expiresAt)))", fix: nil))

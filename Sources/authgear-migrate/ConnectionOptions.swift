@@ -31,11 +31,14 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The import client for resolved settings (token signer, libcurl transport).
-    func client(_ settings: ConnectionSettings) throws -> ImportClient {
+    /// `passphrase`: how an encrypted key's passphrase is obtained (the TUI, which owns the
+    /// terminal, takes it from AUTHGEAR_KEY_PASSPHRASE only; the commands may also prompt).
+    func client(_ settings: ConnectionSettings,
+                passphrase: PassphraseSource = .standard(environment: ProcessInfo.processInfo.environment)) throws -> ImportClient {
         let signer: AdminTokenSigner
         do {
             signer = try AdminTokenSigner(keyFile: settings.keyFile.value, keyID: settings.keyID.value, projectID: settings.projectID.value,
-                                          passphrase: .standard(environment: ProcessInfo.processInfo.environment),
+                                          passphrase: passphrase,
                                           allowInsecureKeyFile: allowInsecureKeyFile)
         } catch {
             throw CLIError.usage(error.description)

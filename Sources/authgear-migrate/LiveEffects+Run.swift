@@ -13,7 +13,7 @@ extension LiveEffects {
         case .checkConnection(let s):
             let options = connectionOptions(s)
             Thread.detachNewThread {
-                let steps = ConnectionCheck.steps(options).map { CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? "")) }
+                let steps = ConnectionCheck.steps(options, passphrase: Self.passphrase).map { CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? "")) }
                 mailbox.post(.checkFinished(steps))
             }
         case .launch(let s): launch(s, state: state, mailbox: mailbox)
@@ -50,6 +50,9 @@ extension LiveEffects {
     }
 
     /// The connection options with what the operator changed in the form as flags (the rest keeps its source).
+    /// The TUI owns the terminal: an encrypted key's passphrase comes from AUTHGEAR_KEY_PASSPHRASE, never a prompt.
+    static var passphrase: PassphraseSource { .environment(ProcessInfo.processInfo.environment) }
+
     func connectionOptions(_ s: ImportSettings) -> ConnectionOptions {
         var o = connection
         if s.endpoint != loaded.endpoint { o.endpoint = s.endpoint }
@@ -86,7 +89,7 @@ extension LiveEffects {
         let options = connectionOptions(s)
         do {
             let settings = try options.resolve()
-            let client = try options.client(settings)
+            let client = try options.client(settings, passphrase: Self.passphrase)
             let journal = try openJournal()
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: session.mappingPath,
@@ -111,7 +114,7 @@ extension LiveEffects {
                 if settings.endpoint.value != run.endpoint || settings.projectID.value != run.projectID {
                     throw RunCoordinator.Failure("run \(id.prefix(8)) imports into \(run.endpoint) project \(run.projectID), but the settings point to \(settings.endpoint.value) project \(settings.projectID.value): fix them in import settings (L)")
                 }
-                let client = try options.client(settings)
+                let client = try options.client(settings, passphrase: Self.passphrase)
                 if openPath != run.sourcePath {
                     let session = SourceSession(path: run.sourcePath, workspace: workspace, mappingPath: run.mappingPath, editsPath: run.editsPath)
                     mailbox.post(.sourceOpened(SessionBox(session)))
@@ -134,7 +137,7 @@ extension LiveEffects {
             let journal = try openJournal()
             guard let run = try journal.run(id: runID) else { throw RunCoordinator.Failure("run \(runID) is not in the journal") }
             let settings = try options.resolve()
-            let client = try options.client(settings)
+            let client = try options.client(settings, passphrase: Self.passphrase)
             switch pass {
             case .retryFailed(let records):
                 let report = workspace.report ?? workspace.validate()
