@@ -169,6 +169,25 @@ final class RenderSnapshotTests: XCTestCase {
         }
     }
 
+    func testCSVMapping() throws {
+        try assertSnapshot("mapping") { w, h in
+            var s = AppState()
+            s.size = (w, h)
+            _ = Update.update(&s, .mappingNeeded(path: "/data/legacy-export.csv", columns: [
+                MappingState.Column(header: "email", field: "email"),
+                MappingState.Column(header: "Full Name", field: nil),
+                MappingState.Column(header: "password_hash", field: "password.password_hash"),
+                MappingState.Column(header: "Tier", field: "custom_attributes.tier"),
+            ]))
+            _ = Update.update(&s, .mappingPreview([
+                #"{"email":"ada@example.com","password":{"type":"bcrypt","password_hash":"••••••"},"custom_attributes":{"tier":"gold"}}"#,
+                "line 3: email_verified: \"maybe\" is not true or false",
+            ]))
+            press(&s, .down)
+            return s
+        }
+    }
+
     func testNarrowAndTinyTerminalsStillRender() throws {
         for (w, h) in [(60, 16), (40, 10), (19, 5)] {
             var s = try Fixture.state(width: w, height: h)
