@@ -15,6 +15,21 @@ public enum SourceOpening {
         public var description: String
     }
 
+    /// Where the TUI saves the mapping accepted for a CSV source.
+    public static func mappingPath(forCSV path: String) -> String {
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return StateDirectory.path("mappings/\(name).mapping.json")
+    }
+
+    /// `NAME.mapping.json` beside `NAME.csv`, else the mapping accepted last time, parsed.
+    static func savedMapping(forCSV path: String) -> JSONValue? {
+        let sibling = (path as NSString).deletingPathExtension + ".mapping.json"
+        for candidate in [sibling, mappingPath(forCSV: path)] {
+            if let data = FileManager.default.contents(atPath: candidate), let value = try? JSONParser.parse([UInt8](data)) { return value }
+        }
+        return nil
+    }
+
     public static func open(path: String, format: SourceFormat?, mappingPath: String?) throws(Failure) -> Outcome {
         var mapping: JSONValue?
         if let mappingPath {
@@ -28,7 +43,11 @@ public enum SourceOpening {
             throw Failure(description: error.description)
         }
         if index.format == .csv, mappingPath == nil, let layout = index.csv {
-            let columns = layout.mapping.columns.map { MappingState.Column(header: $0.header, field: $0.field) }
+            // Start from a mapping file beside the source or the one saved last time, if any.
+            var mapping = layout.mapping
+            let saved = savedMapping(forCSV: path)
+            if let saved, let m = try? CSVMapping(header: layout.header, mappingFile: saved) { mapping = m }
+            let columns = mapping.columns.map { MappingState.Column(header: $0.header, field: $0.field, entry: saved?[$0.header]) }
             let known = Set(columns.map(\.header))
             let unknown = layout.header.filter { !known.contains($0) }.map { MappingState.Column(header: $0, field: nil) }
             index.cancel()

@@ -137,9 +137,14 @@ final class LiveEffects: EffectHandler, Sendable {
         }
     }
 
+    /// The mapping file for the columns; an entry loaded with options keeps them (only its field changes).
     static func mappingFile(_ columns: [MappingState.Column]) -> JSONValue {
         .object(columns.map { c in
-            JSONMember(c.header, c.field.map(JSONValue.string) ?? .obj(["skip": .bool(true)]))
+            guard let field = c.field else { return JSONMember(c.header, .obj(["skip": .bool(true)])) }
+            if case .object? = c.entry, let withField = c.entry?.setting("field", to: .string(field)).setting("skip", to: nil) {
+                return JSONMember(c.header, withField)
+            }
+            return JSONMember(c.header, .string(field))
         })
     }
 
@@ -161,8 +166,7 @@ final class LiveEffects: EffectHandler, Sendable {
     }
 
     func applyMapping(path: String, columns: [MappingState.Column], mailbox: Mailbox) {
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let mappingPath = StateDirectory.path("mappings/\(name).mapping.json")
+        let mappingPath = SourceOpening.mappingPath(forCSV: path)
         do {
             try StateDirectory.writeAtomically(JSONWriter(sortedKeys: false).bytes(Self.mappingFile(columns)), to: mappingPath, mode: 0o600)
         } catch {
