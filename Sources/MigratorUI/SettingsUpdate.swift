@@ -59,7 +59,7 @@ enum SettingsUpdate {
 
     static func confirmLaunch(_ state: inout AppState) -> [Effect] {
         guard let session = state.session else { return [] }
-        guard let report = session.totals else {
+        guard let report = session.totals, state.loading?.validationComplete ?? true else {
             state.status = .error("validation is still running; launch when it has finished (see the status line)")
             return []
         }
@@ -69,6 +69,8 @@ enum SettingsUpdate {
         }
         if state.settings.identifier != session.identifier || state.settings.upsert != session.workspace.settings.upsert {
             state.status = .error("identifier/upsert changed: the records are re-validated for them — launch again when validation finishes")
+            state.loading?.validationComplete = false
+            state.loading?.validated = 0
             return [.validateInBackground]
         }
         let send = report.sendable

@@ -35,6 +35,11 @@ final class RunFlowTests: XCTestCase {
         XCTAssertEqual(s.settings.identifier, .phoneNumber)
         XCTAssertEqual(press(&s, .char("L")), [.validateInBackground])
         XCTAssertNil(s.overlay)
+        // While that pass runs, launching is refused (the report is for the old identifier).
+        s.session!.workspace.settings.identifier = .phoneNumber
+        XCTAssertEqual(press(&s, .char("L")), [])
+        XCTAssertNil(s.overlay)
+        XCTAssertTrue(s.status!.text.contains("validation is still running"))
     }
 
     func testSettingsFieldsAreEditedInThePrompt() throws {
