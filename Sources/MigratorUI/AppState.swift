@@ -21,7 +21,6 @@ public struct AppState {
     public var helpOffset = 0
     /// The line editor at the bottom (search, jump, a field's new value, a path).
     public var prompt: Prompt?
-    public var busy = 0
     /// The time screens show ages against: set by the runtime before each message (fixed in tests).
     public var now = Date()
     public var quitting = false
@@ -74,11 +73,10 @@ public enum ConfirmedAction: Equatable, Sendable {
     case retryFailed([Int])
     case rerunSkipped([Int])
     case resume(runID: String)
-    case exclude(Int)
 }
 
 public struct Menu: Equatable, Sendable {
-    public enum Purpose: Equatable, Sendable { case filter, identifier, outcomeReport }
+    public enum Purpose: Equatable, Sendable { case filter }
     public var title: String
     public var items: [String]
     public var selected = 0
@@ -89,7 +87,6 @@ public struct Menu: Equatable, Sendable {
 public struct Prompt: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case search
-        case jump
         case command
         case editValue(pointer: String, asString: Bool)
         case addField

@@ -29,7 +29,7 @@ enum PromptUpdate {
         case .search:
             guard !text.isEmpty else { return [] }
             return RecordsUpdate.startSearch(&state, term: text, forward: true)
-        case .jump, .command:
+        case .command:
             return command(&state, text.trimmingCharacters(in: .whitespaces))
         case .editValue(let pointer, let asString):
             let value: JSONValue

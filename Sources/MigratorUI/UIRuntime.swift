@@ -46,7 +46,7 @@ public final class UIRuntime {
         defer { terminal.restore() }
         for e in effects { handler.perform(e, state: state, mailbox: mailbox) }
         while !state.quitting {
-            let waitMs = dirty ? max(0, 33 - Int(Date().timeIntervalSince(lastRender) * 1000)) : (state.runInFlight || state.busy > 0 ? 50 : 100)
+            let waitMs = dirty ? max(0, 33 - Int(Date().timeIntervalSince(lastRender) * 1000)) : (state.runInFlight ? 50 : 100)
             if let event = terminal.nextEvent(timeoutMilliseconds: waitMs) {
                 dispatch(message(for: event))
                 // Coalesce a burst of keys (held arrow key) into one frame.

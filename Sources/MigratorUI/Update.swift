@@ -112,24 +112,21 @@ public enum Update {
             state.run.startedAt = state.now
             state.screen = .progress
             return [.launch(state.settings)]
-        case .cancelRun, .resume:
-            if case .resume(let id) = action {
-                state.run = RunViewState()
-                state.run.runID = id
-                state.run.active = true
-                state.run.startedAt = state.now
-                state.screen = .progress
-                return [.resume(runID: id, settings: state.settings)]
-            }
+        case .cancelRun:
             return [.pauseRun]
+        case .resume(let id):
+            state.run = RunViewState()
+            state.run.runID = id
+            state.run.active = true
+            state.run.startedAt = state.now
+            state.screen = .progress
+            return [.resume(runID: id, settings: state.settings)]
         case .retryFailed(let records):
             startSecondPass(&state)
             return [.retryFailed(records)]
         case .rerunSkipped(let records):
             startSecondPass(&state)
             return [.rerunSkipped(records)]
-        case .exclude(let n):
-            return [.edit(.exclude(n))]
         }
     }
 
@@ -149,11 +146,6 @@ public enum Update {
         switch menu.purpose {
         case .filter:
             return RecordsUpdate.applyFilter(&state, RecordsUpdate.filter(fromMenuItem: item, search: state.records.search))
-        case .identifier:
-            state.settings.identifier = ImportIdentifier(rawValue: item) ?? .email
-            return []
-        case .outcomeReport:
-            return []
         }
     }
 
