@@ -180,6 +180,22 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Calls `body(record, outcome)` for each record's latest result, in record order, without
+    /// building result objects (the TUI's outcome column over a million records).
+    public func forEachLatestOutcome(run id: String, _ body: (Int, String) -> Void) throws {
+        try db.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT record, outcome FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
+            var pending: (Int, String)?
+            while let row = try rows.next() {
+                let record: Int = row[0]
+                let outcome: String = row[1]
+                if let p = pending, p.0 != record { body(p.0, p.1) }
+                pending = (record, outcome)
+            }
+            if let p = pending { body(p.0, p.1) }
+        }
+    }
+
     /// Records per outcome of their latest attempt, counted by SQLite (no per-record objects).
     public func outcomeCounts(run id: String) throws -> OutcomeCounts {
         try db.read { db in

@@ -31,6 +31,7 @@ public enum Message: Sendable {
     case runFailedToStart(String)
     case reviewLoaded(tab: ReviewState.Tab, groups: [ReviewState.Group])
     case upsertPreview(records: [Int], changes: [String: Int], ignored: [String: Int])
+    case outcomesLoaded(RecordOutcomes)
     case pathCompleted(String)
     case done(String)
     case failed(String)
@@ -76,6 +77,7 @@ public enum Effect: Equatable, Sendable {
     case rerunSkipped([Int])
     case exportReport(tab: ReviewState.Tab, path: String)
     case exportEdited(path: String)
+    case loadOutcomes
     case quit
 }
 

@@ -38,10 +38,15 @@ enum RecordsView {
         var alignRight = false
     }
 
-    static func columns(_ session: SourceSession, width: Int) -> [Column] {
+    static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Column] {
         let digits = max(3, String(max(0, session.count - 1)).count)
         var cols = [Column(title: "#", width: digits, alignRight: true), Column(title: "chk", width: 4)]
         var used = digits + 1 + 4 + 1
+        if withResult {
+            cols.append(Column(title: "result", width: 6))
+            used += 7
+        }
+        let fixed = cols.count
         for (i, name) in session.columns.enumerated() {
             let want = i == 0 ? 28 : (name.contains("name") ? 18 : 14)
             let w = min(want, width - used)
@@ -50,12 +55,14 @@ enum RecordsView {
             used += w + 1
         }
         // Give the spare room to the identifier column.
-        if cols.count > 2, used < width { cols[2].width += width - used }
+        if cols.count > fixed, used < width { cols[fixed].width += width - used }
         return cols
     }
 
     static func drawTable(_ buffer: inout ScreenBuffer, _ rect: Rect, _ state: AppState, _ session: SourceSession) {
-        let cols = columns(session, width: rect.width)
+        let outcomes = state.records.outcomes
+        let cols = columns(session, width: rect.width, withResult: outcomes != nil)
+        let fixed = outcomes == nil ? 2 : 3
         var x = rect.x
         for c in cols {
             buffer.putFitted(c.title, x: x, y: rect.y, width: c.width, style: Theme.header, alignRight: c.alignRight)
@@ -89,8 +96,11 @@ enum RecordsView {
                     case .errors: text = edited ? "err*" : "err"; style = Theme.error
                     case .excluded: text = "excl"; style = Theme.dim
                     }
+                case 2 where outcomes != nil:
+                    text = outcomes!.label(n)
+                    style = text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok)
                 default:
-                    let field = session.columns[k - 2]
+                    let field = session.columns[k - fixed]
                     text = Secrets.isSecretField(field) ? Secrets.mask : Widgets.cellText(value?[field])
                     if status == .excluded { style = Theme.dim }
                 }

@@ -86,6 +86,8 @@ public struct RecordsState: Equatable, Sendable {
     public var revealSecrets = false
     public var search: String?
     public var searching = false
+    /// Latest outcomes of the run, once one has ended in this session (the result column).
+    public var outcomes: RecordOutcomes?
     public init() {}
 
     public func rowCount(total: Int) -> Int { rows?.count ?? total }

@@ -120,7 +120,9 @@ enum WorkResults {
                 state.run.pausedReason = stop.description
                 state.status = .error("stopped: \(stop.description) — P resumes")
             }
-            if state.screen == .review { return [.loadReview(state.review.tab)] }
+            return [.loadOutcomes] + (state.screen == .review ? [.loadReview(state.review.tab)] : [])
+        case .outcomesLoaded(let outcomes):
+            state.records.outcomes = outcomes
             return []
         case .runFailedToStart(let error):
             state.run.active = false

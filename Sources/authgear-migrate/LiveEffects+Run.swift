@@ -254,6 +254,21 @@ extension LiveEffects {
         return "info: " + JSONWriter(sortedKeys: true).string(info)
     }
 
+    /// Each record's latest outcome for the records table's result column.
+    func loadOutcomes(state: AppState, mailbox: Mailbox) {
+        guard let runID = state.run.runID, let count = state.session?.count else { return }
+        let journalPath = self.journalPath
+        Thread.detachNewThread {
+            var outcomes = RecordOutcomes(count: count)
+            do {
+                try Journal(path: journalPath).forEachLatestOutcome(run: runID) { outcomes.set($0, $1) }
+                mailbox.post(.outcomesLoaded(outcomes))
+            } catch {
+                mailbox.post(.failed("cannot read the outcomes from the journal \(journalPath): \(error)"))
+            }
+        }
+    }
+
     func exportReport(_ tab: ReviewState.Tab, path: String, state: AppState, mailbox: Mailbox) {
         guard let session = state.session, let runID = state.run.runID else { return }
         let workspace = Self.snapshot(session)

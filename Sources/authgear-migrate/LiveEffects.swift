@@ -42,6 +42,7 @@ final class LiveEffects: EffectHandler, Sendable {
         case .search(let term, let from, let forward, let generation): search(term, from: from, forward: forward, generation: generation, state: state, mailbox: mailbox)
         case .edit(let op): edit(op, state: state, mailbox: mailbox)
         case .exportEdited(let path): exportEdited(path, state: state, mailbox: mailbox)
+        case .loadOutcomes: loadOutcomes(state: state, mailbox: mailbox)
         case .quit: stopRun(wait: true)
         default: performRunEffect(effect, state: state, mailbox: mailbox)
         }

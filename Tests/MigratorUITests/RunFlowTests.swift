@@ -211,3 +211,24 @@ final class HelpScrollTests: XCTestCase {
         XCTAssertNil(s.overlay)
     }
 }
+
+final class OutcomeColumnTests: XCTestCase {
+    func testAFinishedRunLoadsOutcomesIntoTheTable() throws {
+        var s = try Fixture.state()
+        s.run.runID = "run-1"
+        s.run.active = true
+        XCTAssertEqual(Update.update(&s, .runEnded(.success(OutcomeCounts()))), [.loadOutcomes])
+        var outcomes = RecordOutcomes(count: 12)
+        outcomes.set(0, "inserted")
+        outcomes.set(2, "failed")
+        outcomes.set(4, "skipped")
+        _ = Update.update(&s, .outcomesLoaded(outcomes))
+        let text = AppView.render(s).text
+        XCTAssertTrue(text.contains("result"), text)
+        let rows = text.split(separator: "\n")
+        XCTAssertTrue(rows[2].contains("ins") && rows[2].contains("ada@example.com"), String(rows[2]))
+        XCTAssertTrue(rows[4].contains("FAIL"), String(rows[4]))
+        XCTAssertTrue(rows[6].contains("skip"), String(rows[6]))
+        XCTAssertFalse(rows[3].contains("ins") || rows[3].contains("FAIL"), "record 1 was never sent: \(rows[3])")
+    }
+}
