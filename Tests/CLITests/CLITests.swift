@@ -103,20 +103,3 @@ final class CLITests: XCTestCase {
         for command in ["validate", "export"] { XCTAssertTrue(r.stdout.contains(command), command) }
     }
 }
-
-/// `check` against a real sandbox child process.
-final class CheckCommandTests: XCTestCase {
-    func testCheckPassesWithTheSandboxKeyAndFailsWithAWrongKeyID() throws {
-        let sandbox = try SandboxProcess(recordLatencyMs: 5)
-        defer { sandbox.stop() }
-        let env = sandbox.environment
-        XCTAssertEqual(env["AUTHGEAR_PROJECT_ID"], "myapp")
-        let good = try CLITests.run(["check"], env: env)
-        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
-        XCTAssertTrue(good.stdout.contains("✓ authentication"), good.stdout)
-        let bad = try CLITests.run(["check", "--key-id", "not-the-kid", "--json"], env: env)
-        XCTAssertEqual(bad.status, 1)
-        XCTAssertTrue(bad.stdout.contains(#""step":"authentication","ok":false"#), bad.stdout)
-        XCTAssertFalse(bad.stdout.contains("eyJ"), "a token leaked into the output")
-    }
-}

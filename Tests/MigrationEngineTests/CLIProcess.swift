@@ -88,13 +88,13 @@ final class SandboxProcess {
     let endpoint: String
     let env: [String: String]
 
-    /// Starts it and waits for its `sandbox listening on` line.
-    init(dir: String, stateDir: String) throws {
+    /// Starts it (`recordLatencyMs` per record in its worker) and waits for its `sandbox listening on` line.
+    init(dir: String, stateDir: String, recordLatencyMs: Int = 0) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let pipe = Pipe()
         let p = Process()
         p.executableURL = CLIProcess.binary
-        p.arguments = ["sandbox", "--dir", dir, "--record-latency", "0"]
+        p.arguments = ["sandbox", "--dir", dir, "--record-latency", String(recordLatencyMs)]
         p.environment = CLIProcess.environment([:], stateDir: stateDir)
         p.standardOutput = pipe
         p.standardError = FileHandle.standardError
@@ -119,17 +119,36 @@ final class SandboxProcess {
 
     /// GET on the control API, parsed.
     func get(_ path: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: request("GET", path))
+    }
+
+    /// POST a JSON body to the control API (seeding users, say); fails on an error status.
+    func post(_ path: String, _ body: String) throws {
+        _ = try request("POST", path, body: body)
+    }
+
+    private func request(_ method: String, _ path: String, body: String? = nil) throws -> Data {
+        var r = URLRequest(url: URL(string: endpoint + path)!)
+        r.httpMethod = method
+        if let body {
+            r.httpBody = Data(body.utf8)
+            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         let semaphore = DispatchSemaphore(value: 0)
         let box = ResultBox()
-        let task = URLSession.shared.dataTask(with: URL(string: endpoint + path)!) { data, _, error in
+        URLSession.shared.dataTask(with: r) { data, response, error in
             box.data = data
             box.error = error
+            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
             semaphore.signal()
-        }
-        task.resume()
+        }.resume()
         semaphore.wait()
         if let error = box.error { throw error }
-        return try JSONSerialization.jsonObject(with: box.data ?? Data())
+        guard box.status < 300 else {
+            throw NSError(domain: "SandboxProcess", code: box.status,
+                          userInfo: [NSLocalizedDescriptionKey: "\(method) \(path): \(String(decoding: box.data ?? Data(), as: UTF8.self))"])
+        }
+        return box.data ?? Data()
     }
 
     func stop() {
@@ -154,4 +173,5 @@ private final class ResultBox: @unchecked Sendable {
     // @unchecked: written by the URLSession callback before `signal()`, read after `wait()`.
     var data: Data?
     var error: Error?
+    var status = 0
 }

@@ -5,18 +5,7 @@ import XCTest
 /// The headless commands against a sandbox whose quota runs out: `import` pauses (exit 2),
 /// `resume` before the reset pauses again, and after the sandbox clock moves to the next day
 /// `resume` finishes the run.
-final class CLIQuotaResumeTests: XCTestCase {
-    var sandbox: EngineSandbox!
-
-    override func setUp() async throws {
-        sandbox = try await EngineSandbox.start()
-    }
-
-    override func tearDown() async throws {
-        await sandbox.shutdown()
-        sandbox = nil
-    }
-
+final class CLIQuotaResumeTests: EngineSandboxTestCase {
     func testImportPausesOnQuotaAndResumeFinishesAfterTheClockMovesToTheNextDay() async throws {
         try await sandbox.control("PUT", "/_sandbox/project",
                                   #"{"usage_limits": {"user_import": [{"quota": 40, "period": "day", "action": "block"}]}}"#)

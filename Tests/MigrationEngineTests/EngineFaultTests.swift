@@ -5,18 +5,7 @@ import XCTest
 
 /// The engine against a sandbox that fails on purpose: 5xx after processing, connections dropped
 /// after the request was read, 429 with Retry-After, crashed import tasks.
-final class EngineFaultTests: XCTestCase {
-    var sandbox: EngineSandbox!
-
-    override func setUp() async throws {
-        sandbox = try await EngineSandbox.start()
-    }
-
-    override func tearDown() async throws {
-        await sandbox.shutdown()
-        sandbox = nil
-    }
-
+final class EngineFaultTests: EngineSandboxTestCase {
     func testFaultyServerStillGivesOneOutcomePerRecordAndOneUserPerIdentifier() async throws {
         try await sandbox.setFaults("""
             {"seed": 20240601, "http": [

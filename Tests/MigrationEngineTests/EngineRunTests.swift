@@ -5,18 +5,7 @@ import XCTest
 
 /// The engine end to end over loopback HTTP against a real sandbox: clean runs, second runs,
 /// quota pauses, changed sources and expired jobs.
-final class EngineRunTests: XCTestCase {
-    var sandbox: EngineSandbox!
-
-    override func setUp() async throws {
-        sandbox = try await EngineSandbox.start()
-    }
-
-    override func tearDown() async throws {
-        await sandbox.shutdown()
-        sandbox = nil
-    }
-
+final class EngineRunTests: EngineSandboxTestCase {
     func testCleanRunInsertsEveryRecordOnceAndJournalsTheSandboxUserIDs() async throws {
         let source = sandbox.writeSource(count: 230)
         let journal = try sandbox.journal()

@@ -201,3 +201,17 @@ enum RunChecks {
         }
     }
 }
+
+/// A test case with a fresh in-process sandbox for every test.
+class EngineSandboxTestCase: XCTestCase {
+    var sandbox: EngineSandbox!
+
+    override func setUp() async throws {
+        sandbox = try await EngineSandbox.start()
+    }
+
+    override func tearDown() async throws {
+        await sandbox.shutdown()
+        sandbox = nil
+    }
+}

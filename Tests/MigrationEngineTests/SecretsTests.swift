@@ -5,20 +5,10 @@ import XCTest
 
 /// A run whose records carry bcrypt hashes and TOTP secrets leaves none of them in the journal
 /// (database and WAL), the reports, or anything the CLI prints.
-final class SecretsTests: XCTestCase {
+final class SecretsTests: EngineSandboxTestCase {
     static let bcryptAlphabet = Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     static let base32Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
-    var sandbox: EngineSandbox!
-
-    override func setUp() async throws {
-        sandbox = try await EngineSandbox.start()
-    }
-
-    override func tearDown() async throws {
-        await sandbox.shutdown()
-        sandbox = nil
-    }
 
     func testNoHashOrSecretAppearsInJournalReportsOrOutput() async throws {
         let sandbox = try XCTUnwrap(self.sandbox)

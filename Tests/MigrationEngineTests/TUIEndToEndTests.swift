@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
 
 /// The real binary's TUI in tmux against a real sandbox: open the sample, fix an invalid record,
@@ -99,7 +96,8 @@ final class TUIEndToEndTests: XCTestCase {
     override func setUpWithError() throws {
         work = NSTemporaryDirectory() + "tui-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLITests.repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
+        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
         tmux = Tmux()
     }
 
@@ -110,14 +108,14 @@ final class TUIEndToEndTests: XCTestCase {
 
     /// The command line that runs the TUI with the sandbox's settings and a private state directory.
     func tuiCommand(_ args: String) -> String {
-        let env = sandbox.environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLITests.binary.path)' \(args); echo $? > '\(work)/exit-status'"
+        let env = sandbox.env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLIProcess.binary.path)' \(args); echo $? > '\(work)/exit-status'"
     }
 
     func testFixLaunchRetryFailedAndRerunSkippedWithUpsert() throws {
-        sandbox = try SandboxProcess(recordLatencyMs: 5)
+        sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state", recordLatencyMs: 5)
         // One user exists already (record 1 is skipped); another holds record 6's phone number (record 6 fails).
-        try sandbox.seed(#"{"users":[{"ref":"a","identities":[{"type":"login_id","key":"email","value":"grace.ritchie1@example.com"}]},{"ref":"b","identities":[{"type":"login_id","key":"phone","value":"+85294047514"}]}]}"#)
+        try sandbox.post("/_sandbox/users", #"{"users":[{"ref":"a","identities":[{"type":"login_id","key":"email","value":"grace.ritchie1@example.com"}]},{"ref":"b","identities":[{"type":"login_id","key":"phone","value":"+85294047514"}]}]}"#)
         try tmux.start(tuiCommand("tui users.json"))
         tmux.wait(for: "40 records", "11 invalid")
 
@@ -169,11 +167,11 @@ final class TUIEndToEndTests: XCTestCase {
         XCTAssertFalse(tmux.screen().contains("$2a$"), "no password hash reached the screen")
         try tmux.keys("q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
-        XCTAssertEqual(try sandbox.userCount(), 31, "30 imported once each + the phone holder; none twice")
+        XCTAssertEqual(try sandbox.users().count, 31, "30 imported once each + the phone holder; none twice")
     }
 
     func testResumeAfterKillNine() throws {
-        sandbox = try SandboxProcess(recordLatencyMs: 150)
+        sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state", recordLatencyMs: 150)
         try tmux.start(tuiCommand("tui users.json"))
         tmux.wait(for: "40 records", "11 invalid")
         try tmux.keys("L", "L")
@@ -199,68 +197,6 @@ final class TUIEndToEndTests: XCTestCase {
         tmux.wait(for: "Finished", "inserted 29", timeout: 40)
         try tmux.keys("q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
-        XCTAssertEqual(try sandbox.userCount(), 29, "every valid record imported exactly once")
-    }
-}
-
-/// A sandbox child process with its settings, seeding and user count.
-final class SandboxProcess {
-    let process = Process()
-    let dir = NSTemporaryDirectory() + "sandbox-" + UUID().uuidString
-    private(set) var environment: [String: String] = [:]
-
-    init(recordLatencyMs: Int) throws {
-        process.executableURL = CLITests.binary
-        process.arguments = ["sandbox", "--dir", dir, "--record-latency", String(recordLatencyMs)]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var line = ""
-        while !line.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw NSError(domain: "sandbox", code: 1, userInfo: [NSLocalizedDescriptionKey: "sandbox exited early"]) }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
-        guard line.hasPrefix("sandbox listening on http://127.0.0.1:") else {
-            throw NSError(domain: "sandbox", code: 2, userInfo: [NSLocalizedDescriptionKey: "unexpected first line: \(line)"])
-        }
-        for l in try String(contentsOfFile: dir + "/sandbox.env", encoding: .utf8).split(separator: "\n") {
-            let parts = l.split(separator: "=", maxSplits: 1).map(String.init)
-            environment[parts[0]] = parts[1]
-        }
-    }
-
-    var endpoint: String { environment["AUTHGEAR_ENDPOINT"]! }
-
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    func request(_ method: String, _ path: String, body: String? = nil) throws -> Data {
-        var r = URLRequest(url: URL(string: endpoint + path)!)
-        r.httpMethod = method
-        if let body {
-            r.httpBody = Data(body.utf8)
-            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Result<Data, Error> = .success(Data())
-        URLSession.shared.dataTask(with: r) { data, response, error in
-            if let error { result = .failure(error) } else if let http = response as? HTTPURLResponse, http.statusCode >= 300 {
-                result = .failure(NSError(domain: "sandbox", code: http.statusCode, userInfo: [NSLocalizedDescriptionKey: String(decoding: data ?? Data(), as: UTF8.self)]))
-            } else { result = .success(data ?? Data()) }
-            done.signal()
-        }.resume()
-        done.wait()
-        return try result.get()
-    }
-
-    func seed(_ body: String) throws { _ = try request("POST", "/_sandbox/users", body: body) }
-
-    func userCount() throws -> Int {
-        let json = try JSONSerialization.jsonObject(with: try request("GET", "/_sandbox/users"))
-        if let users = (json as? [String: Any])?["users"] as? [Any] { return users.count }
-        return (json as? [Any])?.count ?? -1
+        XCTAssertEqual(try sandbox.users().count, 29, "every valid record imported exactly once")
     }
 }
