@@ -158,10 +158,15 @@ struct JSONRecordScanner {
         }
         var depth = 0
         var inString = false
+        let base = bytes.baseAddress!
         bytes.withMemoryRebound(to: UInt8.self) { p in
             var i = pos
             var lines = 0
             while i < n {
+                if inString {
+                    i = ByteRun.plainEnd(base, from: i, to: n, stopAtNonASCII: false)
+                    if i == n { break }
+                }
                 let c = classes[Int(p[i])]
                 if c == 0 { i += 1; continue }
                 if inString {

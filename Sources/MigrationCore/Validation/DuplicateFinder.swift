@@ -14,6 +14,15 @@ struct LoginIDKeys: Sendable {
         return h
     }
 
+    /// `hash(kind, value)` of a value given as UTF-8 bytes.
+    static func hash(_ kind: String, bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ 0xFF) &* 0x100000001b3
+        for i in range { h = (h ^ UInt64(bytes[i])) &* 0x100000001b3 }
+        return h
+    }
+
     /// The fingerprints of one record's verdict: its identifier and its other login IDs.
     static func hashes(of v: ValidationPass.RecordVerdict) -> [UInt64] {
         guard !v.excluded else { return [] }

@@ -61,6 +61,8 @@ public struct ValidationPass: Sendable {
         let done = Atomic<Int>(0)
         let results = Mutex<[Int: ChunkResult]>([:])
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Plain records are judged from their bytes; the rest (and CSV rows) by the full validator.
+        let fastPath = index.csv == nil ? RecordFastPath(settings: settings) : nil
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -78,7 +80,12 @@ public struct ValidationPass: Sendable {
                 let spans = index.spans(range)
                 var local = ChunkResult(base: range.lowerBound, count: range.count)
                 for (k, span) in spans.enumerated() {
-                    local.record(k, verdict(range.lowerBound + k, span: span))
+                    let n = range.lowerBound + k
+                    if let fastPath, edits[n] == nil, let v = fastPath.check(index.rawBytes(span)) {
+                        local.record(k, v)
+                    } else {
+                        local.record(k, verdict(n, span: span))
+                    }
                 }
                 results.withLock { $0[c] = local }
                 if let first = spans.first, let last = spans.last { index.file.releasePages(first.start..<last.end) }
@@ -163,5 +170,16 @@ struct ChunkResult: Sendable {
             status[k] = v.issues.contains { $0.severity == .error } ? .errors : .warnings
         }
         for h in LoginIDKeys.hashes(of: v) { loginIDHashes.append((Int32(k), h)) }
+    }
+
+    mutating func record(_ k: Int, _ v: RecordFastPath.Verdict) {
+        sizes[k] = Int32(clamping: v.size)
+        if !v.issues.isEmpty {
+            issues[k] = v.issues
+            status[k] = .warnings
+        }
+        if v.fingerprintCount > 0 { loginIDHashes.append((Int32(k), v.fingerprints.0)) }
+        if v.fingerprintCount > 1 { loginIDHashes.append((Int32(k), v.fingerprints.1)) }
+        if v.fingerprintCount > 2 { loginIDHashes.append((Int32(k), v.fingerprints.2)) }
     }
 }

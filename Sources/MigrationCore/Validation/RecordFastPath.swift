@@ -1,0 +1,401 @@
+import Foundation
+
+/// The common case of validation, decided straight from a record's bytes.
+///
+/// A file of a million records is mostly records that are plainly fine: a flat object of
+/// known fields, strings without escapes, an ASCII e-mail address, a bcrypt hash. This check
+/// reads such a record once, without building a JSON tree or strings, and returns exactly the
+/// verdict `RecordValidator` would (the same issues, the same request size, the same login-ID
+/// fingerprints). Whenever a record holds anything else — an escape, a number, a field it
+/// does not know, an empty name, anything that would be an error — it answers nil and the
+/// caller runs the full validator, which alone words errors. So this path never decides an
+/// error and never needs its own copy of a rule's message; `RecordFastPathTests` compares
+/// the two on generated and mutated records.
+struct RecordFastPath: Sendable {
+    let settings: ValidationSettings
+    private let emailMaxLength: Int?
+    private let roles: [[UInt8]]
+    private let groups: [[UInt8]]
+    /// Project custom attributes this path understands: plain strings and string enums.
+    private let attributes: [(name: [UInt8], enumValues: [[UInt8]]?)]
+    private let warnings: Warnings
+
+    /// A verdict of the fast path: warnings only (never errors), the compact size, and up to
+    /// three login-ID fingerprints (identifier first).
+    struct Verdict {
+        var issues: [Issue] = []
+        var size = 0
+        var fingerprints: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var fingerprintCount = 0
+
+        mutating func add(_ h: UInt64) {
+            switch fingerprintCount {
+            case 0: fingerprints.0 = h
+            case 1: fingerprints.1 = h
+            default: fingerprints.2 = h
+            }
+            fingerprintCount += 1
+        }
+
+        var fingerprintList: [UInt64] {
+            [fingerprints.0, fingerprints.1, fingerprints.2].prefix(fingerprintCount).map { $0 }
+        }
+    }
+
+    init(settings: ValidationSettings) {
+        self.settings = settings
+        let project = settings.project
+        emailMaxLength = project.loginIDKey(for: .email)?.maxLength
+        roles = project.roles.map { Array($0.utf8) }
+        groups = project.groups.map { Array($0.utf8) }
+        attributes = project.customAttributes.compactMap { a in
+            switch a.type {
+            case .string: return (Array(a.name.utf8), nil)
+            case .enumeration: return (Array(a.name.utf8), a.enumValues.map { Array($0.utf8) })
+            default: return nil
+            }
+        }
+        warnings = Warnings()
+    }
+
+    /// The record fields this path reads; any other key sends the record to the full validator.
+    private enum Field: Int {
+        case email, phoneNumber, preferredUsername, emailVerified, phoneNumberVerified, disabled
+        case name, givenName, familyName, middleName, nickname, gender
+        case password, customAttributes, roles, groups
+    }
+
+    /// The verdict for one record's raw JSON, or nil when the full validator must decide.
+    func check(_ bytes: UnsafeRawBufferPointer) -> Verdict? {
+        var r = ByteReader(bytes: bytes)
+        var seen: UInt32 = 0
+        var emailVerified: Bool?, phoneVerified: Bool?, disabled: Bool?
+        var verdict = Verdict()
+        var hasIdentifier = false
+        let identifier = settings.identifier
+
+        guard r.consume(UInt8(ascii: "{")) else { return nil }
+        r.skipWhitespace()
+        if !r.consume(UInt8(ascii: "}")) {
+            while true {
+                guard let key = r.plainString() else { return nil }
+                guard let field = Self.field(r.bytes, key) else { return nil }
+                let bit: UInt32 = 1 << UInt32(field.rawValue)
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
+                guard r.colon() else { return nil }
+                switch field {
+                case .email, .phoneNumber, .preferredUsername:
+                    let type: LoginIDType = field == .email ? .email : (field == .phoneNumber ? .phone : .username)
+                    let isIdentifier = identifier.loginIDType == type
+                    guard let s = r.plainString() else { return nil }
+                    let h = type == .email ? emailFingerprint(r.bytes, s, isIdentifier: isIdentifier)
+                                           : loginIDFingerprint(r.bytes, s, type: type, isIdentifier: isIdentifier)
+                    guard let h else { return nil }
+                    verdict.add(h)
+                    if isIdentifier { hasIdentifier = true }
+                case .emailVerified:
+                    guard let b = r.boolean() else { return nil }
+                    emailVerified = b
+                case .phoneNumberVerified:
+                    guard let b = r.boolean() else { return nil }
+                    phoneVerified = b
+                case .disabled:
+                    guard let b = r.boolean() else { return nil }
+                    disabled = b
+                case .name, .givenName, .familyName, .middleName, .nickname, .gender:
+                    // minLength 1 or null.
+                    if !r.null() {
+                        guard let s = r.plainString(), !s.isEmpty else { return nil }
+                    }
+                case .password:
+                    guard !settings.upsert, password(&r) else { return nil }
+                case .customAttributes:
+                    guard customAttributes(&r) else { return nil }
+                case .roles:
+                    guard stringArray(&r, allowed: roles) else { return nil }
+                case .groups:
+                    guard stringArray(&r, allowed: groups) else { return nil }
+                }
+                guard let more = r.next(close: UInt8(ascii: "}")) else { return nil }
+                if !more { break }
+            }
+        }
+        guard r.atEnd, hasIdentifier else { return nil }
+
+        // RecordValidator.verification and .accountStatus, in its order.
+        verification(emailVerified, k: 0, present: seen & (1 << UInt32(Field.email.rawValue)) != 0, type: .email, into: &verdict)
+        verification(phoneVerified, k: 1, present: seen & (1 << UInt32(Field.phoneNumber.rawValue)) != 0, type: .phone, into: &verdict)
+        if !settings.upsert, disabled == false { verdict.issues.append(warnings.disabledFalse) }
+        verdict.size = r.compactLength
+        return verdict
+    }
+
+    private func verification(_ value: Bool?, k: Int, present: Bool, type: LoginIDType, into verdict: inout Verdict) {
+        guard let value else { return }
+        if settings.upsert {
+            if !present { verdict.issues.append(warnings.upsertVerifiedAbsent[k]) }
+        } else if !value {
+            verdict.issues.append(warnings.insertFalse[k])
+        } else if !present || settings.project.loginIDKey(for: type) == nil {
+            verdict.issues.append(warnings.insertVerifiedAbsent[k])
+        }
+    }
+
+    // MARK: - Fields
+
+    private static func field(_ bytes: UnsafeRawBufferPointer, _ key: Range<Int>) -> Field? {
+        let p = bytes.baseAddress! + key.lowerBound
+        func named(_ name: StaticString) -> Bool { memcmp(p, name.utf8Start, name.utf8CodeUnitCount) == 0 }
+        switch key.count {
+        case 4: return named("name") ? .name : nil
+        case 5: return named("email") ? .email : (named("roles") ? .roles : nil)
+        case 6: return named("gender") ? .gender : (named("groups") ? .groups : nil)
+        case 8: return named("password") ? .password : (named("disabled") ? .disabled : (named("nickname") ? .nickname : nil))
+        case 10: return named("given_name") ? .givenName : nil
+        case 11: return named("family_name") ? .familyName : (named("middle_name") ? .middleName : nil)
+        case 12: return named("phone_number") ? .phoneNumber : nil
+        case 14: return named("email_verified") ? .emailVerified : nil
+        case 17: return named("custom_attributes") ? .customAttributes : nil
+        case 18: return named("preferred_username") ? .preferredUsername : nil
+        case 21: return named("phone_number_verified") ? .phoneNumberVerified : nil
+        default: return nil
+        }
+    }
+
+    private static func equal(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ name: [UInt8]) -> Bool {
+        range.count == name.count && name.withUnsafeBytes { memcmp(bytes.baseAddress! + range.lowerBound, $0.baseAddress!, name.count) == 0 }
+    }
+
+    /// A plain ASCII address that `net/mail` accepts and the server's normaliser leaves as it
+    /// is (lower case, no IDNA label): its fingerprint, else nil.
+    private func emailFingerprint(_ bytes: UnsafeRawBufferPointer, _ s: Range<Int>, isIdentifier: Bool) -> UInt64? {
+        guard let maxLength = emailMaxLength, !s.isEmpty, s.count <= maxLength else { return nil }
+        let email = settings.project.email
+        var at = -1
+        var previous: UInt8 = UInt8(ascii: ".")   // a part may not start with a dot
+        for i in s {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                break
+            case UInt8(ascii: "-"):
+                // "--" could make an IDNA label ("xn--"): leave domains with it to the full check.
+                if at >= 0, previous == UInt8(ascii: "-") { return nil }
+            case UInt8(ascii: "+"):
+                if at >= 0 || email.blockPlusSign { return nil }
+            case UInt8(ascii: "."):
+                if previous == UInt8(ascii: ".") || previous == UInt8(ascii: "@") { return nil }
+                if at < 0, email.ignoreDotSign { return nil }
+            case UInt8(ascii: "@"):
+                if at >= 0 || previous == UInt8(ascii: ".") { return nil }
+                at = i
+            default:
+                return nil
+            }
+            previous = b
+        }
+        guard at > s.lowerBound, at < s.upperBound - 1, previous != UInt8(ascii: ".") else { return nil }
+        return LoginIDKeys.hash(isIdentifier ? "id" : LoginIDType.email.rawValue, bytes: bytes, s)
+    }
+
+    /// A phone number or username checked by the full login-ID rules (on a small string): its
+    /// fingerprint when valid and already in the form the server stores, else nil.
+    private func loginIDFingerprint(_ bytes: UnsafeRawBufferPointer, _ s: Range<Int>, type: LoginIDType, isIdentifier: Bool) -> UInt64? {
+        guard !s.isEmpty, settings.project.loginIDKey(for: type) != nil else { return nil }
+        let raw = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[s]), as: UTF8.self)
+        var known: PhoneNumberCheck?
+        if type == .phone {
+            let check = PhoneNumbers.check(raw, method: settings.project.phoneInput.validationMethod)
+            guard check.parsed != nil else { return nil }
+            known = check
+        }
+        guard case .success(let login) = LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project,
+                                                                             formatChecked: true, knownPhoneCheck: known) else { return nil }
+        if isIdentifier {
+            guard login.value == raw else { return nil }
+            return LoginIDKeys.hash("id", login.uniqueKey)
+        }
+        return LoginIDKeys.hash(type.rawValue, login.uniqueKey)
+    }
+
+    /// `{"type": "bcrypt", "password_hash": "<a hash bcrypt can use>"}` in either order.
+    private func password(_ r: inout ByteReader) -> Bool {
+        guard r.consume(UInt8(ascii: "{")) else { return false }
+        r.skipWhitespace()
+        var sawType = false, sawHash = false
+        while true {
+            guard let key = r.plainString(), r.colon(), let value = r.plainString() else { return false }
+            if !sawType, Self.equal(r.bytes, key, Self.typeKey) {
+                guard Self.equal(r.bytes, value, Self.bcrypt) else { return false }
+                sawType = true
+            } else if !sawHash, Self.equal(r.bytes, key, Self.passwordHashKey) {
+                guard Self.isUsableBcrypt(r.bytes, value) else { return false }
+                sawHash = true
+            } else {
+                return false
+            }
+            guard let more = r.next(close: UInt8(ascii: "}")) else { return false }
+            if !more { break }
+        }
+        return sawType && sawHash
+    }
+
+    private static let typeKey = Array("type".utf8)
+    private static let bcrypt = Array("bcrypt".utf8)
+    private static let passwordHashKey = Array("password_hash".utf8)
+
+    /// `$2a$`/`$2b$`/`$2y$`, a cost of 04…31, at least 59 bytes: what `PasswordHashRules` accepts.
+    private static func isUsableBcrypt(_ bytes: UnsafeRawBufferPointer, _ s: Range<Int>) -> Bool {
+        guard s.count >= PasswordHashRules.minHashSize else { return false }
+        let p = s.lowerBound
+        guard bytes[p] == UInt8(ascii: "$"), bytes[p + 1] == UInt8(ascii: "2"),
+              bytes[p + 2] == UInt8(ascii: "a") || bytes[p + 2] == UInt8(ascii: "b") || bytes[p + 2] == UInt8(ascii: "y"),
+              bytes[p + 3] == UInt8(ascii: "$") else { return false }
+        let d1 = Int(bytes[p + 4]) - 0x30, d2 = Int(bytes[p + 5]) - 0x30
+        guard (0...9).contains(d1), (0...9).contains(d2) else { return false }
+        return (PasswordHashRules.minCost...PasswordHashRules.maxCost).contains(d1 * 10 + d2)
+    }
+
+    /// Known string and enum attributes with acceptable values (null allowed).
+    private func customAttributes(_ r: inout ByteReader) -> Bool {
+        guard r.consume(UInt8(ascii: "{")) else { return false }
+        r.skipWhitespace()
+        if r.consume(UInt8(ascii: "}")) { return true }
+        var seen: UInt64 = 0
+        while true {
+            guard let key = r.plainString(), r.colon(),
+                  let k = attributes.firstIndex(where: { Self.equal(r.bytes, key, $0.name) }), k < 64, seen & (1 << UInt64(k)) == 0
+            else { return false }
+            seen |= 1 << UInt64(k)
+            if !r.null() {
+                guard let value = r.plainString(), !value.isEmpty else { return false }
+                if let allowed = attributes[k].enumValues, !allowed.contains(where: { Self.equal(r.bytes, value, $0) }) { return false }
+            }
+            guard let more = r.next(close: UInt8(ascii: "}")) else { return false }
+            if !more { return true }
+        }
+    }
+
+    /// An array of non-empty strings, each one of `allowed`.
+    private func stringArray(_ r: inout ByteReader, allowed: [[UInt8]]) -> Bool {
+        guard r.consume(UInt8(ascii: "[")) else { return false }
+        r.skipWhitespace()
+        if r.consume(UInt8(ascii: "]")) { return true }
+        while true {
+            guard let s = r.plainString(), allowed.contains(where: { Self.equal(r.bytes, s, $0) }) else { return false }
+            guard let more = r.next(close: UInt8(ascii: "]")) else { return false }
+            if !more { return true }
+        }
+    }
+
+    /// The warnings this path can give, built once with `RecordValidator`'s wording.
+    private struct Warnings: Sendable {
+        let insertFalse: [Issue]
+        let insertVerifiedAbsent: [Issue]
+        let upsertVerifiedAbsent: [Issue]
+        let disabledFalse: Issue
+
+        init() {
+            let flags = [("email_verified", "email"), ("phone_number_verified", "phone_number")]
+            insertFalse = flags.map { .warning("/" + $0.0, rule: "insert.false_no_effect", "\($0.0) = false has no effect in insert.") }
+            insertVerifiedAbsent = flags.map {
+                .warning("/" + $0.0, rule: "insert.verified_without_login_id", "\($0.0) = true has no effect when \($0.1) is absent.")
+            }
+            upsertVerifiedAbsent = flags.map {
+                .warning("/" + $0.0, rule: "upsert.verified_without_login_id", "\($0.0) has no effect when \($0.1) is absent.")
+            }
+            disabledFalse = .warning("/disabled", rule: "insert.false_no_effect", "disabled = false has no effect in insert.")
+        }
+    }
+}
+
+/// A strict reader of the JSON subset the fast path accepts; every method returns nil/false on
+/// anything outside it, so a record it cannot read is never half-judged.
+private struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    var pos = 0
+    /// Bytes of whitespace between tokens (the compact form leaves them out).
+    var whitespace = 0
+
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var atEnd: Bool { pos == bytes.count }
+    var compactLength: Int { bytes.count - whitespace }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while pos < bytes.count {
+            let b = bytes[pos]
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            pos += 1
+            whitespace += 1
+        }
+    }
+
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard pos < bytes.count, bytes[pos] == byte else { return false }
+        pos += 1
+        return true
+    }
+
+    /// Whitespace, `:`, whitespace.
+    mutating func colon() -> Bool {
+        skipWhitespace()
+        guard consume(UInt8(ascii: ":")) else { return false }
+        skipWhitespace()
+        return true
+    }
+
+    /// After a member or item: `,` (true: another follows) or `close` (false); nil otherwise.
+    mutating func next(close: UInt8) -> Bool? {
+        skipWhitespace()
+        guard pos < bytes.count else { return nil }
+        let b = bytes[pos]
+        pos += 1
+        if b == UInt8(ascii: ",") { skipWhitespace(); return true }
+        return b == close ? false : nil
+    }
+
+    /// A string without escapes (valid UTF-8, no control characters): the range of its content.
+    mutating func plainString() -> Range<Int>? {
+        guard consume(UInt8(ascii: "\"")) else { return nil }
+        let start = pos
+        let n = bytes.count
+        while pos < n {
+            pos = ByteRun.plainEnd(bytes.baseAddress!, from: pos, to: n, stopAtNonASCII: true)
+            guard pos < n else { return nil }
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                pos += 1
+                return start..<(pos - 1)
+            }
+            if b < 0x80 {
+                return nil   // a backslash or a control character
+            } else {
+                let length = UTF8Bytes.sequenceLength(bytes, at: pos, end: n)
+                guard length > 0 else { return nil }
+                pos += length
+            }
+        }
+        return nil
+    }
+
+    mutating func boolean() -> Bool? {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        return nil
+    }
+
+    mutating func null() -> Bool { literal("null") }
+
+    /// The literal followed by a delimiter (checked by the caller's `next`).
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard pos + count <= bytes.count else { return false }
+        let w = word.utf8Start
+        for k in 0..<count where bytes[pos + k] != w[k] { return false }
+        pos += count
+        return true
+    }
+}
