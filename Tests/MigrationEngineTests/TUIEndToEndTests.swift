@@ -142,7 +142,7 @@ final class TUIEndToEndTests: XCTestCase {
 
         // Failure review: the failed group, fix the record (drop the taken phone number), retry the group.
         try tmux.keys("v")
-        var screen = tmux.wait(for: "Review", "InvariantViolated", "barbara.turing6@example.com")
+        tmux.wait(for: "Review", "InvariantViolated", "barbara.turing6@example.com")
         try tmux.keys("Enter", "Enter")
         tmux.wait(for: "Record 6")
         try tmux.keys("a")
@@ -160,7 +160,7 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.keys("v", "Tab")
         tmux.wait(for: "user already existed")
         try tmux.keys("U")
-        screen = tmux.wait(for: "Re-run 1 skipped user with upsert?", "IGNORED", "password (1)")
+        tmux.wait(for: "Re-run 1 skipped user with upsert?", "IGNORED", "password (1)")
         try tmux.keys("y")
         tmux.wait(for: "Finished", "updated 1")
 

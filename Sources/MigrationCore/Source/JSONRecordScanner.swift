@@ -13,19 +13,6 @@ struct JSONRecordScanner {
     let emit: (RecordSpan) -> Bool
     var settings = DocumentSettings()
 
-    /// Byte classes: 1 = quote, 2 = backslash, 3 = newline, 4 = open bracket, 5 = close bracket.
-    private static let classes: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        t[Int(UInt8(ascii: "\""))] = 1
-        t[Int(UInt8(ascii: "\\"))] = 2
-        t[0x0A] = 3
-        t[Int(UInt8(ascii: "{"))] = 4
-        t[Int(UInt8(ascii: "["))] = 4
-        t[Int(UInt8(ascii: "}"))] = 5
-        t[Int(UInt8(ascii: "]"))] = 5
-        return t
-    }()
-
     init(file: SourceFile, emit: @escaping (RecordSpan) -> Bool) {
         self.file = file
         self.bytes = file.bytes
@@ -145,7 +132,6 @@ struct JSONRecordScanner {
     private mutating func skipValue() {
         let n = bytes.count
         guard pos < n else { return }
-        let classes = JSONRecordScanner.classes
         let first = bytes[pos]
         if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"") {
             // A scalar: up to the next delimiter.
@@ -156,40 +142,43 @@ struct JSONRecordScanner {
             }
             return
         }
-        var depth = 0
-        var inString = false
         let base = bytes.baseAddress!
-        bytes.withMemoryRebound(to: UInt8.self) { p in
-            var i = pos
-            var lines = 0
-            while i < n {
-                if inString {
-                    i = ByteRun.plainEnd(base, from: i, to: n, stopAtNonASCII: false)
-                    if i == n { break }
-                }
-                let c = classes[Int(p[i])]
-                if c == 0 { i += 1; continue }
-                if inString {
-                    switch c {
-                    case 1: inString = false; if depth == 0 { i += 1; pos = i; line += lines; return }
-                    case 2: i += 1; if i < n, p[i] == 0x0A { lines += 1 }
-                    case 3: lines += 1
-                    default: break
-                    }
-                } else {
-                    switch c {
-                    case 1: inString = true
-                    case 3: lines += 1
-                    case 4: depth += 1
-                    case 5: depth -= 1; if depth == 0 { i += 1; pos = i; line += lines; return }
-                    default: break
-                    }
-                }
+        var depth = 0
+        var lines = 0
+        var i = pos
+        defer { line += lines }
+        while i < n {
+            switch base.load(fromByteOffset: i, as: UInt8.self) {
+            case UInt8(ascii: "\""):
+                // A string: skip its plain bytes a word at a time, then look at what stopped the run.
                 i += 1
+                while true {
+                    i = ByteRun.plainEnd(base, from: i, to: n, stopAtNonASCII: false)
+                    guard i < n else { pos = n + 1; return }
+                    let c = base.load(fromByteOffset: i, as: UInt8.self)
+                    if c == UInt8(ascii: "\"") { break }
+                    if c == UInt8(ascii: "\\") {
+                        i += 1
+                        if i < n, base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { lines += 1 }
+                    } else if c == 0x0A {
+                        lines += 1
+                    }
+                    i += 1
+                }
+                if depth == 0 { pos = i + 1; return }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { pos = i + 1; return }
+            case 0x0A:
+                lines += 1
+            default:
+                break
             }
-            line += lines
-            pos = n + 1
+            i += 1
         }
+        pos = n + 1
     }
 
     private mutating func skipWhitespace() {

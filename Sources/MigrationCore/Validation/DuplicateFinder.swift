@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// 64-bit fingerprints of normalised login IDs, to find the few that repeat among millions
 /// without keeping every string in memory. Kept in the report (12 bytes per login ID) so an
 /// edit can find the records its old and new login IDs collide with.
@@ -32,6 +35,11 @@ struct LoginIDKeys: Sendable {
         return out
     }
 
+    mutating func reserveCapacity(_ n: Int) {
+        records.reserveCapacity(n)
+        hashes.reserveCapacity(n)
+    }
+
     mutating func append(_ chunk: [(Int32, UInt64)], base: Int) {
         for (k, h) in chunk {
             records.append(Int32(base) + k)
@@ -40,13 +48,51 @@ struct LoginIDKeys: Sendable {
     }
 
     /// Records that share a fingerprint (to be confirmed against the real strings).
-    func duplicateGroups() -> [[Int]] { groups(among: nil) }
+    ///
+    /// Millions of fingerprints: they are spread into buckets by their top bits, and each
+    /// bucket (a few thousand, in cache) is sorted to find the repeated ones, on all cores.
+    func duplicateGroups() -> [[Int]] {
+        let bucketBits = 12
+        let bucketCount = 1 << bucketBits
+        let shift = UInt64(64 - bucketBits)
+        var starts = [Int](repeating: 0, count: bucketCount + 1)
+        for h in hashes { starts[Int(h >> shift) + 1] += 1 }
+        for b in 0..<bucketCount { starts[b + 1] += starts[b] }
+        var spread = [UInt64](repeating: 0, count: hashes.count)
+        var fill = starts
+        let bounds = starts
+        for h in hashes {
+            let b = Int(h >> shift)
+            spread[fill[b]] = h
+            fill[b] += 1
+        }
+        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let found = Mutex<Set<UInt64>>([])
+        spread.withUnsafeMutableBufferPointer { all in
+            let buffer = UnsafeMutableSendableBuffer(all)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var repeated = Set<UInt64>()
+                for b in stride(from: w, to: bucketCount, by: workers) {
+                    var slice = UnsafeMutableBufferPointer(rebasing: buffer.base[bounds[b]..<bounds[b + 1]])
+                    guard slice.count > 1 else { continue }
+                    slice.sort()
+                    for i in 1..<slice.count where slice[i] == slice[i - 1] { repeated.insert(slice[i]) }
+                }
+                if !repeated.isEmpty { found.withLock { $0.formUnion(repeated) } }
+            }
+        }
+        let repeated = found.withLock { $0 }
+        guard !repeated.isEmpty else { return [] }
+        var groups: [UInt64: [Int]] = [:]
+        for (i, h) in hashes.enumerated() where repeated.contains(h) { groups[h, default: []].append(Int(records[i])) }
+        return Array(groups.values)
+    }
 
-    /// Groups of records sharing a fingerprint, limited to the given fingerprints (nil = all).
-    func groups(among wanted: Set<UInt64>?) -> [[Int]] {
-        var seen = Set<UInt64>(minimumCapacity: wanted == nil ? hashes.count : 0)
+    /// Groups of records sharing one of the given fingerprints.
+    func groups(among wanted: Set<UInt64>) -> [[Int]] {
+        var seen = Set<UInt64>()
         var repeated = Set<UInt64>()
-        for h in hashes where wanted?.contains(h) ?? true {
+        for h in hashes where wanted.contains(h) {
             if !seen.insert(h).inserted { repeated.insert(h) }
         }
         guard !repeated.isEmpty else { return [] }
@@ -133,4 +179,12 @@ struct DuplicateFinder {
             report.update(n, issues: list, size: Int(report.requestSizes[n]), excluded: report.status[n] == .excluded)
         }
     }
+}
+
+/// A buffer handed to concurrent workers that each touch their own disjoint part of it.
+private struct UnsafeMutableSendableBuffer: @unchecked Sendable {
+    // @unchecked Sendable: every worker sorts only the buckets `stride(from: w, by: workers)`
+    // gives it, so no two threads touch the same element, and the buffer outlives the workers.
+    let base: UnsafeMutableBufferPointer<UInt64>
+    init(_ base: UnsafeMutableBufferPointer<UInt64>) { self.base = base }
 }

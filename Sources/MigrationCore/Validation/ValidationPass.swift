@@ -79,9 +79,10 @@ public struct ValidationPass: Sendable {
                 let range = start..<min(available, start + chunk)
                 let spans = index.spans(range)
                 var local = ChunkResult(base: range.lowerBound, count: range.count)
+                let unedited = edits.isEmpty
                 for (k, span) in spans.enumerated() {
                     let n = range.lowerBound + k
-                    if let fastPath, edits[n] == nil, let v = fastPath.check(index.rawBytes(span)) {
+                    if let fastPath, unedited || edits[n] == nil, let v = fastPath.check(index.rawBytes(span)) {
                         local.record(k, v)
                     } else {
                         local.record(k, verdict(n, span: span))
@@ -97,6 +98,8 @@ public struct ValidationPass: Sendable {
         var report = ValidationReport(count: count)
         var keys = LoginIDKeys()
         results.withLock { all in
+            report.issues.reserveCapacity(all.values.reduce(0) { $0 + $1.issues.count })
+            keys.reserveCapacity(all.values.reduce(0) { $0 + $1.loginIDHashes.count })
             for c in all.keys.sorted() {
                 let part = all.removeValue(forKey: c)!
                 for k in 0..<part.count {
