@@ -212,11 +212,9 @@ struct RecordFastPath: Sendable {
         }
         guard case .success(let login) = LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project,
                                                                              formatChecked: true, knownPhoneCheck: known) else { return nil }
-        if isIdentifier {
-            guard login.value == raw else { return nil }
-            return LoginIDKeys.hash("id", login.uniqueKey)
-        }
-        return LoginIDKeys.hash(type.rawValue, login.uniqueKey)
+        if isIdentifier { guard login.value == raw else { return nil } }
+        let kind = isIdentifier ? "id" : type.rawValue
+        return login.uniqueKey == raw ? LoginIDKeys.hash(kind, bytes: bytes, s) : LoginIDKeys.hash(kind, login.uniqueKey)
     }
 
     /// `{"type": "bcrypt", "password_hash": "<a hash bcrypt can use>"}` in either order.

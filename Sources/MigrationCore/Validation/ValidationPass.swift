@@ -154,7 +154,8 @@ struct ChunkResult: Sendable {
     let count: Int
     var status: [ValidationReport.Status]
     var sizes: [Int32]
-    var issues: [Int: [Issue]] = [:]
+    /// (record offset in the chunk, its issues) for records that have any, in order.
+    var issues: [(Int, [Issue])] = []
     /// (record offset in the chunk, fingerprint) of every login ID the chunk's records would create.
     var loginIDHashes: [(Int32, UInt64)] = []
 
@@ -169,7 +170,7 @@ struct ChunkResult: Sendable {
         sizes[k] = Int32(clamping: v.size)
         if v.excluded { status[k] = .excluded; return }
         if !v.issues.isEmpty {
-            issues[k] = v.issues
+            issues.append((k, v.issues))
             status[k] = v.issues.contains { $0.severity == .error } ? .errors : .warnings
         }
         for h in LoginIDKeys.hashes(of: v) { loginIDHashes.append((Int32(k), h)) }
@@ -178,7 +179,7 @@ struct ChunkResult: Sendable {
     mutating func record(_ k: Int, _ v: RecordFastPath.Verdict) {
         sizes[k] = Int32(clamping: v.size)
         if !v.issues.isEmpty {
-            issues[k] = v.issues
+            issues.append((k, v.issues))
             status[k] = .warnings
         }
         if v.fingerprintCount > 0 { loginIDHashes.append((Int32(k), v.fingerprints.0)) }
