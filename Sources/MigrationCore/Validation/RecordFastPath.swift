@@ -14,6 +14,9 @@ import Foundation
 struct RecordFastPath: Sendable {
     let settings: ValidationSettings
     private let emailMaxLength: Int?
+    /// Whether the project has a login-ID key for phone numbers / usernames.
+    private let allowsPhone: Bool
+    private let allowsUsername: Bool
     private let roles: [[UInt8]]
     private let groups: [[UInt8]]
     /// Project custom attributes this path understands: plain strings and string enums.
@@ -46,6 +49,8 @@ struct RecordFastPath: Sendable {
         self.settings = settings
         let project = settings.project
         emailMaxLength = project.loginIDKey(for: .email)?.maxLength
+        allowsPhone = project.loginIDKey(for: .phone) != nil
+        allowsUsername = project.loginIDKey(for: .username) != nil
         roles = project.roles.map { Array($0.utf8) }
         groups = project.groups.map { Array($0.utf8) }
         attributes = project.customAttributes.compactMap { a in
@@ -137,7 +142,7 @@ struct RecordFastPath: Sendable {
             if !present { verdict.issues.append(warnings.upsertVerifiedAbsent[k]) }
         } else if !value {
             verdict.issues.append(warnings.insertFalse[k])
-        } else if !present || settings.project.loginIDKey(for: type) == nil {
+        } else if !present || !(type == .email ? emailMaxLength != nil : allowsPhone) {
             verdict.issues.append(warnings.insertVerifiedAbsent[k])
         }
     }
@@ -202,7 +207,7 @@ struct RecordFastPath: Sendable {
     /// A phone number or username checked by the full login-ID rules (on a small string): its
     /// fingerprint when valid and already in the form the server stores, else nil.
     private func loginIDFingerprint(_ bytes: UnsafeRawBufferPointer, _ s: Range<Int>, type: LoginIDType, isIdentifier: Bool) -> UInt64? {
-        guard !s.isEmpty, settings.project.loginIDKey(for: type) != nil else { return nil }
+        guard !s.isEmpty, type == .phone ? allowsPhone : allowsUsername else { return nil }
         let raw = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[s]), as: UTF8.self)
         var known: PhoneNumberCheck?
         if type == .phone {
