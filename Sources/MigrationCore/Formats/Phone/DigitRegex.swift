@@ -4,7 +4,9 @@
 /// alternatives tried left to right), so prefix matches end and capture exactly where libphonenumber's do.
 ///
 /// It exists because `NSRegularExpression` costs about a microsecond per call on Linux and a valid-number
-/// check needs up to a dozen matches; this matcher works on ASCII digit bytes without bridging.
+/// check needs up to a dozen matches; this matcher works on ASCII digit bytes without bridging. Whole-input
+/// matches and "is there a prefix match" run on an equivalent `DigitDFA` built at compile time; only
+/// `matchAtStart`, whose end and captures depend on leftmost-first order, backtracks.
 struct DigitRegex: Sendable {
     /// One quantified atom. Groups refer to their alternatives by index range into `alternatives`.
     struct Piece: Sendable {
@@ -34,6 +36,8 @@ struct DigitRegex: Sendable {
     private let root: Int
     /// Number of capturing groups.
     let captureCount: Int
+    /// The equivalent automaton; nil only for a pattern too large to determinize (then everything backtracks).
+    let dfa: DigitDFA?
 
     /// Compiles a pattern; nil when it uses syntax outside the supported dialect.
     init?(_ pattern: String) {
@@ -44,6 +48,8 @@ struct DigitRegex: Sendable {
         self.sequence = parser.sequence
         self.root = root
         self.captureCount = parser.captureCount
+        var builder = DigitDFABuilder(pieces: parser.pieces, alternatives: parser.alternatives, sequence: parser.sequence)
+        self.dfa = builder.build(root: root)
     }
 
     private func run<R>(_ input: [UInt8], _ body: (DigitRegexRun) -> R) -> R {
@@ -64,13 +70,37 @@ struct DigitRegex: Sendable {
 
     /// True when the whole input matches (Java `matcher.matches()`).
     func matchesEntirely(_ input: [UInt8]) -> Bool {
+        input.withUnsafeBufferPointer { matchesEntirely($0) }
+    }
+
+    /// True when the whole input matches (Java `matcher.matches()`), without copying the digits.
+    @inline(__always)
+    func matchesEntirely(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let dfa { return dfa.matchesEntirely(input) }
+        return backtrackingMatchesEntirely(Array(input))
+    }
+
+    /// The backtracking matcher's answer to `matchesEntirely` (the reference the automaton is tested against).
+    func backtrackingMatchesEntirely(_ input: [UInt8]) -> Bool {
         let count = input.count
         return run(input) { $0.piece(root, 0, 0) { $0 == count } }
+    }
+
+    /// True when `matchAtStart` would find a match (Java `lookingAt()` succeeds), without backtracking.
+    func matchesSomePrefix(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let dfa { return dfa.matchesSomePrefix(input) }
+        return matchAtStart(Array(input)) != nil
     }
 
     /// The leftmost-first match at the start of the input (Java `lookingAt()`): its end and the offsets of
     /// each capturing group, nil for groups that did not participate.
     func matchAtStart(_ input: [UInt8]) -> (end: Int, groups: [Range<Int>?])? {
+        if let dfa, !input.withUnsafeBufferPointer({ dfa.matchesSomePrefix($0) }) { return nil }
+        return backtrackingMatchAtStart(input)
+    }
+
+    /// `matchAtStart` by backtracking alone (the reference for tests).
+    func backtrackingMatchAtStart(_ input: [UInt8]) -> (end: Int, groups: [Range<Int>?])? {
         run(input) { r in
             var end = -1
             guard r.piece(root, 0, 0, { end = $0; return true }) else { return nil }

@@ -8,6 +8,14 @@ struct PhoneMetadata: Sendable {
     /// Calling code → its territories in libphonenumber's order (main country first; "001" for non-geographic codes).
     let territoriesByCallingCode: [Int: [PhoneTerritory]]
 
+    /// Every territory, grouped by calling code in libphonenumber's order (the index space of `tables`).
+    let territoryList: [PhoneTerritory]
+    /// The same metadata flattened for the per-record check. Its memory is never freed, so build
+    /// `PhoneMetadata` once per process (as `shared` does).
+    let tables: PhoneValidationTables
+    /// Patterns outside `DigitRegex`'s dialect, which `tables` refers to by index.
+    let fallbackPatterns: [PhonePattern]
+
     /// libphonenumber `getRegionCodeForCountryCode` + `getMetadataForRegionOrCallingCode`: the main territory.
     func mainTerritory(forCallingCode code: Int) -> PhoneTerritory? {
         territoriesByCallingCode[code]?.first
@@ -17,6 +25,7 @@ struct PhoneMetadata: Sendable {
         var byCode: [Int: [PhoneTerritory]] = [:]
         var order: [Int: [String]] = [:]
         var compiled: [String: PhonePattern] = [:]
+        var sources: [ObjectIdentifier: [String?]] = [:]  // territory → leading digits, prefix, 11 descriptions
 
         func pattern(_ source: Substring) -> PhonePattern? {
             if source.isEmpty { return nil }
@@ -33,8 +42,11 @@ struct PhoneMetadata: Sendable {
             PhoneNumberDesc(pattern: pattern(f[at]), possibleLengths: lengths(f[at + 1]), localOnlyLengths: lengths(f[at + 2]))
         }
 
-        for line in table.split(separator: "\n") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+        func source(_ field: Substring) -> String? { field.isEmpty ? nil : String(field) }
+        // Split on bytes: the table is ASCII, and Character-based splitting costs milliseconds here.
+        for lineBytes in table.utf8.split(separator: 0x0A) {
+            let line = Substring(lineBytes)
+            let f = lineBytes.split(separator: 0x09, omittingEmptySubsequences: false).map { Substring($0) }
             switch f.first {
             case "C":
                 order[Int(f[1])!] = f[2].split(separator: ",").map(String.init)
@@ -54,6 +66,7 @@ struct PhoneMetadata: Sendable {
                     numberTypes: Array(descs[1...])
                 )
                 byCode[territory.countryCallingCode, default: []].append(territory)
+                sources[ObjectIdentifier(territory)] = [f[4], f[5]].map(source) + (0..<11).map { source(f[7 + 3 * $0]) }
             default:
                 continue
             }
@@ -64,5 +77,17 @@ struct PhoneMetadata: Sendable {
             byCode[code] = regions.compactMap { region in list.first { $0.regionCode == region } }
         }
         territoriesByCallingCode = byCode
+        var builder = PhoneValidationTablesBuilder()
+        var list: [PhoneTerritory] = []
+        for code in byCode.keys.sorted() {
+            for territory in byCode[code] ?? [] {
+                let s = sources[ObjectIdentifier(territory)] ?? []
+                builder.addTerritory(territory, leadingDigits: s[0], nationalPrefixForParsing: s[1], descSources: Array(s[2...]))
+                list.append(territory)
+            }
+        }
+        territoryList = list
+        tables = builder.finish()
+        fallbackPatterns = builder.fallbackPatterns
     }
 }

@@ -10,10 +10,19 @@ enum PhoneNumberParser {
     static let maxNSNLength = 17
     static let maxCallingCodeLength = 3
 
+    /// Bytes `parse` needs in its scratch buffer: every digit of the longest accepted input.
+    static let scratchCapacity = 256
+
     /// The server's `regexp.Match(`^ *\+[0-9\ \-]*$`, input)`, as a byte loop.
     static func passesServerPrecheck(_ input: String) -> Bool {
+        var input = input
+        return input.withUTF8 { passesServerPrecheck($0) }
+    }
+
+    /// `passesServerPrecheck` on the input's UTF-8 bytes.
+    static func passesServerPrecheck(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
         var sawPlus = false
-        for byte in input.utf8 {
+        for byte in input {
             if sawPlus {
                 guard (byte >= 0x30 && byte <= 0x39) || byte == 0x20 || byte == 0x2D else { return false }
             } else if byte == 0x2B {
@@ -25,38 +34,59 @@ enum PhoneNumberParser {
         return sawPlus
     }
 
-    /// Parses a pre-checked input the way `phonenumbers.Parse(input, "")` does; nil where it returns an error
-    /// (not viable, unknown calling code, national number too short or too long). The national significant
-    /// number comes back as ASCII digit bytes.
-    static func parse(_ input: String, metadata: PhoneMetadata) -> (callingCode: Int, nationalNumber: [UInt8], territory: PhoneTerritory)? {
-        let count = input.utf8.count
+    /// Parses a pre-checked input (its UTF-8 bytes) the way `phonenumbers.Parse(input, "")` does; nil where it
+    /// returns an error (not viable, unknown calling code, national number too short or too long). The national
+    /// significant number comes back as ASCII digit bytes inside `scratch` (at least `scratchCapacity` bytes),
+    /// the calling code's main territory as an index into `metadata.territoryList`.
+    static func parse(_ input: UnsafeBufferPointer<UInt8>, metadata: PhoneMetadata, scratch: UnsafeMutableBufferPointer<UInt8>)
+        -> (callingCode: Int, nationalNumber: UnsafeBufferPointer<UInt8>, territory: Int)? {
+        let count = input.count
         if count == 0 || count > maxInputLength { return nil }
+        precondition(scratch.count >= count, "phone parse scratch buffer too small")
+        let tables = metadata.tables
         // extractPossibleNumber + normalize: after the "+", only the digits matter.
-        var digits: [UInt8] = []
-        digits.reserveCapacity(count)
-        for byte in input.utf8 where byte >= 0x30 && byte <= 0x39 { digits.append(byte) }
+        var digitCount = 0
+        for byte in input where byte >= 0x30 && byte <= 0x39 {
+            scratch[digitCount] = byte
+            digitCount += 1
+        }
         // isViablePhoneNumber: "+" followed by at least three digits.
-        guard digits.count >= 3 else { return nil }
+        guard digitCount >= 3 else { return nil }
         // extractCountryCode: calling codes never start with 0; try 1, 2, 3 digits.
-        guard digits[0] != 0x30 else { return nil }
+        guard scratch[0] != 0x30 else { return nil }
         var callingCode = 0
-        var found: (territory: PhoneTerritory, length: Int)?
-        for length in 1...maxCallingCodeLength where length <= digits.count {
-            callingCode = callingCode * 10 + Int(digits[length - 1] - 0x30)
-            if let main = metadata.mainTerritory(forCallingCode: callingCode) {
-                found = (main, length)
+        var found: (territory: Int, length: Int)?
+        for length in 1...maxCallingCodeLength where length <= digitCount {
+            callingCode = callingCode * 10 + Int(scratch[length - 1] - 0x30)
+            let territories = tables.territoryRange(forCallingCode: callingCode)
+            if !territories.isEmpty {
+                found = (territories.lowerBound, length)
                 break
             }
         }
         guard let (territory, codeLength) = found else { return nil }
-        var national = Array(digits[codeLength...])
+        var national = UnsafeBufferPointer(rebasing: scratch[codeLength..<digitCount])
         if national.count < minNSNLength { return nil }
 
         // Strip a national prefix only if what remains is still of a possible length.
-        let stripped = stripNationalPrefix(national, territory: territory)
-        switch territory.testNumberLength(stripped.count) {
+        let strip = stripNationalPrefix(national, territory: territory, metadata: metadata)
+        let strippedCount: Int
+        switch strip {
+        case .unchanged: strippedCount = national.count
+        case .suffix(let start): strippedCount = national.count - start
+        case .replaced(let digits): strippedCount = digits.count
+        }
+        switch tables.testNumberLength(territory, strippedCount) {
         case .tooShort, .isPossibleLocalOnly, .invalidLength: break
-        case .isPossible, .tooLong: national = stripped
+        case .isPossible, .tooLong:
+            switch strip {
+            case .unchanged: break
+            case .suffix(let start): national = UnsafeBufferPointer(rebasing: national[start...])
+            case .replaced(let digits):
+                if digits.count > maxNSNLength { return nil }
+                for (i, digit) in digits.enumerated() { scratch[i] = digit }
+                national = UnsafeBufferPointer(rebasing: scratch[0..<digits.count])
+            }
         }
         if national.count < minNSNLength || national.count > maxNSNLength { return nil }
         // setItalianLeadingZerosForPhoneNumber + GetNationalSignificantNumber reproduce the digit string
@@ -64,22 +94,45 @@ enum PhoneNumberParser {
         return (callingCode, national, territory)
     }
 
-    /// libphonenumber `maybeStripNationalPrefixAndCarrierCode`; returns the number unchanged when it does not apply.
-    static func stripNationalPrefix(_ number: [UInt8], territory: PhoneTerritory) -> [UInt8] {
-        guard !number.isEmpty, let prefix = territory.nationalPrefixForParsing,
-              let match = prefix.matchAtStart(number) else { return number }
-        let generalMatches = { (digits: [UInt8]) in territory.general.pattern?.matchesEntirely(digits) ?? false }
-        let isViableOriginal = generalMatches(number)
-        let rest = number[match.end...]
+    /// What `stripNationalPrefix` did to a national number.
+    enum NationalPrefixStrip {
+        case unchanged
+        /// The prefix ends at this offset and nothing replaces it.
+        case suffix(from: Int)
+        /// A transform rule rewrote the number.
+        case replaced([UInt8])
+    }
+
+    /// libphonenumber `maybeStripNationalPrefixAndCarrierCode` for territory `t` (an index into `territoryList`).
+    /// Without a transform rule only the end of the prefix match matters, which the automaton settles when a
+    /// single prefix length matches; otherwise the backtracking matcher finds the leftmost-first match.
+    static func stripNationalPrefix(_ number: UnsafeBufferPointer<UInt8>, territory t: Int, metadata: PhoneMetadata) -> NationalPrefixStrip {
+        let tables = metadata.tables
+        let record = tables.territories[t]
+        let prefix = record.nationalPrefixForParsing
+        guard !number.isEmpty, prefix != PhoneValidationTables.none else { return .unchanged }
+        let general = tables.descs[Int(record.firstDesc)].pattern
+        let uniqueEnd = tables.uniquePrefixMatchEnd(prefix, number)
+        if uniqueEnd == PhoneValidationTables.noMatch { return .unchanged }
+        if uniqueEnd >= 0 && record.stripsByMatchEnd {
+            let rest = UnsafeBufferPointer(rebasing: number[uniqueEnd...])
+            if tables.matchesEntirely(general, number) && !tables.matchesEntirely(general, rest) { return .unchanged }
+            return .suffix(from: uniqueEnd)
+        }
+        let territory = metadata.territoryList[t]
+        let digits = Array(number)
+        guard let pattern = territory.nationalPrefixForParsing, let match = pattern.matchAtStart(digits) else { return .unchanged }
+        let isViableOriginal = tables.matchesEntirely(general, number)
         // Java: transform only when there is a rule and the last capturing group took part in the match.
         let lastGroupMissing = match.groups.last.map { $0 == nil } ?? false
         if let rule = territory.nationalPrefixTransformRule, !lastGroupMissing {
-            let transformed = expand(rule, groups: match.groups, in: number) + rest
-            if isViableOriginal && !generalMatches(transformed) { return number }
-            return transformed
+            let transformed = expand(rule, groups: match.groups, in: digits) + digits[match.end...]
+            let viable = transformed.withUnsafeBufferPointer { tables.matchesEntirely(general, $0) }
+            if isViableOriginal && !viable { return .unchanged }
+            return .replaced(transformed)
         }
-        if isViableOriginal && !generalMatches(Array(rest)) { return number }
-        return Array(rest)
+        if isViableOriginal && !tables.matchesEntirely(general, UnsafeBufferPointer(rebasing: number[match.end...])) { return .unchanged }
+        return .suffix(from: match.end)
     }
 
     /// Expands a `$n` replacement template against a match (unmatched groups expand to "").
@@ -96,18 +149,11 @@ enum PhoneNumberParser {
         return out
     }
 
-    /// libphonenumber `GetRegionCodeForNumber`: the single territory of the calling code, or the first one
-    /// (in metadata order) whose leading digits match, or which has no leading digits and knows the number's type.
+    /// libphonenumber `GetRegionCodeForNumber` (see `PhoneValidationTables.territoryForNumber`) as a territory.
     static func territoryForNumber(callingCode: Int, nationalNumber: [UInt8], metadata: PhoneMetadata) -> PhoneTerritory? {
-        guard let territories = metadata.territoriesByCallingCode[callingCode], !territories.isEmpty else { return nil }
-        if territories.count == 1 { return territories[0] }
-        for territory in territories {
-            if let leading = territory.leadingDigits {
-                if leading.matchAtStart(nationalNumber) != nil { return territory }
-            } else if territory.hasKnownNumberType(nationalNumber) {
-                return territory
-            }
+        nationalNumber.withUnsafeBufferPointer { digits in
+            metadata.tables.territoryForNumber(callingCode: callingCode, nationalNumber: digits)
+                .map { metadata.territoryList[$0.territory] }
         }
-        return nil
     }
 }

@@ -51,26 +51,69 @@ public enum PhoneNumbers {
     /// (`pkg/util/phone/parser.go`): `Require_IsPossibleNumber_IsValidNumber_UserInputInE164` for
     /// `.isValidNumber`, `Parse_IsPossibleNumber_ReturnE164` for `.isPossibleNumber`.
     public static func check(_ input: String, method: PhoneValidationMethod) -> PhoneNumberCheck {
-        guard PhoneNumberParser.passesServerPrecheck(input) else { return .notE164 }
-        let metadata = PhoneMetadata.shared
-        guard let (code, nsn, main) = PhoneNumberParser.parse(input, metadata: metadata) else { return .notE164 }
-
-        // IsPossibleNumber: possible length (local-only lengths count) for the calling code's main territory.
-        switch main.testNumberLength(nsn.count) {
-        case .isPossible, .isPossibleLocalOnly: break
-        case .tooShort, .tooLong, .invalidLength: return .invalid
+        if let result = input.utf8.withContiguousStorageIfAvailable({ check(bytes: $0, input: input, method: method) }) {
+            return result
         }
-        let national = String(decoding: nsn, as: UTF8.self)
-        let e164 = "+\(code)\(national)"
-        let territory = PhoneNumberParser.territoryForNumber(callingCode: code, nationalNumber: nsn, metadata: metadata)
-        let parsed = ParsedPhoneNumber(e164: e164, countryCallingCode: code, nationalNumber: national, regionCode: territory?.regionCode)
-        switch method {
-        case .isPossibleNumber:
-            return .valid(parsed)
-        case .isValidNumber:
-            // IsValidNumber: the number's region knows its type; then the input must be E.164 already.
-            guard let territory, territory.hasKnownNumberType(nsn) else { return .invalid }
-            return input == e164 ? .valid(parsed) : .notE164
+        return Array(input.utf8).withUnsafeBufferPointer { check(bytes: $0, input: input, method: method) }
+    }
+
+    /// `check` on the input's UTF-8 bytes; strings are built only for a valid result.
+    private static func check(bytes: UnsafeBufferPointer<UInt8>, input: String, method: PhoneValidationMethod) -> PhoneNumberCheck {
+        guard PhoneNumberParser.passesServerPrecheck(bytes) else { return .notE164 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PhoneNumberParser.scratchCapacity) { scratch in
+            let metadata = PhoneMetadata.shared
+            guard let (code, nsn, main) = PhoneNumberParser.parse(bytes, metadata: metadata, scratch: scratch) else {
+                return .notE164
+            }
+            let tables = metadata.tables
+            // IsPossibleNumber: possible length (local-only lengths count) for the calling code's main territory.
+            switch tables.testNumberLength(main, nsn.count) {
+            case .isPossible, .isPossibleLocalOnly: break
+            case .tooShort, .tooLong, .invalidLength: return .invalid
+            }
+            let found = tables.territoryForNumber(callingCode: code, nationalNumber: nsn)
+            let inputIsE164 = isE164(bytes, callingCode: code, nationalNumber: nsn)
+            switch method {
+            case .isPossibleNumber:
+                break
+            case .isValidNumber:
+                // IsValidNumber: the number's region knows its type; then the input must be E.164 already.
+                guard let found, found.hasKnownType ?? tables.hasKnownNumberType(found.territory, nsn) else { return .invalid }
+                guard inputIsE164 else { return .notE164 }
+            }
+            let e164 = inputIsE164 ? input : e164String(callingCode: code, nationalNumber: nsn)
+            return .valid(ParsedPhoneNumber(e164: e164, countryCallingCode: code,
+                                            nationalNumber: String(decoding: nsn, as: UTF8.self),
+                                            regionCode: found.map { tables.regionCode($0.territory) }))
+        }
+    }
+
+    /// True when the input bytes are exactly `+<calling code><national significant number>`.
+    private static func isE164(_ bytes: UnsafeBufferPointer<UInt8>, callingCode: Int, nationalNumber: UnsafeBufferPointer<UInt8>) -> Bool {
+        let codeLength = callingCode < 10 ? 1 : callingCode < 100 ? 2 : 3
+        guard bytes.count == 1 + codeLength + nationalNumber.count, bytes[0] == 0x2B else { return false }
+        var code = callingCode
+        for i in stride(from: codeLength, through: 1, by: -1) {
+            guard bytes[i] == UInt8(0x30 + code % 10) else { return false }
+            code /= 10
+        }
+        for i in 0..<nationalNumber.count where bytes[1 + codeLength + i] != nationalNumber[i] { return false }
+        return true
+    }
+
+    /// `"+\(callingCode)\(nationalNumber)"` written byte by byte.
+    private static func e164String(callingCode: Int, nationalNumber: UnsafeBufferPointer<UInt8>) -> String {
+        let codeLength = callingCode < 10 ? 1 : callingCode < 100 ? 2 : 3
+        let total = 1 + codeLength + nationalNumber.count
+        return String(unsafeUninitializedCapacity: total) { out in
+            out[0] = 0x2B
+            var code = callingCode
+            for i in stride(from: codeLength, through: 1, by: -1) {
+                out[i] = UInt8(0x30 + code % 10)
+                code /= 10
+            }
+            for i in 0..<nationalNumber.count { out[1 + codeLength + i] = nationalNumber[i] }
+            return total
         }
     }
 
