@@ -82,8 +82,11 @@ enum PromptUpdate {
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
         switch parts.first {
         case "q", "quit": return Update.perform(&state, .quit)
-        case "export", "w" where parts.count == 2: return [.exportEdited(path: expand(parts[1]))]
-        case "open", "e" where parts.count == 2: return [.openSource(path: expand(parts[1]), mappingPath: nil)]
+        case "export" where parts.count == 2, "w" where parts.count == 2: return [.exportEdited(path: expand(parts[1]))]
+        case "open" where parts.count == 2, "e" where parts.count == 2: return [.openSource(path: expand(parts[1]), mappingPath: nil)]
+        case "export", "w", "open", "e":
+            state.status = .error(":\(parts[0]) needs a file name, e.g. :\(parts[0]) ~/users.json")
+            return []
         case "help": state.overlay = .help; return []
         case nil: return []
         default:

@@ -10,7 +10,7 @@ enum BenchData {
         let path = "\(dir)/users-\(count)-\(format).\(ext)"
         if FileManager.default.fileExists(atPath: path) { return path }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
+        _ = FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".tmp"))
         var buffer = ""
         buffer.reserveCapacity(1 << 21)

@@ -98,12 +98,12 @@ final class EditTests: XCTestCase {
     func testChangedSourceIsRefused() throws {
         let dir = TestFiles.makeDirectory()
         let srcPath = dir + "/s.json"
-        FileManager.default.createFile(atPath: srcPath, contents: Data("[{\"email\":\"a@b\"}]".utf8))
+        _ = FileManager.default.createFile(atPath: srcPath, contents: Data("[{\"email\":\"a@b\"}]".utf8))
         let store = EditStore(path: dir + "/e.json")
         var o = EditOverlay()
         o.exclude(0)
         try store.save(o, for: try SourceFile(path: srcPath))
-        FileManager.default.createFile(atPath: srcPath, contents: Data("[{\"email\":\"x@y\"}]".utf8))
+        _ = FileManager.default.createFile(atPath: srcPath, contents: Data("[{\"email\":\"x@y\"}]".utf8))
         XCTAssertThrowsError(try store.load(for: try SourceFile(path: srcPath))) { error in
             XCTAssertTrue("\(error)".contains("different version"), "\(error)")
         }
@@ -111,7 +111,7 @@ final class EditTests: XCTestCase {
 
     private func loadError(_ content: String) throws -> String? {
         let path = TestFiles.makeDirectory() + "/e.json"
-        FileManager.default.createFile(atPath: path, contents: Data(content.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(content.utf8))
         do { _ = try EditStore(path: path).load(for: try source()); return nil } catch { return "\(error)" }
     }
 

@@ -14,7 +14,7 @@ enum TestFiles {
     /// Writes `bytes` to a new temporary file and returns its path.
     static func write(_ bytes: [UInt8], name: String = "source.json") -> String {
         let path = makeDirectory() + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

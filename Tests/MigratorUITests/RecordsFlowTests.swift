@@ -89,6 +89,21 @@ final class RecordsFlowTests: XCTestCase {
         XCTAssertTrue(s.status!.text.contains("0 to 11"), s.status!.text)
     }
 
+    func testFileCommandsWithoutAFileNameSayWhatIsMissing() throws {
+        for command in ["export", "w", "open", "e"] {
+            var s = try Fixture.state()
+            press(&s, .char(":"))
+            type(&s, command)
+            press(&s, .enter)
+            XCTAssertEqual(s.status?.kind, .error, command)
+            XCTAssertTrue(s.status!.text.contains("needs a file name"), s.status!.text)
+        }
+        var s = try Fixture.state()
+        press(&s, .char(":"))
+        type(&s, "export /tmp/out.json")
+        XCTAssertEqual(press(&s, .enter), [.exportEdited(path: "/tmp/out.json")])
+    }
+
     func testRecordScanFindsTextAndProblemsOverTheMappedBytes() throws {
         let session = try Fixture.session()
         var chunks: [[Int]] = []
