@@ -17,7 +17,10 @@ enum ByteRun {
             // "Has a zero byte" / "has a byte below 0x20": exact for the word as a whole.
             var hit = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((x &- ones &* 0x20) & ~x)
             if stopAtNonASCII { hit |= x }
-            if hit & highs != 0 { break }
+            hit &= highs
+            // A borrow can only flag bytes above a true match, so the lowest flag is exact
+            // (bytes are loaded little-endian: the first byte is the lowest).
+            if hit != 0 { return i + (hit.littleEndian.trailingZeroBitCount >> 3) }
             i += 8
         }
         while i < n {

@@ -9,21 +9,42 @@ struct LoginIDKeys: Sendable {
     private var records: [Int32] = []
     private var hashes: [UInt64] = []
 
+    /// The fingerprint of a login ID of one kind (`id` for the run's identifier, else the
+    /// login-ID type): a 64-bit hash of its UTF-8 bytes, eight at a time.
     static func hash(_ kind: String, _ value: String) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        h = (h ^ 0xFF) &* 0x100000001b3
-        for b in value.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
+        var value = value
+        return value.withUTF8 { hash(kind, bytes: UnsafeRawBufferPointer($0), 0..<$0.count) }
     }
 
     /// `hash(kind, value)` of a value given as UTF-8 bytes.
     static func hash(_ kind: String, bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
         for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        h = (h ^ 0xFF) &* 0x100000001b3
-        for i in range { h = (h ^ UInt64(bytes[i])) &* 0x100000001b3 }
-        return h
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < range.upperBound {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return mix(mix(h ^ tail) ^ UInt64(range.count))
+    }
+
+    /// A 64-bit finaliser (Murmur3's fmix64).
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var x = x
+        x ^= x >> 33
+        x = x &* 0xff51afd7ed558ccd
+        x ^= x >> 33
+        x = x &* 0xc4ceb9fe1a85ec53
+        x ^= x >> 33
+        return x
     }
 
     /// The fingerprints of one record's verdict: its identifier and its other login IDs.
