@@ -94,6 +94,12 @@ public final class RecordIndex: Sendable {
                 released = scanned
             }
             return self.state.withLock { s in
+                if s.spans.isEmpty, scanned > 0 {
+                    // Room for the whole file at the first chunk's density (plus a little), so
+                    // that a million spans are not copied over and over as the array grows.
+                    let estimate = Double(self.file.size) / Double(scanned) * Double(local.count) * 1.05
+                    s.spans.reserveCapacity(min(Int(estimate), 100_000_000))
+                }
                 s.spans.append(contentsOf: local)
                 s.scannedBytes = scanned
                 return !s.cancelled

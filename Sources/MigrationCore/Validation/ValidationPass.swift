@@ -102,11 +102,9 @@ public struct ValidationPass: Sendable {
             keys.reserveCapacity(all.values.reduce(0) { $0 + $1.loginIDHashes.count })
             for c in all.keys.sorted() {
                 let part = all.removeValue(forKey: c)!
-                for k in 0..<part.count {
-                    let n = part.base + k
-                    report.status[n] = part.status[k]
-                    report.requestSizes[n] = part.sizes[k]
-                }
+                let range = part.base..<(part.base + part.count)
+                report.status.replaceSubrange(range, with: part.status)
+                report.requestSizes.replaceSubrange(range, with: part.sizes)
                 for (k, list) in part.issues { report.issues[part.base + k] = list }
                 keys.append(part.loginIDHashes, base: part.base)
             }
