@@ -37,7 +37,7 @@ struct ImportCommand: ParsableCommand {
             progress.clear()
             if report.errorCount > 0 && !skipInvalid {
                 var lines = ["\(report.errorCount) of \(report.recordCount) records are invalid; nothing was sent:"]
-                for n in report.issues.keys.sorted().filter({ report.status[$0] == .errors }).prefix(10) {
+                for n in report.issues.keys.filter({ report.status[$0] == .errors }).prefix(10) {
                     let issue = report.issues[n]!.first { $0.severity == .error }!
                     lines.append("  record \(n) (line \(workspace.index.span(n).line)) \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message)")
                 }

@@ -46,7 +46,7 @@ struct ValidateCommand: ParsableCommand {
     private func printJSON(_ report: ValidationReport, _ workspace: SourceWorkspace) {
         var out: [UInt8] = []
         let writer = JSONWriter()
-        for n in report.issues.keys.sorted() {
+        for n in report.issues.keys {
             let issues = report.issues[n]!.map { issue in
                 JSONValue.obj([
                     "severity": .string(issue.severity.rawValue), "pointer": .string(issue.pointer),
@@ -83,7 +83,7 @@ struct ValidateCommand: ParsableCommand {
             let width = rows.map(\.rule.count).max() ?? 0
             for row in rows { lines.append("  \(row.rule.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.count.grouped.leftPadded(9))") }
         }
-        let problems = report.issues.keys.sorted().filter { report.status[$0] == .errors }
+        let problems = report.issues.keys.filter { report.status[$0] == .errors }
         if !problems.isEmpty {
             lines.append("")
             lines.append(show > 0 && problems.count > show ? "First \(show) records with errors:" : "Records with errors:")

@@ -56,11 +56,6 @@ struct LoginIDKeys: Sendable {
         return out
     }
 
-    mutating func reserveCapacity(_ n: Int) {
-        records.reserveCapacity(n)
-        hashes.reserveCapacity(n)
-    }
-
     mutating func append(_ chunk: [(Int32, UInt64)], base: Int) {
         for (k, h) in chunk {
             records.append(Int32(base) + k)

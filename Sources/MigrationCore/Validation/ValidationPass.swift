@@ -59,7 +59,9 @@ public struct ValidationPass: Sendable {
         let chunk = 4096
         let next = Atomic<Int>(0)
         let done = Atomic<Int>(0)
-        let results = Mutex<[Int: ChunkResult]>([:])
+        // Finished chunks are merged in order by whichever worker finishes the next one, so
+        // the report is ready when the last chunk is, and it always covers a prefix of the file.
+        let merged = Mutex(OrderedMerge())
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         // Plain records are judged from their bytes; the rest (and CSV rows) by the full validator.
         let fastPath = index.csv == nil ? RecordFastPath(settings: settings) : nil
@@ -88,27 +90,14 @@ public struct ValidationPass: Sendable {
                         local.record(k, verdict(n, span: span))
                     }
                 }
-                results.withLock { $0[c] = local }
+                merged.withLock { $0.add(local, number: c) }
                 if let first = spans.first, let last = spans.last { index.file.releasePages(first.start..<last.end) }
                 let finished = done.wrappingAdd(range.count, ordering: .relaxed).newValue
                 progress?(finished, index.isComplete ? index.count : max(finished, index.count))
             }
         }
-        let count = results.withLock { all in all.values.map { $0.base + $0.count }.max() ?? 0 }
-        var report = ValidationReport(count: count)
-        var keys = LoginIDKeys()
-        results.withLock { all in
-            report.issues.reserveCapacity(all.values.reduce(0) { $0 + $1.issues.count })
-            keys.reserveCapacity(all.values.reduce(0) { $0 + $1.loginIDHashes.count })
-            for c in all.keys.sorted() {
-                let part = all.removeValue(forKey: c)!
-                let range = part.base..<(part.base + part.count)
-                report.status.replaceSubrange(range, with: part.status)
-                report.requestSizes.replaceSubrange(range, with: part.sizes)
-                for (k, list) in part.issues { report.issues[part.base + k] = list }
-                keys.append(part.loginIDHashes, base: part.base)
-            }
-        }
+        let (merge, keys) = merged.withLock { $0.finish() }
+        var report = merge
         DuplicateFinder(pass: self).report(candidates: keys.duplicateGroups(), into: &report)
         report.loginIDs = keys
         return report
@@ -146,7 +135,29 @@ public struct ValidationPass: Sendable {
     }
 }
 
-/// Per-chunk results, merged in order at the end of a pass.
+/// Chunk results put together in chunk order as they arrive.
+struct OrderedMerge {
+    private var report = ValidationReport(count: 0)
+    private var keys = LoginIDKeys()
+    private var waiting: [Int: ChunkResult] = [:]
+    private var next = 0
+
+    mutating func add(_ part: ChunkResult, number: Int) {
+        waiting[number] = part
+        while let part = waiting.removeValue(forKey: next) {
+            report.status.append(contentsOf: part.status)
+            report.requestSizes.append(contentsOf: part.sizes)
+            for (k, list) in part.issues { report.issues.append(part.base + k, list) }
+            keys.append(part.loginIDHashes, base: part.base)
+            next += 1
+        }
+    }
+
+    /// The report of the chunks merged so far (chunks after a gap, left by a cancelled pass, are dropped).
+    func finish() -> (ValidationReport, LoginIDKeys) { (report, keys) }
+}
+
+/// One chunk's results, merged in chunk order as chunks finish.
 struct ChunkResult: Sendable {
     let base: Int
     let count: Int

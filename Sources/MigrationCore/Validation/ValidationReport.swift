@@ -7,7 +7,7 @@ public struct ValidationReport: Sendable {
 
     public internal(set) var status: [Status]
     /// Issues of the records that have any, by 0-based record number.
-    public internal(set) var issues: [Int: [Issue]]
+    public internal(set) var issues: IssueTable
     /// Byte length of each record's compact JSON as it will be sent (0 for unreadable records).
     public internal(set) var requestSizes: [Int32]
     /// Fingerprints of every record's login IDs, for finding duplicates again after an edit.
@@ -17,7 +17,7 @@ public struct ValidationReport: Sendable {
 
     public init(count: Int) {
         status = [Status](repeating: .valid, count: count)
-        issues = [:]
+        issues = IssueTable()
         requestSizes = [Int32](repeating: 0, count: count)
     }
 
