@@ -18,8 +18,18 @@ struct LoginIDKeys: Sendable {
 
     /// `hash(kind, value)` of a value given as UTF-8 bytes.
     static func hash(_ kind: String, bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+        hash(seed: seed(kind), bytes: bytes, range)
+    }
+
+    /// The starting state for a kind, for callers that hash many values of one kind.
+    static func seed(_ kind: String) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
         for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    static func hash(seed: UInt64, bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+        var h = seed
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
             h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))

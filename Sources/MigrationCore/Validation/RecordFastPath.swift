@@ -17,6 +17,11 @@ struct RecordFastPath: Sendable {
     /// Whether the project has a login-ID key for phone numbers / usernames.
     private let allowsPhone: Bool
     private let allowsUsername: Bool
+    /// Fingerprint seeds of the identifier and of each login-ID type.
+    private let identifierSeed = LoginIDKeys.seed("id")
+    private let emailSeed = LoginIDKeys.seed(LoginIDType.email.rawValue)
+    private let phoneSeed = LoginIDKeys.seed(LoginIDType.phone.rawValue)
+    private let usernameSeed = LoginIDKeys.seed(LoginIDType.username.rawValue)
     private let roles: [[UInt8]]
     private let groups: [[UInt8]]
     /// Project custom attributes this path understands: plain strings and string enums.
@@ -201,7 +206,7 @@ struct RecordFastPath: Sendable {
             previous = b
         }
         guard at > s.lowerBound, at < s.upperBound - 1, previous != UInt8(ascii: ".") else { return nil }
-        return LoginIDKeys.hash(isIdentifier ? "id" : LoginIDType.email.rawValue, bytes: bytes, s)
+        return LoginIDKeys.hash(seed: isIdentifier ? identifierSeed : emailSeed, bytes: bytes, s)
     }
 
     /// A phone number or username checked by the full login-ID rules (on a small string): its
@@ -218,8 +223,10 @@ struct RecordFastPath: Sendable {
         guard case .success(let login) = LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project,
                                                                              formatChecked: true, knownPhoneCheck: known) else { return nil }
         if isIdentifier { guard login.value == raw else { return nil } }
-        let kind = isIdentifier ? "id" : type.rawValue
-        return login.uniqueKey == raw ? LoginIDKeys.hash(kind, bytes: bytes, s) : LoginIDKeys.hash(kind, login.uniqueKey)
+        let seed = isIdentifier ? identifierSeed : (type == .phone ? phoneSeed : usernameSeed)
+        if login.uniqueKey == raw { return LoginIDKeys.hash(seed: seed, bytes: bytes, s) }
+        var key = login.uniqueKey
+        return key.withUTF8 { LoginIDKeys.hash(seed: seed, bytes: UnsafeRawBufferPointer($0), 0..<$0.count) }
     }
 
     /// `{"type": "bcrypt", "password_hash": "<a hash bcrypt can use>"}` in either order.
