@@ -121,6 +121,10 @@ final class RecordFastPathTests: XCTestCase {
         project = ProjectConfig()
         project.loginIDKeys = [LoginIDKey(key: "email", type: .email, maxLength: 20)]
         settingsList.append(ValidationSettings(identifier: .email, project: project))
+        project = ProjectConfig()
+        project.loginIDKeys = [LoginIDKey(key: "email", type: .email), LoginIDKey(key: "phone", type: .phone, maxLength: 12)]
+        project.phoneInput = PhoneInputOptions(allowlist: ["HK"])
+        settingsList.append(ValidationSettings(identifier: .phoneNumber, project: project))
 
         var rng = SystemRandomNumberGenerator()
         var decided = 0

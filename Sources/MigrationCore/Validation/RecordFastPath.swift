@@ -17,6 +17,8 @@ struct RecordFastPath: Sendable {
     /// Whether the project has a login-ID key for phone numbers / usernames.
     private let allowsPhone: Bool
     private let allowsUsername: Bool
+    private let phoneMaxLength: Int
+    private let phoneAllowsEveryCountry: Bool
     /// Fingerprint seeds of the identifier and of each login-ID type.
     private let identifierSeed = LoginIDKeys.seed("id")
     private let emailSeed = LoginIDKeys.seed(LoginIDType.email.rawValue)
@@ -35,6 +37,11 @@ struct RecordFastPath: Sendable {
         var size = 0
         var fingerprints: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var fingerprintCount = 0
+
+        /// Adds a warning given as a one-element list: the first is shared, not copied.
+        mutating func add(_ warning: [Issue]) {
+            if issues.isEmpty { issues = warning } else { issues += warning }
+        }
 
         mutating func add(_ h: UInt64) {
             switch fingerprintCount {
@@ -55,6 +62,8 @@ struct RecordFastPath: Sendable {
         let project = settings.project
         emailMaxLength = project.loginIDKey(for: .email)?.maxLength
         allowsPhone = project.loginIDKey(for: .phone) != nil
+        phoneMaxLength = project.loginIDKey(for: .phone)?.maxLength ?? 0
+        phoneAllowsEveryCountry = project.phoneInput.allowlist?.isEmpty ?? true
         allowsUsername = project.loginIDKey(for: .username) != nil
         roles = project.roles.map { Array($0.utf8) }
         groups = project.groups.map { Array($0.utf8) }
@@ -136,7 +145,7 @@ struct RecordFastPath: Sendable {
         // RecordValidator.verification and .accountStatus, in its order.
         verification(emailVerified, k: 0, present: seen & (1 << UInt32(Field.email.rawValue)) != 0, type: .email, into: &verdict)
         verification(phoneVerified, k: 1, present: seen & (1 << UInt32(Field.phoneNumber.rawValue)) != 0, type: .phone, into: &verdict)
-        if !settings.upsert, disabled == false { verdict.issues.append(warnings.disabledFalse) }
+        if !settings.upsert, disabled == false { verdict.add(warnings.disabledFalse) }
         verdict.size = r.compactLength
         return verdict
     }
@@ -144,11 +153,11 @@ struct RecordFastPath: Sendable {
     private func verification(_ value: Bool?, k: Int, present: Bool, type: LoginIDType, into verdict: inout Verdict) {
         guard let value else { return }
         if settings.upsert {
-            if !present { verdict.issues.append(warnings.upsertVerifiedAbsent[k]) }
+            if !present { verdict.add(warnings.upsertVerifiedAbsent[k]) }
         } else if !value {
-            verdict.issues.append(warnings.insertFalse[k])
+            verdict.add(warnings.insertFalse[k])
         } else if !present || !(type == .email ? emailMaxLength != nil : allowsPhone) {
-            verdict.issues.append(warnings.insertVerifiedAbsent[k])
+            verdict.add(warnings.insertVerifiedAbsent[k])
         }
     }
 
@@ -217,7 +226,12 @@ struct RecordFastPath: Sendable {
         var known: PhoneNumberCheck?
         if type == .phone {
             let check = PhoneNumbers.check(raw, method: settings.project.phoneInput.validationMethod)
-            guard check.parsed != nil else { return nil }
+            guard let parsed = check.parsed else { return nil }
+            // Already E.164 (so nothing to trim), short enough, no country allowlist: the
+            // login-ID rules would store exactly these bytes.
+            if parsed.e164 == raw, s.count <= phoneMaxLength, phoneAllowsEveryCountry {
+                return LoginIDKeys.hash(seed: isIdentifier ? identifierSeed : phoneSeed, bytes: bytes, s)
+            }
             known = check
         }
         guard case .success(let login) = LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: settings.project,
@@ -301,21 +315,22 @@ struct RecordFastPath: Sendable {
 
     /// The warnings this path can give, built once with `RecordValidator`'s wording.
     private struct Warnings: Sendable {
-        let insertFalse: [Issue]
-        let insertVerifiedAbsent: [Issue]
-        let upsertVerifiedAbsent: [Issue]
-        let disabledFalse: Issue
+        // One-element lists, so that a record's only warning shares the list instead of allocating one.
+        let insertFalse: [[Issue]]
+        let insertVerifiedAbsent: [[Issue]]
+        let upsertVerifiedAbsent: [[Issue]]
+        let disabledFalse: [Issue]
 
         init() {
             let flags = [("email_verified", "email"), ("phone_number_verified", "phone_number")]
-            insertFalse = flags.map { .warning("/" + $0.0, rule: "insert.false_no_effect", "\($0.0) = false has no effect in insert.") }
+            insertFalse = flags.map { [.warning("/" + $0.0, rule: "insert.false_no_effect", "\($0.0) = false has no effect in insert.")] }
             insertVerifiedAbsent = flags.map {
-                .warning("/" + $0.0, rule: "insert.verified_without_login_id", "\($0.0) = true has no effect when \($0.1) is absent.")
+                [.warning("/" + $0.0, rule: "insert.verified_without_login_id", "\($0.0) = true has no effect when \($0.1) is absent.")]
             }
             upsertVerifiedAbsent = flags.map {
-                .warning("/" + $0.0, rule: "upsert.verified_without_login_id", "\($0.0) has no effect when \($0.1) is absent.")
+                [.warning("/" + $0.0, rule: "upsert.verified_without_login_id", "\($0.0) has no effect when \($0.1) is absent.")]
             }
-            disabledFalse = .warning("/disabled", rule: "insert.false_no_effect", "disabled = false has no effect in insert.")
+            disabledFalse = [.warning("/disabled", rule: "insert.false_no_effect", "disabled = false has no effect in insert.")]
         }
     }
 }
