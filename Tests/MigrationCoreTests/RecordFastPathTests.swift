@@ -143,6 +143,37 @@ final class RecordFastPathTests: XCTestCase {
         XCTAssertGreaterThan(decided, 1000, "the fast path should decide a good share of these records")
     }
 
+    /// A whole pass over a CSV source (rows judged through the JSON they map to) gives every
+    /// record the full validator's issues.
+    func testCSVPassMatchesTheFullValidatorOnEveryRow() throws {
+        let hash = "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
+        var csv = "email,email_verified,name,phone_number,password_hash,custom_attributes.tier,roles,disabled\n"
+        let rows = [
+            "ada@example.com,true,Ada,+85261000000,\(hash),gold,role_a,false",
+            "grace@example.com,false,Grace Hopper,,\(hash),silver,role_a;role_b,",
+            "Alan@Example.com,,Alan,+85261000001,,,,",
+            "linus@example.com,maybe,,+1,short,bronze,role_x,true",
+            "\"ken, \"\"k\"\"@example.com\",true,Ken,,,,,",
+            "barbara@example.com,FALSE,Barbara 山田,+85261000002,\(hash),,,",
+            "ada@example.com,true,Ada again,,,,,",
+        ]
+        csv += rows.joined(separator: "\n") + "\n"
+        let path = TestFiles.write(csv, name: "users.csv")
+        let index = try RecordIndex.open(path: path)
+        try index.waitUntilComplete()
+        let settings = ValidationSettings(identifier: .email)
+        let report = ValidationPass(index: index, settings: settings).run()
+        XCTAssertEqual(report.recordCount, rows.count)
+        for n in 0..<rows.count {
+            guard case .success(let value) = index.loadRecord(n) else { return XCTFail("row \(n) does not load") }
+            var expected = RecordValidator(settings: settings).validate(value).issues
+            if n == 0 || n == 6 { expected += report.issues[n]?.filter(ValidationPass.isDuplicateFinding) ?? [] }
+            XCTAssertEqual(report.issues[n] ?? [], expected, "row \(n)")
+            XCTAssertEqual(Int(report.requestSizes[n]), JSONWriter().bytes(value).count, "row \(n)")
+        }
+        XCTAssertEqual(report.issues[0]?.last?.rule, "duplicate_identifier")
+    }
+
     /// Single-byte damage to a valid record: whatever the fast path still accepts must match.
     func testDamagedRecordsNeverGetADifferentVerdict() {
         let settings = ValidationSettings(identifier: .email)

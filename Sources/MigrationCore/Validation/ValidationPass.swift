@@ -63,8 +63,9 @@ public struct ValidationPass: Sendable {
         // the report is ready when the last chunk is, and it always covers a prefix of the file.
         let merged = Mutex(OrderedMerge())
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        // Plain records are judged from their bytes; the rest (and CSV rows) by the full validator.
-        let fastPath = index.csv == nil ? RecordFastPath(settings: settings) : nil
+        // Plain records are judged from their bytes (a CSV row from the JSON it maps to); the
+        // rest by the full validator.
+        let fastPath = RecordFastPath(settings: settings)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -84,7 +85,7 @@ public struct ValidationPass: Sendable {
                 let unedited = edits.isEmpty
                 for (k, span) in spans.enumerated() {
                     let n = range.lowerBound + k
-                    if let fastPath, unedited || edits[n] == nil, let v = fastPath.check(index.rawBytes(span)) {
+                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span) {
                         local.record(k, v)
                     } else {
                         local.record(k, verdict(n, span: span))
@@ -101,6 +102,12 @@ public struct ValidationPass: Sendable {
         DuplicateFinder(pass: self).report(candidates: keys.duplicateGroups(), into: &report)
         report.loginIDs = keys
         return report
+    }
+
+    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan) -> RecordFastPath.Verdict? {
+        guard index.csv != nil else { return fastPath.check(index.rawBytes(span)) }
+        guard case .success(let value) = index.loadRecord(span: span) else { return nil }
+        return JSONWriter().bytes(value).withUnsafeBytes { fastPath.check($0) }
     }
 
     /// Validates one record again (after an edit) and updates `report`, including duplicate
