@@ -114,4 +114,38 @@ final class JSONWriterTests: XCTestCase {
         text += " ]"
         _ = compact(text)
     }
+
+    /// The byte-run writer gives what escaping scalar by scalar gives, for every kind of character.
+    func testStringWriterMatchesScalarByScalarEscaping() {
+        func reference(_ s: String, html: Bool) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for scalar in s.unicodeScalars {
+                let v = scalar.value
+                switch v {
+                case 0x22: out += [0x5C, 0x22]
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x0A: out += Array("\\n".utf8)
+                case 0x0D: out += Array("\\r".utf8)
+                case 0x09: out += Array("\\t".utf8)
+                case 0..<0x20: out += Array(String(format: "\\u%04x", v).utf8)
+                case 0x3C where html, 0x3E where html, 0x26 where html, 0x2028 where html, 0x2029 where html:
+                    out += Array(String(format: "\\u%04x", v).utf8)
+                default: out += Array(String(scalar).utf8)
+                }
+            }
+            return out + [0x22]
+        }
+        let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "<", ">", "&", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}",
+                                          "é", "山", "\u{2028}", "\u{2029}", "\u{2027}", "\u{E2}", "😀", "\u{FEFF}"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            var s = ""
+            for _ in 0..<Int.random(in: 0..<12, using: &rng) { s.unicodeScalars.append(alphabet.randomElement(using: &rng)!) }
+            for html in [false, true] {
+                var out: [UInt8] = []
+                JSONWriter(escapeHTML: html).writeString(s, to: &out)
+                XCTAssertEqual(out, reference(s, html: html), "\(s.debugDescription) html \(html)")
+            }
+        }
+    }
 }

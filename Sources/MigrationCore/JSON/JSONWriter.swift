@@ -76,19 +76,43 @@ public struct JSONWriter: Sendable {
     /// Appends `s` as a JSON string literal.
     public func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            switch v {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20: appendUnicodeEscape(v, to: &out)
-            case 0x3C where escapeHTML, 0x3E where escapeHTML, 0x26 where escapeHTML: appendUnicodeEscape(v, to: &out)
-            case 0x2028 where escapeHTML, 0x2029 where escapeHTML: appendUnicodeEscape(v, to: &out)
-            default: appendUTF8(v, to: &out)
+        var s = s
+        s.withUTF8 { u in
+            // Runs of bytes that need no escape are copied at once (a String is valid UTF-8,
+            // so its multi-byte sequences are copied as they are).
+            var runStart = 0
+            var i = 0
+            let n = u.count
+            func flush() { if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<i])) } }
+            while i < n {
+                let b = u[i]
+                if b >= 0x80 {
+                    // U+2028 / U+2029 (E2 80 A8 / A9) are escaped in HTML-safe output.
+                    if escapeHTML, b == 0xE2, i + 2 < n, u[i + 1] == 0x80, u[i + 2] == 0xA8 || u[i + 2] == 0xA9 {
+                        flush()
+                        appendUnicodeEscape(u[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
+                        i += 3
+                        runStart = i
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
+                let plain = b >= 0x20 && b != 0x22 && b != 0x5C && !(escapeHTML && (b == 0x3C || b == 0x3E || b == 0x26))
+                if plain { i += 1; continue }
+                flush()
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default: appendUnicodeEscape(UInt32(b), to: &out)
+                }
+                i += 1
+                runStart = i
             }
+            flush()
         }
         out.append(UInt8(ascii: "\""))
     }
