@@ -30,8 +30,8 @@ struct RecordFastPath: Sendable {
     private let attributes: [(name: [UInt8], enumValues: [[UInt8]]?)]
     private let warnings: Warnings
 
-    /// A verdict of the fast path: warnings only (never errors), the compact size, and up to
-    /// three login-ID fingerprints (identifier first).
+    /// A verdict of the fast path: warnings only (never errors), the compact size, and the
+    /// fingerprints of the record's login IDs (at most one per type).
     struct Verdict {
         var issues: [Issue] = []
         var size = 0
