@@ -39,13 +39,14 @@ public enum RecordScan {
         while start < total {
             guard shouldContinue() else { return }
             let end = min(total, start + chunk)
+            let spans = filter.searchText.isEmpty ? [] : index.spans(start..<end)
             for n in start..<end {
                 let keep: Bool
                 switch filter {
                 case .problems: keep = report.map { $0.status[n] == .errors || $0.status[n] == .warnings } ?? false
                 case .errors: keep = report?.status[n] == .errors
                 case .warnings: keep = report?.status[n] == .warnings
-                default: keep = recordContains(n, needle, index: index, edits: edits)
+                default: keep = recordContains(n, needle, index: index, edits: edits, span: spans[n - start])
                 }
                 if keep { pending.append(n) }
             }
@@ -75,28 +76,48 @@ public enum RecordScan {
     }
 
     /// ASCII-case-insensitive: does record `n` (its edit if edited, else its source bytes) contain `needle`?
-    static func recordContains(_ n: Int, _ needle: [UInt8], index: RecordIndex, edits: EditOverlay) -> Bool {
-        if case .replaced(let v)? = edits[n] { return contains(JSONWriter().bytes(v), needle) }
-        return contains(index.rawBytes(index.span(n)), needle)
+    static func recordContains(_ n: Int, _ needle: [UInt8], index: RecordIndex, edits: EditOverlay, span: RecordSpan? = nil) -> Bool {
+        if !edits.isEmpty, case .replaced(let v)? = edits[n] { return JSONWriter().bytes(v).withUnsafeBytes { contains($0, needle) } }
+        return contains(index.rawBytes(span ?? index.span(n)), needle)
     }
 
     static func lowered(_ text: String) -> [UInt8] { Array(text.utf8).map(lower) }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
 
-    /// ASCII-case-insensitive substring test over bytes.
-    static func contains<C: Collection>(_ haystack: C, _ needle: [UInt8]) -> Bool where C.Element == UInt8, C.Index == Int {
+    /// ASCII-case-insensitive substring test over bytes (`needle` already lowered).
+    ///
+    /// Eight bytes at a time, the bytes that can start a match (the needle's first byte, in either
+    /// case for a letter) are flagged with the "has a zero byte" test; only those are compared.
+    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
+        let n = haystack.count, m = needle.count
+        guard n >= m, let base = haystack.baseAddress else { return false }
         let first = needle[0]
-        var i = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while i <= last {
-            if lower(haystack[i]) == first {
-                var k = 1
-                while k < needle.count, lower(haystack[i + k]) == needle[k] { k += 1 }
-                if k == needle.count { return true }
+        let last = n - m   // the last position a match can start at
+        func matches(at p: Int) -> Bool {
+            guard lower(haystack[p]) == first else { return false }
+            var k = 1
+            while k < m, lower(haystack[p + k]) == needle[k] { k += 1 }
+            return k == m
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let fold: UInt64 = (0x61...0x7A).contains(first) ? 0x2020_2020_2020_2020 : 0   // 'A' | 0x20 == 'a'
+        let pattern = UInt64(first) &* ones
+        var i = 0
+        while i + 8 <= n {
+            let x = (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) | fold) ^ pattern
+            var hits = (x &- ones) & ~x & (ones &* 0x80)
+            while hits != 0 {
+                let p = i + hits.trailingZeroBitCount >> 3
+                if p > last { return false }
+                if matches(at: p) { return true }
+                hits &= hits &- 1
             }
+            i += 8
+        }
+        while i <= last {
+            if matches(at: i) { return true }
             i += 1
         }
         return false

@@ -104,6 +104,20 @@ final class RecordsFlowTests: XCTestCase {
         XCTAssertEqual(press(&s, .enter), [.exportEdited(path: "/tmp/out.json")])
     }
 
+    /// The word-at-a-time search finds exactly what a plain case-insensitive search finds.
+    func testSubstringSearchAgreesWithAPlainSearch() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("aAbB@.-\"0 z".utf8) + [0x00, 0x01, 0xC3, 0xA9]
+        for _ in 0..<4_000 {
+            let haystack = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let needle = RecordScan.lowered(String(decoding: (0..<Int.random(in: 1...3, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+            let plain = haystack.count >= needle.count && (0...(haystack.count - needle.count)).contains { p in
+                (0..<needle.count).allSatisfy { RecordScan.lower(haystack[p + $0]) == needle[$0] }
+            }
+            XCTAssertEqual(haystack.withUnsafeBytes { RecordScan.contains($0, needle) }, plain, "\(haystack) \(needle)")
+        }
+    }
+
     func testRecordScanFindsTextAndProblemsOverTheMappedBytes() throws {
         let session = try Fixture.session()
         var chunks: [[Int]] = []
