@@ -51,6 +51,7 @@ final class RecordFastPathTests: XCTestCase {
         XCTAssertTrue(assertSame(pretty, settings))
         XCTAssertTrue(assertSame(#"{"email":"josé@example.com"}"#.replacingOccurrences(of: "é", with: "e"), settings))
         XCTAssertTrue(assertSame(#"{"email":"a@b.c","name":"José Ñandú 山田"}"#, settings))
+        XCTAssertTrue(assertSame(#"{"email":"a@b.c","birthdate":"1990-01-31","zoneinfo":"Asia/Tokyo","locale":"ja-JP","address":{"country":"JP"},"custom_attributes":{"age":42},"account_valid_from":"2024-01-01T00:00:00Z","account_valid_until":"2025-01-01T00:00:00Z"}"#, settings))
     }
 
     func testRecordsOutsideTheFastPathGoToTheFullValidator() {
@@ -60,7 +61,9 @@ final class RecordFastPathTests: XCTestCase {
             #"{"email":"a\u0040b.com"}"#,                // escape
             #"{"email":"a@b.com","email":"c@d.com"}"#,   // duplicate key
             #"{"email":"a@b.com","age":1}"#,             // unknown field
-            #"{"email":"a@b.com","custom_attributes":{"age":5}}"#,
+            #"{"email":"a@b.com","custom_attributes":{"member_id":7}}"#,
+            #"{"email":"a@b.com","birthdate":"1990-02-30"}"#,
+            #"{"email":"a@b.com","account_valid_from":"2030-01-01T00:00:00Z","account_valid_until":"2020-01-01T00:00:00Z"}"#,
             #"{"email":"a@b.com","name":""}"#,
             #"{"email":"a@b.com","roles":["role_x"]}"#,
             #"{"email":"a@b.com","password":{"type":"bcrypt","password_hash":"$2a$10$short"}}"#,
@@ -103,12 +106,23 @@ final class RecordFastPathTests: XCTestCase {
                           #"{"type":"bcrypt","type":"bcrypt","password_hash":"$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"}"#,
                           #"{}"#, "null"]),
             ("custom_attributes", [#"{"member_id":"M1","tier":"gold"}"#, #"{"tier":"bronze"}"#, #"{"member_id":""}"#, #"{"unknown":"x"}"#,
-                                   #"{"age":5}"#, #"{"member_id":null}"#, "{}", "[]", #"{"tier":"silver","tier":"gold"}"#]),
+                                   #"{"age":5}"#, #"{"age":-1}"#, #"{"age":5.5}"#, #"{"age":1e2}"#, #"{"age":-0}"#, #"{"age":01}"#,
+                                   #"{"age":"5"}"#, #"{"age":true}"#, #"{"age":1.}"#, #"{"age":2E+1}"#, #"{"member_id":7}"#,
+                                   #"{"member_id":null}"#, "{}", "[]", #"{"tier":"silver","tier":"gold"}"#,
+                                   #"{"mobile":"+85261234567","contact":"a@b.com","home":"https://x.org","country":"HK","score":0.5}"#,
+                                   #"{"mobile":"85261234567","contact":"nope","home":"x","country":"ZZ","score":"1"}"#]),
             ("roles", [#"["role_a"]"#, "[]", #"["role_x"]"#, #"[""]"#, #""role_a""#, "[1]", #"["role_a","role_c"]"#]),
             ("groups", [#"["group_a"]"#, #"["group_c"]"#]),
             ("mfa", [#"{"email":"a@b.com"}"#]),
-            ("birthdate", [#""1990-01-01""#]),
-            ("address", [#"{"country":"HK"}"#]),
+            ("birthdate", [#""1990-01-01""#, #""1990-13-01""#, #""--01-02""#, "null", #""""#, "19900101"]),
+            ("zoneinfo", [#""Asia/Hong_Kong""#, #""UTC""#, #""Mars/Base""#, "null"]),
+            ("locale", [#""en-US""#, #""en-us""#, #""zh-Hant-HK""#, #""""#, "null"]),
+            ("website", [#""https://example.com/a""#, #""example.com""#, #""https://example.com/../a""#, "null"]),
+            ("picture", [#""https://example.com/p.png""#, #""authgearimages:///a/b""#, #""ftp://x/y""#]),
+            ("address", [#"{"country":"HK","locality":"Kowloon"}"#, #"{"country":""}"#, #"{"unknown":"x"}"#, "null", "{}", "[]",
+                         #"{"country":"HK","country":"GB"}"#]),
+            ("account_valid_from", [#""2024-01-01T00:00:00Z""#, #""2030-01-01T00:00:00Z""#, #""2024-01-01""#, "null"]),
+            ("account_valid_until", [#""2025-01-01T00:00:00+08:00""#, #""2020-01-01T00:00:00Z""#]),
         ]
         var project = ProjectConfig()
         var settingsList = [
@@ -122,6 +136,13 @@ final class RecordFastPathTests: XCTestCase {
         project.loginIDKeys = [LoginIDKey(key: "email", type: .email, maxLength: 20)]
         settingsList.append(ValidationSettings(identifier: .email, project: project))
         project = ProjectConfig()
+        project.customAttributes += [
+            CustomAttribute(name: "mobile", type: .phoneNumber), CustomAttribute(name: "contact", type: .email),
+            CustomAttribute(name: "home", type: .url), CustomAttribute(name: "country", type: .countryCode),
+            CustomAttribute(name: "score", type: .number, minimum: 0, maximum: 1),
+        ]
+        settingsList.append(ValidationSettings(identifier: .email, project: project))
+        project = ProjectConfig()
         project.loginIDKeys = [LoginIDKey(key: "email", type: .email), LoginIDKey(key: "phone", type: .phone, maxLength: 12)]
         project.phoneInput = PhoneInputOptions(allowlist: ["HK"])
         settingsList.append(ValidationSettings(identifier: .phoneNumber, project: project))
@@ -129,7 +150,7 @@ final class RecordFastPathTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         var decided = 0
         let spaces = ["", " ", "\n  ", "\t"]
-        for _ in 0..<8000 {
+        for _ in 0..<10_000 {
             var fields = values.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }
             if Bool.random(using: &rng) { fields.insert(values[0], at: 0) }
             fields.shuffle(using: &rng)

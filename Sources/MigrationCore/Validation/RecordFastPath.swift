@@ -26,9 +26,11 @@ struct RecordFastPath: Sendable {
     private let usernameSeed = LoginIDKeys.seed(LoginIDType.username.rawValue)
     private let roles: [[UInt8]]
     private let groups: [[UInt8]]
-    /// Project custom attributes this path understands: plain strings and string enums.
-    private let attributes: [(name: [UInt8], enumValues: [[UInt8]]?)]
+    /// The project's custom attributes, with their names and enum values as bytes.
+    private let attributes: [(attribute: CustomAttribute, name: [UInt8], enumValues: [[UInt8]])]
     private let warnings: Warnings
+    /// The schema's format checks (for the fields whose format this path does not read itself).
+    private var schema: RecordSchema { RecordSchema(settings: settings) }
 
     /// A verdict of the fast path: warnings only (never errors), the compact size, and the
     /// fingerprints of the record's login IDs (at most one per type).
@@ -67,13 +69,7 @@ struct RecordFastPath: Sendable {
         allowsUsername = project.loginIDKey(for: .username) != nil
         roles = project.roles.map { Array($0.utf8) }
         groups = project.groups.map { Array($0.utf8) }
-        attributes = project.customAttributes.compactMap { a in
-            switch a.type {
-            case .string: return (Array(a.name.utf8), nil)
-            case .enumeration: return (Array(a.name.utf8), a.enumValues.map { Array($0.utf8) })
-            default: return nil
-            }
-        }
+        attributes = project.customAttributes.map { ($0, Array($0.name.utf8), $0.enumValues.map { Array($0.utf8) }) }
         warnings = Warnings()
     }
 
@@ -82,6 +78,19 @@ struct RecordFastPath: Sendable {
         case email, phoneNumber, preferredUsername, emailVerified, phoneNumberVerified, disabled
         case name, givenName, familyName, middleName, nickname, gender
         case password, customAttributes, roles, groups
+        case birthdate, zoneinfo, locale, profile, website, picture, address, accountValidFrom, accountValidUntil
+
+        /// The schema format of a nullable string field that has one.
+        var format: String? {
+            switch self {
+            case .birthdate: return "birthdate"
+            case .zoneinfo: return "timezone"
+            case .locale: return "bcp47"
+            case .profile, .website: return "uri"
+            case .picture: return "x_picture"
+            default: return nil
+            }
+        }
     }
 
     /// The verdict for one record's raw JSON, or nil when the full validator must decide.
@@ -91,6 +100,7 @@ struct RecordFastPath: Sendable {
         var emailVerified: Bool?, phoneVerified: Bool?, disabled: Bool?
         var verdict = Verdict()
         var hasIdentifier = false
+        var validFrom: Range<Int>?, validUntil: Range<Int>?
         let identifier = settings.identifier
 
         guard r.consume(UInt8(ascii: "{")) else { return nil }
@@ -135,12 +145,25 @@ struct RecordFastPath: Sendable {
                     guard stringArray(&r, allowed: roles) else { return nil }
                 case .groups:
                     guard stringArray(&r, allowed: groups) else { return nil }
+                case .birthdate, .zoneinfo, .locale, .profile, .website, .picture:
+                    // Nullable strings with a format: the schema's own check on the (short) string.
+                    if !r.null() {
+                        guard let s = r.plainString(), schema.formatError(field.format!, r.string(s)) == nil else { return nil }
+                    }
+                case .accountValidFrom, .accountValidUntil:
+                    guard let s = r.plainString(), schema.formatError("date-time", r.string(s)) == nil else { return nil }
+                    if field == .accountValidFrom { validFrom = s } else { validUntil = s }
+                case .address:
+                    guard r.null() || address(&r) else { return nil }
                 }
                 guard let more = r.next(close: UInt8(ascii: "}")) else { return nil }
                 if !more { break }
             }
         }
         guard r.atEnd, hasIdentifier else { return nil }
+        // RecordValidator.accountStatus: the valid period must not be empty.
+        if let validFrom, let validUntil, let a = RFC3339.instant(r.string(validFrom)), let b = RFC3339.instant(r.string(validUntil)),
+           a >= b { return nil }
 
         // RecordValidator.verification and .accountStatus, in its order.
         verification(emailVerified, k: 0, present: seen & (1 << UInt32(Field.email.rawValue)) != 0, type: .email, into: &verdict)
@@ -169,14 +192,17 @@ struct RecordFastPath: Sendable {
         switch key.count {
         case 4: return named("name") ? .name : nil
         case 5: return named("email") ? .email : (named("roles") ? .roles : nil)
-        case 6: return named("gender") ? .gender : (named("groups") ? .groups : nil)
-        case 8: return named("password") ? .password : (named("disabled") ? .disabled : (named("nickname") ? .nickname : nil))
+        case 6: return named("gender") ? .gender : (named("groups") ? .groups : (named("locale") ? .locale : nil))
+        case 7: return named("profile") ? .profile : (named("website") ? .website : (named("picture") ? .picture : (named("address") ? .address : nil)))
+        case 8: return named("password") ? .password : (named("disabled") ? .disabled : (named("nickname") ? .nickname : (named("zoneinfo") ? .zoneinfo : nil)))
+        case 9: return named("birthdate") ? .birthdate : nil
         case 10: return named("given_name") ? .givenName : nil
         case 11: return named("family_name") ? .familyName : (named("middle_name") ? .middleName : nil)
         case 12: return named("phone_number") ? .phoneNumber : nil
         case 14: return named("email_verified") ? .emailVerified : nil
         case 17: return named("custom_attributes") ? .customAttributes : nil
-        case 18: return named("preferred_username") ? .preferredUsername : nil
+        case 18: return named("preferred_username") ? .preferredUsername : (named("account_valid_from") ? .accountValidFrom : nil)
+        case 19: return named("account_valid_until") ? .accountValidUntil : nil
         case 21: return named("phone_number_verified") ? .phoneNumberVerified : nil
         default: return nil
         }
@@ -281,7 +307,8 @@ struct RecordFastPath: Sendable {
         return (PasswordHashRules.minCost...PasswordHashRules.maxCost).contains(d1 * 10 + d2)
     }
 
-    /// Known string and enum attributes with acceptable values (null allowed).
+    /// Known attributes with acceptable values (null allowed): plain strings and enums compared
+    /// as bytes, other strings and numbers by `CustomAttributeRules` itself.
     private func customAttributes(_ r: inout ByteReader) -> Bool {
         guard r.consume(UInt8(ascii: "{")) else { return false }
         r.skipWhitespace()
@@ -292,14 +319,46 @@ struct RecordFastPath: Sendable {
                   let k = attributes.firstIndex(where: { Self.equal(r.bytes, key, $0.name) }), k < 64, seen & (1 << UInt64(k)) == 0
             else { return false }
             seen |= 1 << UInt64(k)
-            if !r.null() {
-                guard let value = r.plainString(), !value.isEmpty else { return false }
-                if let allowed = attributes[k].enumValues, !allowed.contains(where: { Self.equal(r.bytes, value, $0) }) { return false }
+            let attribute = attributes[k].attribute
+            if r.null() {
+                // null removes the attribute: no check.
+            } else if let value = r.plainString() {
+                switch attribute.type {
+                case .string: guard !value.isEmpty else { return false }
+                case .enumeration: guard attributes[k].enumValues.contains(where: { Self.equal(r.bytes, value, $0) }) else { return false }
+                default:
+                    guard CustomAttributeRules.check(.string(r.string(value)), attribute,
+                                                     phoneMethod: settings.project.phoneInput.validationMethod) == nil else { return false }
+                }
+            } else if let number = r.number() {
+                guard CustomAttributeRules.check(.number(r.string(number)), attribute,
+                                                 phoneMethod: settings.project.phoneInput.validationMethod) == nil else { return false }
+            } else {
+                return false
             }
             guard let more = r.next(close: UInt8(ascii: "}")) else { return false }
             if !more { return true }
         }
     }
+
+    /// `{"country": "HK", …}`: known address keys with non-empty strings.
+    private func address(_ r: inout ByteReader) -> Bool {
+        guard r.consume(UInt8(ascii: "{")) else { return false }
+        r.skipWhitespace()
+        if r.consume(UInt8(ascii: "}")) { return true }
+        var seen: UInt32 = 0
+        while true {
+            guard let key = r.plainString(), r.colon(),
+                  let k = Self.addressKeys.firstIndex(where: { Self.equal(r.bytes, key, $0) }), seen & (1 << UInt32(k)) == 0,
+                  let value = r.plainString(), !value.isEmpty
+            else { return false }
+            seen |= 1 << UInt32(k)
+            guard let more = r.next(close: UInt8(ascii: "}")) else { return false }
+            if !more { return true }
+        }
+    }
+
+    private static let addressKeys = RecordSchema.addressKeys.map { Array($0.utf8) }
 
     /// An array of non-empty strings, each one of `allowed`.
     private func stringArray(_ r: inout ByteReader, allowed: [[UInt8]]) -> Bool {
@@ -404,6 +463,30 @@ private struct ByteReader {
             }
         }
         return nil
+    }
+
+    /// The text of a range of the record (for the rules that take a `String`; usually a small one).
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// A JSON number (RFC 8259 grammar): the range of its text.
+    mutating func number() -> Range<Int>? {
+        let start = pos
+        func digits() -> Int {
+            var count = 0
+            while pos < bytes.count, (0x30...0x39).contains(bytes[pos]) { pos += 1; count += 1 }
+            return count
+        }
+        _ = consume(UInt8(ascii: "-"))
+        guard pos < bytes.count else { return nil }
+        if bytes[pos] == 0x30 { pos += 1 } else if digits() == 0 { return nil }
+        if consume(UInt8(ascii: ".")), digits() == 0 { return nil }
+        if consume(UInt8(ascii: "e")) || consume(UInt8(ascii: "E")) {
+            if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
+            if digits() == 0 { return nil }
+        }
+        return start..<pos
     }
 
     mutating func boolean() -> Bool? {
