@@ -26,8 +26,8 @@ struct RecordFastPath: Sendable {
     private let usernameSeed = LoginIDKeys.seed(LoginIDType.username.rawValue)
     private let roles: [[UInt8]]
     private let groups: [[UInt8]]
-    /// The project's custom attributes, with their names and enum values as bytes.
-    private let attributes: [(attribute: CustomAttribute, name: [UInt8], enumValues: [[UInt8]])]
+    /// The project's custom attributes (same order), with their names and enum values as bytes.
+    private let attributes: [(name: [UInt8], type: CustomAttribute.Kind, enumValues: [[UInt8]])]
     private let warnings: Warnings
     /// The schema's format checks (for the fields whose format this path does not read itself).
     private var schema: RecordSchema { RecordSchema(settings: settings) }
@@ -69,7 +69,7 @@ struct RecordFastPath: Sendable {
         allowsUsername = project.loginIDKey(for: .username) != nil
         roles = project.roles.map { Array($0.utf8) }
         groups = project.groups.map { Array($0.utf8) }
-        attributes = project.customAttributes.map { ($0, Array($0.name.utf8), $0.enumValues.map { Array($0.utf8) }) }
+        attributes = project.customAttributes.map { (Array($0.name.utf8), $0.type, $0.enumValues.map { Array($0.utf8) }) }
         warnings = Warnings()
     }
 
@@ -319,19 +319,18 @@ struct RecordFastPath: Sendable {
                   let k = attributes.firstIndex(where: { Self.equal(r.bytes, key, $0.name) }), k < 64, seen & (1 << UInt64(k)) == 0
             else { return false }
             seen |= 1 << UInt64(k)
-            let attribute = attributes[k].attribute
             if r.null() {
                 // null removes the attribute: no check.
             } else if let value = r.plainString() {
-                switch attribute.type {
+                switch attributes[k].type {
                 case .string: guard !value.isEmpty else { return false }
                 case .enumeration: guard attributes[k].enumValues.contains(where: { Self.equal(r.bytes, value, $0) }) else { return false }
                 default:
-                    guard CustomAttributeRules.check(.string(r.string(value)), attribute,
+                    guard CustomAttributeRules.check(.string(r.string(value)), settings.project.customAttributes[k],
                                                      phoneMethod: settings.project.phoneInput.validationMethod) == nil else { return false }
                 }
             } else if let number = r.number() {
-                guard CustomAttributeRules.check(.number(r.string(number)), attribute,
+                guard CustomAttributeRules.check(.number(r.string(number)), settings.project.customAttributes[k],
                                                  phoneMethod: settings.project.phoneInput.validationMethod) == nil else { return false }
             } else {
                 return false
