@@ -110,7 +110,8 @@ final class RecordFastPathTests: XCTestCase {
                                    #"{"age":"5"}"#, #"{"age":true}"#, #"{"age":1.}"#, #"{"age":2E+1}"#, #"{"member_id":7}"#,
                                    #"{"member_id":null}"#, "{}", "[]", #"{"tier":"silver","tier":"gold"}"#,
                                    #"{"mobile":"+85261234567","contact":"a@b.com","home":"https://x.org","country":"HK","score":0.5}"#,
-                                   #"{"mobile":"85261234567","contact":"nope","home":"x","country":"ZZ","score":"1"}"#]),
+                                   #"{"mobile":"85261234567","contact":"nope","home":"x","country":"ZZ","score":"1"}"#,
+                                   #"{"":""}"#, #"{"":"x"}"#, #"{"":"y"}"#]),
             ("roles", [#"["role_a"]"#, "[]", #"["role_x"]"#, #"[""]"#, #""role_a""#, "[1]", #"["role_a","role_c"]"#]),
             ("groups", [#"["group_a"]"#, #"["group_c"]"#]),
             ("mfa", [#"{"email":"a@b.com"}"#]),
@@ -141,6 +142,8 @@ final class RecordFastPathTests: XCTestCase {
             CustomAttribute(name: "home", type: .url), CustomAttribute(name: "country", type: .countryCode),
             CustomAttribute(name: "score", type: .number, minimum: 0, maximum: 1),
         ]
+        project.roles.append("")   // an odd project: the schema still refuses empty role strings
+        project.customAttributes.append(CustomAttribute(name: "", type: .enumeration, enumValues: ["", "x"]))
         settingsList.append(ValidationSettings(identifier: .email, project: project))
         project = ProjectConfig()
         project.loginIDKeys = [LoginIDKey(key: "email", type: .email), LoginIDKey(key: "phone", type: .phone, maxLength: 12)]

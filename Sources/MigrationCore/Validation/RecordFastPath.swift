@@ -209,7 +209,9 @@ struct RecordFastPath: Sendable {
     }
 
     private static func equal(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ name: [UInt8]) -> Bool {
-        range.count == name.count && name.withUnsafeBytes { memcmp(bytes.baseAddress! + range.lowerBound, $0.baseAddress!, name.count) == 0 }
+        guard range.count == name.count else { return false }
+        guard !name.isEmpty else { return true }
+        return name.withUnsafeBytes { memcmp(bytes.baseAddress! + range.lowerBound, $0.baseAddress!, name.count) == 0 }
     }
 
     /// A plain ASCII address that `net/mail` accepts and the server's normaliser leaves as it
@@ -365,7 +367,7 @@ struct RecordFastPath: Sendable {
         r.skipWhitespace()
         if r.consume(UInt8(ascii: "]")) { return true }
         while true {
-            guard let s = r.plainString(), allowed.contains(where: { Self.equal(r.bytes, s, $0) }) else { return false }
+            guard let s = r.plainString(), !s.isEmpty, allowed.contains(where: { Self.equal(r.bytes, s, $0) }) else { return false }
             guard let more = r.next(close: UInt8(ascii: "]")) else { return false }
             if !more { return true }
         }
