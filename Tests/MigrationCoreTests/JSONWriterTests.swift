@@ -148,4 +148,18 @@ final class JSONWriterTests: XCTestCase {
             }
         }
     }
+
+    /// Values nested past the recursion limit are written by the iterative writer, identically,
+    /// and 10,000 levels do not overflow the stack.
+    func testDeepNestingIsWrittenWholeAndSortedAtEveryDepth() throws {
+        for depth in [1, 31, 32, 33, 40, 10_000] {
+            var value = JSONValue.object([JSONMember("b", .number("1")), JSONMember("a", .string("x"))])
+            for level in 0..<depth { value = level % 2 == 0 ? .array([.null, value]) : .object([JSONMember("k", value)]) }
+            let leaf = #"{"a":"x","b":1}"#
+            var expected = leaf
+            for level in 0..<depth { expected = level % 2 == 0 ? "[null,\(expected)]" : #"{"k":"# + expected + "}" }
+            XCTAssertEqual(JSONWriter(sortedKeys: true).string(value), expected, "depth \(depth)")
+            XCTAssertEqual(JSONWriter().string(value), expected.replacingOccurrences(of: leaf, with: #"{"b":1,"a":"x"}"#), "depth \(depth)")
+        }
+    }
 }

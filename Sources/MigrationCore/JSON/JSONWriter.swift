@@ -27,7 +27,43 @@ public struct JSONWriter: Sendable {
 
     /// Appends the compact JSON text of `value` to `out`.
     public func write(_ value: JSONValue, to out: inout [UInt8]) {
-        // Iterative (explicit stack), so 10,000 levels of nesting cannot overflow the thread's stack.
+        writeShallow(value, depth: 0, to: &out)
+    }
+
+    /// Levels written by plain recursion (records are a few levels deep); deeper values go to the
+    /// iterative writer, so 10,000 levels of nesting cannot overflow the thread's stack.
+    private static let recursionLimit = 32
+
+    private func writeShallow(_ value: JSONValue, depth: Int, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let s): writeString(s, to: &out)
+        case .array, .object:
+            guard depth < JSONWriter.recursionLimit else { return writeDeep(value, to: &out) }
+            if case .array(let items) = value {
+                out.append(UInt8(ascii: "["))
+                for (i, item) in items.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    writeShallow(item, depth: depth + 1, to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            } else if case .object(let members) = value {
+                out.append(UInt8(ascii: "{"))
+                for (i, m) in (sortedKeys ? JSONWriter.sortedDeduplicated(members) : members).enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    writeString(m.key, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    writeShallow(m.value, depth: depth + 1, to: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+    }
+
+    /// The iterative writer (explicit stack) for values nested beyond the recursion limit.
+    private func writeDeep(_ value: JSONValue, to out: inout [UInt8]) {
         enum Pending { case value(JSONValue), member(String, JSONValue), byte(UInt8) }
         var stack: [Pending] = [.value(value)]
         while let next = stack.popLast() {
