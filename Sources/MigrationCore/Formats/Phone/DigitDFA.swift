@@ -25,31 +25,38 @@ struct DigitDFA: Sendable {
     /// True when the whole input is a word of the pattern (Java `matches()`).
     @inline(__always)
     func matchesEntirely(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
-        table.withUnsafeBufferPointer { t in
-            var state = Self.start
-            for byte in input {
-                let digit = byte &- 0x30
-                guard digit <= 9 else { return false }
-                state = Int(t[state &* Self.stride &+ Int(digit)])
-                if state == 0 { return false }
-            }
-            return t[state &* Self.stride &+ 10] & Self.acceptsAtEnd != 0
-        }
+        table.withUnsafeBufferPointer { Self.matchesEntirely(table: $0.baseAddress!, input) }
     }
 
     /// True when some prefix of the input (possibly empty or all of it) matches (Java `lookingAt()` succeeds).
     func matchesSomePrefix(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
-        table.withUnsafeBufferPointer { t in
-            var state = Self.start
-            for byte in input {
-                if t[state &* Self.stride &+ 10] & Self.acceptsBeforeEnd != 0 { return true }
-                let digit = byte &- 0x30
-                guard digit <= 9 else { return false }
-                state = Int(t[state &* Self.stride &+ Int(digit)])
-                if state == 0 { return false }
-            }
-            return t[state &* Self.stride &+ 10] & Self.acceptsAtEnd != 0
+        table.withUnsafeBufferPointer { Self.matchesSomePrefix(table: $0.baseAddress!, input) }
+    }
+
+    /// `matchesEntirely` over a table given by its first row (an automaton copied into flat tables).
+    @inline(__always)
+    static func matchesEntirely(table t: UnsafePointer<UInt16>, _ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        var state = start
+        for byte in input {
+            let digit = byte &- 0x30
+            guard digit <= 9 else { return false }
+            state = Int(t[state &* stride &+ Int(digit)])
+            if state == 0 { return false }
         }
+        return t[state &* stride &+ 10] & acceptsAtEnd != 0
+    }
+
+    /// `matchesSomePrefix` over a table given by its first row.
+    static func matchesSomePrefix(table t: UnsafePointer<UInt16>, _ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        var state = start
+        for byte in input {
+            if t[state &* stride &+ 10] & acceptsBeforeEnd != 0 { return true }
+            let digit = byte &- 0x30
+            guard digit <= 9 else { return false }
+            state = Int(t[state &* stride &+ Int(digit)])
+            if state == 0 { return false }
+        }
+        return t[state &* stride &+ 10] & acceptsAtEnd != 0
     }
 
     /// The state reached from `state` on `digit` (0 = dead), and a state's flags: for tests' random walks.

@@ -63,15 +63,7 @@ struct PhoneValidationTables: @unchecked Sendable {
             if pattern == Self.none { return false }
             return PhoneMetadata.shared.fallbackPatterns[Int(Self.fallbackBase - pattern)].matchesEntirely(input)
         }
-        let table = automata + Int(pattern)
-        var state = DigitDFA.start
-        for byte in input {
-            let digit = byte &- 0x30
-            guard digit <= 9 else { return false }
-            state = Int(table[state &* DigitDFA.stride &+ Int(digit)])
-            if state == 0 { return false }
-        }
-        return table[state &* DigitDFA.stride &+ 10] & DigitDFA.acceptsAtEnd != 0
+        return DigitDFA.matchesEntirely(table: automata + Int(pattern), input)
     }
 
     /// Some prefix matches (Java `lookingAt()` succeeds); false for an absent pattern.
@@ -80,16 +72,7 @@ struct PhoneValidationTables: @unchecked Sendable {
             if pattern == Self.none { return false }
             return PhoneMetadata.shared.fallbackPatterns[Int(Self.fallbackBase - pattern)].matchesSomePrefix(input)
         }
-        let table = automata + Int(pattern)
-        var state = DigitDFA.start
-        for byte in input {
-            if table[state &* DigitDFA.stride &+ 10] & DigitDFA.acceptsBeforeEnd != 0 { return true }
-            let digit = byte &- 0x30
-            guard digit <= 9 else { return false }
-            state = Int(table[state &* DigitDFA.stride &+ Int(digit)])
-            if state == 0 { return false }
-        }
-        return table[state &* DigitDFA.stride &+ 10] & DigitDFA.acceptsAtEnd != 0
+        return DigitDFA.matchesSomePrefix(table: automata + Int(pattern), input)
     }
 
     /// Where a match at the start of the input ends, when only one prefix length matches at all (so the
