@@ -6,24 +6,14 @@ import Foundation
 /// peak memory and the journal's size.
 enum EngineBench {
     static func run(records: Int, dir: String) throws {
-        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("authgear-migrate").path
+        let bin = BenchSandbox.binary
         let source = try BenchData.file(count: records, format: "ndjson", dir: dir)
         let work = NSTemporaryDirectory() + "engine-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 
-        let sandbox = Process()
-        sandbox.executableURL = URL(fileURLWithPath: bin)
-        sandbox.arguments = ["sandbox", "--dir", work + "/sandbox", "--record-latency", "0"]
-        let pipe = Pipe()
-        sandbox.standardOutput = pipe
-        try sandbox.run()
-        defer { sandbox.terminate(); sandbox.waitUntilExit() }
-        _ = pipe.fileHandleForReading.availableData   // the "listening" line
-        var env = ProcessInfo.processInfo.environment
-        for line in try String(contentsOfFile: work + "/sandbox/sandbox.env", encoding: .utf8).split(separator: "\n") {
-            let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
-            env[kv[0]] = kv[1]
-        }
+        let sandbox = try BenchSandbox(work: work)
+        defer { sandbox.stop() }
+        var env = ProcessInfo.processInfo.environment.merging(sandbox.env) { $1 }
         env["XDG_STATE_HOME"] = work + "/state"
         let journal = work + "/journal.sqlite"
         let args = [bin, "import", source, "--yes", "--skip-invalid", "--journal", journal, "--concurrency", "4"]

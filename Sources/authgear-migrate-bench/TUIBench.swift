@@ -188,22 +188,11 @@ enum TUIBench {
     }
 
     static func liveImport(records: Int, dir: String) throws {
-        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("authgear-migrate").path
         let source = try BenchData.file(count: records, format: "ndjson", dir: dir)
         let work = NSTemporaryDirectory() + "tui-bench-" + UUID().uuidString
-        let sandbox = Process()
-        sandbox.executableURL = URL(fileURLWithPath: bin)
-        sandbox.arguments = ["sandbox", "--dir", work + "/sandbox", "--record-latency", "0"]
-        let pipe = Pipe()
-        sandbox.standardOutput = pipe
-        try sandbox.run()
-        defer { sandbox.terminate(); sandbox.waitUntilExit(); try? FileManager.default.removeItem(atPath: work) }
-        _ = pipe.fileHandleForReading.availableData
-        var env: [String: String] = [:]
-        for line in try String(contentsOfFile: work + "/sandbox/sandbox.env", encoding: .utf8).split(separator: "\n") {
-            let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
-            env[kv[0]] = kv[1]
-        }
+        let sandbox = try BenchSandbox(work: work)
+        defer { sandbox.stop(); try? FileManager.default.removeItem(atPath: work) }
+        let env = sandbox.env
         guard case .opened(let session) = try SourceOpening.open(path: source, format: nil, mappingPath: nil) else { return }
         try session.index.waitUntilComplete()
         session.workspace.validate()
