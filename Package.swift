@@ -29,7 +29,8 @@ let package = Package(
         // Runs a migration: plan → submit → poll → outcomes, recorded in a SQLite journal.
         .target(
             name: "MigrationEngine",
-            dependencies: ["MigrationCore", "AuthgearAPI", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MigrationCore", "AuthgearAPI", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
         // Terminal UI toolkit: cells, styles, ScreenBuffer, keys, the Terminal protocol, frame diff. No ncurses.

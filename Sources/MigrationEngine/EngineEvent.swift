@@ -65,6 +65,11 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
     case interrupted
     /// The source (or its edits) no longer produce the bytes that were planned.
     case sourceChanged(String)
+    /// The journal cannot be used (in use by another process, changed under the run, damaged, disk full).
+    case journal(JournalError)
+    /// Every batch is done, yet these planned records have no outcome: the run is not finished
+    /// (`resume` sends them again). Never expected; checked so that no record is lost silently.
+    case unaccounted([Int])
 
     public var description: String {
         switch self {
@@ -74,6 +79,10 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
         case .unavailable(let m): return "the server could not be reached reliably: \(m)"
         case .interrupted: return "interrupted by the operator"
         case .sourceChanged(let m): return m
+        case .journal(let e): return e.description
+        case .unaccounted(let records):
+            let list = records.prefix(10).map(String.init).joined(separator: ", ") + (records.count > 10 ? ", …" : "")
+            return "\(records.count) planned record(s) have no outcome although every batch is done (records \(list)): the run is not finished; `authgear-migrate resume` sends them again"
         }
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import MigrationCore
 
 extension Journal {
-    static func insertBatches(_ db: Database, runID: String, purpose: BatchPurpose, upsert: Bool, _ batches: [PlannedBatch],
+    static func insertBatches(_ db: Database, runID: String, purpose: BatchPurpose, _ batches: [PlannedBatch],
                               interruptedAt: Date? = nil) throws {
         let now = Date().timeIntervalSince1970
         let statement = try db.makeStatement(sql: """
@@ -11,7 +11,7 @@ extension Journal {
             VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
             """)
         for b in batches {
-            try statement.execute(arguments: [runID, purpose.rawValue, upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now,
+            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now,
                                               interruptedAt?.timeIntervalSince1970])
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MigrationCore
+import Synchronization
 
 /// The durable record of every run: a SQLite database in WAL mode.
 ///
@@ -12,22 +13,45 @@ import MigrationCore
 public final class Journal: Sendable {
     public let path: String
     private let db: DatabaseQueue
+    /// The journal's files as this process opened them: a write after another program deleted or
+    /// replaced them would go to a file nobody will read again (see `checkUnchanged`).
+    private let files: Mutex<JournalFiles>
 
     /// `$XDG_STATE_HOME/authgear-migrate/journal.sqlite`.
     public static var defaultPath: String { StateDirectory.path("journal.sqlite") }
 
-    public init(path: String = Journal.defaultPath) throws {
+    /// Opens (or creates) the journal at `path`; every failure is a `JournalError` naming it.
+    public init(path: String = Journal.defaultPath) throws(JournalError) {
         self.path = path
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        db = try DatabaseQueue(path: path, configuration: config)
-        try db.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw JournalError(path: path, kind: .readOnly, detail: "cannot create the journal's directory \(dir): \(error.localizedDescription)",
+                               hint: "choose a writable place with --journal FILE")
         }
-        chmod(path, 0o600)
+        do {
+            db = try JournalError.wrapping(path: path) {
+                var config = Configuration()
+                config.busyMode = .timeout(10)
+                let db = try DatabaseQueue(path: path, configuration: config)
+                try db.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+                chmod(path, 0o600)
+                try Journal.migrator.migrate(db)
+                return db
+            }
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw JournalError(path: path, kind: .failed, detail: "\(error)", hint: "keep a copy of \(path) and report this error")
+        }
+        files = Mutex(JournalFiles(path: path))
+    }
+
+    private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -52,14 +76,42 @@ public final class Journal: Sendable {
                 CREATE INDEX event_run ON event(run_id, id);
                 """)
         }
-        try migrator.migrate(db)
+        return migrator
+    }
+
+    // MARK: - Access
+
+    private func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+        try access { try db.read { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
+    }
+
+    /// Every write first checks that the journal's files are still the ones this process opened.
+    private func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+        try checkUnchanged()
+        return try access { try db.write { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
+    }
+
+    private func access<T>(_ body: () throws -> T) throws(JournalError) -> T {
+        do { return try JournalError.wrapping(path: path, body) } catch let error as JournalError { throw error } catch {
+            throw JournalError(path: path, kind: .failed, detail: "\(error)", hint: "keep a copy of \(path) and report this error")
+        }
+    }
+
+    /// Throws when the journal file or its write-ahead log was deleted or replaced since this
+    /// process opened them (another program, or an operator cleaning up): what this process wrote
+    /// since then is in a file that is gone, so the run must stop instead of reporting success.
+    public func checkUnchanged() throws(JournalError) {
+        if let problem = files.withLock({ $0.problem() }) {
+            throw JournalError(path: path, kind: .changed, detail: problem + " while this process had the journal open: what it wrote since then may be lost",
+                               hint: "never delete or move journal files while a run is active. See what the journal holds with `authgear-migrate status`; `authgear-migrate resume` sends again what it no longer holds (the server skips users it already has)")
+        }
     }
 
     // MARK: - Runs
 
     /// Writes a new run and its first batches in one transaction.
     public func createRun(_ run: RunRecord, batches: [PlannedBatch]) throws {
-        try db.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO run (id, created_at, source_path, source_size, source_fingerprint, source_format, mapping_path, edits_path,
                                  identifier, upsert, endpoint, project_id, record_count, state, paused_reason, updated_at)
@@ -67,30 +119,30 @@ public final class Journal: Sendable {
                 """, arguments: [run.id, run.createdAt.timeIntervalSince1970, run.sourcePath, run.sourceSize, run.sourceFingerprint,
                                  run.sourceFormat, run.mappingPath, run.editsPath, run.identifier, run.upsert, run.endpoint,
                                  run.projectID, run.recordCount, run.state.rawValue, run.pausedReason, Date().timeIntervalSince1970])
-            try Journal.insertBatches(db, runID: run.id, purpose: .initial, upsert: run.upsert, batches)
+            try Journal.insertBatches(db, runID: run.id, purpose: .initial, batches)
             try Journal.insertEvent(db, runID: run.id, kind: "run_created",
                                     detail: "\(batches.count) batches, \(batches.reduce(0) { $0 + $1.records.count }) records")
         }
     }
 
     public func run(id: String) throws -> RunRecord? {
-        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Journal.run(from:)) }
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Journal.run(from:)) }
     }
 
     /// Every run, newest first.
     public func runs() throws -> [RunRecord] {
-        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY created_at DESC").map(Journal.run(from:)) }
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY created_at DESC").map(Journal.run(from:)) }
     }
 
     /// The newest run that is not finished.
     public func latestUnfinishedRun() throws -> RunRecord? {
-        try db.read { db in
+        try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM run WHERE state != 'finished' ORDER BY created_at DESC LIMIT 1").map(Journal.run(from:))
         }
     }
 
     public func setRunState(_ id: String, _ state: RunRecord.State, reason: String? = nil) throws {
-        try db.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE run SET state = ?, paused_reason = ?, updated_at = ? WHERE id = ?",
                            arguments: [state.rawValue, reason, Date().timeIntervalSince1970, id])
             try Journal.insertEvent(db, runID: id, kind: "run_\(state.rawValue)", detail: reason ?? "")
@@ -100,15 +152,15 @@ public final class Journal: Sendable {
     // MARK: - Batches
 
     public func batches(run id: String) throws -> [BatchRecord] {
-        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE run_id = ? ORDER BY id", arguments: [id]).map(Journal.batch(from:)) }
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE run_id = ? ORDER BY id", arguments: [id]).map(Journal.batch(from:)) }
     }
 
     /// Adds batches of a later pass (retry, recovery); returns them with their ids.
     @discardableResult
-    public func addBatches(run id: String, purpose: BatchPurpose, upsert: Bool, _ batches: [PlannedBatch]) throws -> [BatchRecord] {
-        try db.write { db in
+    public func addBatches(run id: String, purpose: BatchPurpose, _ batches: [PlannedBatch], interruptedAt: Date? = nil) throws -> [BatchRecord] {
+        try write { db in
             let first = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM batch") ?? 0
-            try Journal.insertBatches(db, runID: id, purpose: purpose, upsert: upsert, batches)
+            try Journal.insertBatches(db, runID: id, purpose: purpose, batches, interruptedAt: interruptedAt)
             try db.execute(sql: "UPDATE run SET state = 'active', paused_reason = NULL, updated_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, id])
             return try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE run_id = ? AND id > ? ORDER BY id", arguments: [id, first])
@@ -118,7 +170,7 @@ public final class Journal: Sendable {
 
     /// Commits `sending` before the POST leaves.
     public func markSending(_ batchID: Int64) throws {
-        try db.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE batch SET state = 'sending', attempts = attempts + 1, last_attempt_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, batchID])
         }
@@ -126,7 +178,7 @@ public final class Journal: Sendable {
 
     /// Records that a POST of this batch may have reached the server without an answer.
     public func markInterrupted(_ batchID: Int64, at date: Date = Date(), error: String) throws {
-        try db.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE batch SET interrupted_at = COALESCE(interrupted_at, ?), last_error = ? WHERE id = ?",
                            arguments: [date.timeIntervalSince1970, error, batchID])
         }
@@ -134,7 +186,7 @@ public final class Journal: Sendable {
 
     /// Commits the job id the moment the POST answers.
     public func markSent(_ batchID: Int64, jobID: String) throws {
-        try db.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE batch SET state = 'sent', job_id = ?, sent_at = ?, last_error = NULL WHERE id = ?",
                            arguments: [jobID, Date().timeIntervalSince1970, batchID])
         }
@@ -142,25 +194,21 @@ public final class Journal: Sendable {
 
     /// Goes back to `planned` (a POST that certainly did not reach the server).
     public func markPlanned(_ batchID: Int64, error: String?) throws {
-        try db.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE batch SET state = 'planned', job_id = NULL, last_error = ? WHERE id = ?", arguments: [error, batchID])
         }
-    }
-
-    public func setLastError(_ batchID: Int64, _ error: String?) throws {
-        try db.write { db in try db.execute(sql: "UPDATE batch SET last_error = ? WHERE id = ?", arguments: [error, batchID]) }
     }
 
     /// Stores a completed job's results and, for records the job lost, a recovery batch, in one transaction.
     /// `lostSince`: when the lost job (or an interrupted attempt) may have created those records' users;
     /// the recovery batch keeps it so that its `skipped` results say "possibly created by this run".
     public func complete(_ batchID: Int64, results: [RecordResult], recovery: PlannedBatch?, lostSince: Date? = nil, runID: String) throws {
-        try db.write { db in
+        try write { db in
             for r in results { try Journal.insertResult(db, runID: runID, r) }
             try db.execute(sql: "UPDATE batch SET state = 'completed', completed_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, batchID])
             if let recovery {
-                try Journal.insertBatches(db, runID: runID, purpose: .recovery, upsert: false, [recovery], interruptedAt: lostSince)
+                try Journal.insertBatches(db, runID: runID, purpose: .recovery, [recovery], interruptedAt: lostSince)
             }
         }
     }
@@ -169,7 +217,7 @@ public final class Journal: Sendable {
 
     /// Each record's current state: the result of its latest attempt.
     public func latestResults(run id: String) throws -> [Int: RecordResult] {
-        try db.read { db in
+        try read { db in
             var out: [Int: RecordResult] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
             while let row = try rows.next() {
@@ -183,7 +231,7 @@ public final class Journal: Sendable {
     /// Calls `body(record, outcome)` for each record's latest result, in record order, without
     /// building result objects (the TUI's outcome column over a million records).
     public func forEachLatestOutcome(run id: String, _ body: (Int, String) -> Void) throws {
-        try db.read { db in
+        try read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT record, outcome FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
             var pending: (Int, String)?
             while let row = try rows.next() {
@@ -198,7 +246,7 @@ public final class Journal: Sendable {
 
     /// Records per outcome of their latest attempt, counted by SQLite (no per-record objects).
     public func outcomeCounts(run id: String) throws -> OutcomeCounts {
-        try db.read { db in
+        try read { db in
             var counts = OutcomeCounts()
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.outcome AS outcome, COUNT(*) AS n FROM result r
@@ -219,23 +267,86 @@ public final class Journal: Sendable {
         }
     }
 
+    /// The records of the run's batches that have no result at all, in record order: at the end of
+    /// a run there must be none (every planned record has an outcome, or the run is not finished).
+    public func recordsWithoutOutcome(run id: String) throws -> [Int] {
+        try read { db in
+            var planned: [Int] = []
+            let batches = try Row.fetchCursor(db, sql: "SELECT records FROM batch WHERE run_id = ?", arguments: [id])
+            while let row = try batches.next() { planned += Journal.decodeRecords(row[0]) }
+            planned.sort()
+            var missing: [Int] = []
+            var i = 0
+            let results = try Int.fetchCursor(db, sql: "SELECT DISTINCT record FROM result WHERE run_id = ? ORDER BY record", arguments: [id])
+            while let record = try results.next() {
+                while i < planned.count, planned[i] < record {
+                    if missing.last != planned[i] { missing.append(planned[i]) }
+                    i += 1
+                }
+                while i < planned.count, planned[i] == record { i += 1 }
+            }
+            for n in planned[i...] where missing.last != n { missing.append(n) }
+            return missing
+        }
+    }
+
+    /// The runs of the source at `sourcePath` that are not finished, newest first.
+    public func unfinishedRuns(sourcePath: String) throws -> [RunRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run WHERE source_path = ? AND state != 'finished' ORDER BY created_at DESC",
+                             arguments: [sourcePath]).map(Journal.run(from:))
+        }
+    }
+
     /// Every attempt's result for one record, oldest first.
     public func history(run id: String, record: Int) throws -> [RecordResult] {
-        try db.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM result WHERE run_id = ? AND record = ? ORDER BY batch_id", arguments: [id, record])
                 .map(Journal.result(from:))
         }
     }
 
     public func log(run id: String, kind: String, detail: String) throws {
-        try db.write { db in try Journal.insertEvent(db, runID: id, kind: kind, detail: detail) }
+        try write { db in try Journal.insertEvent(db, runID: id, kind: kind, detail: detail) }
     }
 
     public func events(run id: String) throws -> [(at: Date, kind: String, detail: String)] {
-        try db.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT at, kind, detail FROM event WHERE run_id = ? ORDER BY id", arguments: [id]).map {
                 (Date(timeIntervalSince1970: $0["at"]), $0["kind"], $0["detail"])
             }
         }
+    }
+}
+
+/// The identity (device, inode) of the journal file and of its write-ahead log as first seen.
+struct JournalFiles: Sendable {
+    struct Identity: Equatable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+    }
+    let path: String
+    let database: Identity?
+    var wal: Identity?
+
+    init(path: String) {
+        self.path = path
+        database = JournalFiles.identity(path)
+        wal = JournalFiles.identity(path + "-wal")
+    }
+
+    /// What changed, if anything. The log exists from the first access on and SQLite removes it only
+    /// when the last connection closes (this one is open), so its disappearance is never SQLite's doing.
+    mutating func problem() -> String? {
+        if let database, JournalFiles.identity(path) != database { return "the journal file was deleted or replaced" }
+        let now = JournalFiles.identity(path + "-wal")
+        guard let wal else { wal = now; return nil }
+        return now == wal ? nil : "its write-ahead log \(path)-wal was deleted or replaced"
+    }
+
+    static func identity(_ path: String) -> Identity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 }

@@ -57,7 +57,9 @@ public enum BatchPurpose: String, Sendable, Codable {
     /// `retry --skipped`: skipped users again with upsert.
     case retrySkipped = "retry_skipped"
     /// Records whose results were lost (crashed task, job expired, race after an unknown
-    /// outcome): sent again with upsert = false to learn each one's user_id without changing anything.
+    /// outcome): sent again exactly as in the batch they came from (same upsert), so that the
+    /// server settles each one (an insert skips a user that now exists; an upsert applies the
+    /// same update again) and answers with its user_id.
     case recovery
 }
 
@@ -126,13 +128,17 @@ public struct RecordResult: Sendable, Equatable {
     }
 }
 
-/// A batch to be written to the journal.
+/// A batch to be written to the journal: its records and everything that shaped its body, so a
+/// batch derived from it (a recovery batch) is built and hashed the same way.
 public struct PlannedBatch: Sendable, Equatable {
     public var records: [Int]
+    /// The body's `upsert` (part of the hashed bytes).
+    public var upsert: Bool
     public var bodySHA256: String
     public var bodySize: Int
-    public init(records: [Int], bodySHA256: String, bodySize: Int) {
+    public init(records: [Int], upsert: Bool, bodySHA256: String, bodySize: Int) {
         self.records = records
+        self.upsert = upsert
         self.bodySHA256 = bodySHA256
         self.bodySize = bodySize
     }

@@ -41,12 +41,20 @@ public actor MigrationRunner {
         self.emit = emit
     }
 
-    /// Runs until every batch is completed, or throws why it stopped (the run is then paused).
+    /// Runs until every batch is completed and every planned record has an outcome, or throws why
+    /// it stopped (the run is then paused). Holds the journal's lock throughout: a second process
+    /// on the same journal is refused instead of sending every batch again.
     public func run() async throws(RunStop) -> OutcomeCounts {
-        do { try journal.setRunState(runID, .active) } catch { throw RunStop.unavailable("journal: \(error)") }
+        let lock: JournalLock
+        do { lock = try JournalLock.acquire(journal: journal.path, command: "run \(runID.prefix(8))") } catch { throw .journal(error) }
+        defer { lock.release() }
+        do {
+            try journal.setRunState(runID, .active)
+            try planUnaccounted()
+        } catch { throw Self.journalStop(error) }
         while true {
             let open: [BatchRecord]
-            do { open = try journal.batches(run: runID).filter { $0.state != .completed } } catch { throw RunStop.unavailable("journal: \(error)") }
+            do { open = try journal.batches(run: runID).filter { $0.state != .completed } } catch { throw Self.journalStop(error) }
             if open.isEmpty { break }
             toSend = open.reduce(0) { $0 + $1.records.count }
             done = 0
@@ -68,10 +76,57 @@ public actor MigrationRunner {
                 throw stop
             }
         }
-        try? journal.setRunState(runID, .finished)
-        let totals = (try? journal.outcomeCounts(run: runID)) ?? counts
+        // The end-of-run invariant: nothing is called finished while a planned record has no outcome
+        // or while what was written may not be in the journal file any more.
+        let totals: OutcomeCounts
+        do {
+            try journal.checkUnchanged()
+            let missing = try journal.recordsWithoutOutcome(run: runID)
+            if !missing.isEmpty {
+                let stop = RunStop.unaccounted(missing)
+                try journal.setRunState(runID, .paused, reason: stop.description)
+                emit(.paused(reason: stop.description))
+                throw stop
+            }
+            try journal.setRunState(runID, .finished)
+            totals = try journal.outcomeCounts(run: runID)
+        } catch let stop as RunStop {
+            throw stop
+        } catch {
+            throw Self.journalStop(error)
+        }
         emit(.finished(totals))
         return totals
+    }
+
+    /// Records of completed batches without any result (see the invariant above) go out again,
+    /// shaped as the batch they were in, marked with that batch's last attempt (it may have created them).
+    private func planUnaccounted() throws {
+        let batches = try journal.batches(run: runID)
+        var missing = Set(try journal.recordsWithoutOutcome(run: runID))
+        for b in batches where b.state != .completed { missing.subtract(b.records) }
+        guard !missing.isEmpty else { return }
+        var byShape: [Bool: (records: [Int], since: Date?)] = [:]
+        for b in batches where b.state == .completed {
+            let records = b.records.filter(missing.contains)
+            guard !records.isEmpty else { continue }
+            var entry = byShape[b.upsert] ?? ([], nil)
+            entry.records += records
+            if let at = b.lastAttemptAt { entry.since = max(entry.since ?? at, at) }
+            byShape[b.upsert] = entry
+        }
+        for (upsert, entry) in byShape {
+            let planned = try bodies.plan(records: Array(Set(entry.records)).sorted(), upsert: upsert, maxRecords: 1000)
+            try journal.addBatches(run: runID, purpose: .recovery, planned, interruptedAt: entry.since)
+            emit(.recoveryPlanned(batch: 0, records: entry.records.count, reason: "records without an outcome from an earlier run of this process"))
+        }
+    }
+
+    private static func journalStop(_ error: any Error) -> RunStop {
+        if let error = error as? RunStop { return error }
+        if let error = error as? JournalError { return .journal(error) }
+        if let error = error as? RunCoordinator.Failure { return .sourceChanged(error.description) }
+        return .journal(JournalError(path: "?", kind: .failed, detail: "\(error)", hint: "report this error"))
     }
 
     // MARK: - One batch
@@ -84,7 +139,7 @@ public actor MigrationRunner {
             if batch.state == .sending {
                 // A previous process committed `sending` and never learned the answer.
                 let at = batch.lastAttemptAt ?? Date()
-                try? journal.markInterrupted(batch.id, at: at, error: "the previous run stopped while this request was being sent")
+                journaled { try journal.markInterrupted(batch.id, at: at, error: "the previous run stopped while this request was being sent") }
                 batch.interruptedAt = batch.interruptedAt ?? at
             }
             guard let job = await send(&batch) else { return }
@@ -107,10 +162,10 @@ public actor MigrationRunner {
             attempt += 1
             emit(.batchSending(batch: batch.id, records: batch.records.count, attempt: attempt))
             let startedAt = Date()
-            do { try journal.markSending(batch.id) } catch { fail(.unavailable("journal: \(error)")); return nil }
+            do { try journal.markSending(batch.id) } catch { fail(Self.journalStop(error)); return nil }
             do {
                 let job = try await service.create(body: body)
-                do { try journal.markSent(batch.id, jobID: job.id) } catch { fail(.unavailable("journal: \(error)")); return nil }
+                do { try journal.markSent(batch.id, jobID: job.id) } catch { fail(Self.journalStop(error)); return nil }
                 batch.lastAttemptAt = startedAt
                 emit(.batchSent(batch: batch.id, jobID: job.id))
                 return job
@@ -119,34 +174,34 @@ public actor MigrationRunner {
                 case .outcomeUnknown(let m):
                     // The server may have created users: record it; the same batch goes out again
                     // (the server never creates a second user for an identifier it has).
-                    try? journal.markInterrupted(batch.id, at: startedAt, error: m)
+                    journaled { try journal.markInterrupted(batch.id, at: startedAt, error: m) }
                     batch.interruptedAt = batch.interruptedAt ?? startedAt
                     if Task.isCancelled { return nil }
                 case .notSent(let m), .transient(let m):
-                    try? journal.markPlanned(batch.id, error: m)
+                    journaled { try journal.markPlanned(batch.id, error: m) }
                 case .rateLimited(let after, let m):
-                    try? journal.markPlanned(batch.id, error: m)
+                    journaled { try journal.markPlanned(batch.id, error: m) }
                     if await pause(after ?? backoff(attempt), batch: batch.id, reason: m) { continue }
                     return nil
                 case .quota(let period, let resetsAt):
-                    try? journal.markPlanned(batch.id, error: error.description)
+                    journaled { try journal.markPlanned(batch.id, error: error.description) }
                     fail(.quota(period: period, resetsAt: resetsAt))
                     return nil
                 case .forbidden(let m):
-                    try? journal.markPlanned(batch.id, error: m)
+                    journaled { try journal.markPlanned(batch.id, error: m) }
                     fail(.forbidden(m))
                     return nil
                 case .rejected(let m), .notFound(let m):
                     // The request itself is refused: every record of it fails with the server's reason.
                     let results = batch.records.map { RecordResult(record: $0, batchID: batch.id, outcome: "failed", userID: nil, warnings: [],
                                                                    errorReason: "RequestRejected", errorMessage: m, errorJSON: nil, possiblyCreatedAt: nil) }
-                    try? journal.complete(batch.id, results: results, recovery: nil, runID: runID)
+                    journaled { try journal.complete(batch.id, results: results, recovery: nil, runID: runID) }
                     record(results, batch: batch.id)
                     return nil
                 case .cancelled:
                     // Cancelled mid-request: it may have reached the server; `sending` stays so
                     // that resume treats it as an unknown outcome.
-                    try? journal.markInterrupted(batch.id, at: startedAt, error: "cancelled while sending")
+                    journaled { try journal.markInterrupted(batch.id, at: startedAt, error: "cancelled while sending") }
                     return nil
                 }
                 if attempt >= options.maxAttempts {
@@ -177,10 +232,10 @@ public actor MigrationRunner {
             } catch {
                 switch error {
                 case .notFound:
-                    // Expired (24 h) or lost: learn each record's user without changing anything.
+                    // Expired (24 h) or lost: the same batch goes out again as a recovery batch, which settles each record.
                     let recovery = bodies.planned(records: batch.records, upsert: batch.upsert)
-                    try? journal.complete(batch.id, results: [], recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt,
-                                          runID: runID)
+                    journaled { try journal.complete(batch.id, results: [], recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt,
+                                          runID: runID) }
                     emit(.recoveryPlanned(batch: batch.id, records: batch.records.count, reason: "job \(jobID) is gone (older than 24 h or lost)"))
                     return nil
                 case .forbidden(let m): fail(.forbidden(m)); return nil
@@ -217,10 +272,10 @@ public actor MigrationRunner {
         do {
             try journal.complete(batch.id, results: results, recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt, runID: runID)
         } catch {
-            fail(.unavailable("journal: \(error)"))
+            fail(Self.journalStop(error))
             return
         }
-        if let jobError = job.jobError { try? journal.log(run: runID, kind: "job_error", detail: "\(job.id): \(jobError)") }
+        if let jobError = job.jobError { journaled { try journal.log(run: runID, kind: "job_error", detail: "\(job.id): \(jobError)") } }
         if !lost.isEmpty {
             emit(.recoveryPlanned(batch: batch.id, records: lost.count,
                                   reason: job.jobError.map { "a task of job \(job.id) crashed: \($0)" } ?? "results to confirm after a re-sent request"))
@@ -242,6 +297,11 @@ public actor MigrationRunner {
             emit(.progress(ProgressSnapshot(counts: counts, toSend: toSend, done: done, inFlightBatches: inFlight,
                                             recordsPerSecond: rate, eta: rate > 0 ? Double(max(0, toSend - done)) / rate : nil)))
         }
+    }
+
+    /// A journal write whose failure stops the run (it is reported, never swallowed).
+    private func journaled(_ body: () throws -> Void) {
+        do { try body() } catch { fail(Self.journalStop(error)) }
     }
 
     private func fail(_ reason: RunStop) {

@@ -29,17 +29,26 @@ public struct RequestBodies: Sendable {
 
     public func planned(records: [Int], upsert: Bool) -> PlannedBatch {
         let bytes = body(records: records, upsert: upsert)
-        return PlannedBatch(records: records, bodySHA256: RequestBodies.sha256(bytes), bodySize: bytes.count)
+        return PlannedBatch(records: records, upsert: upsert, bodySHA256: RequestBodies.sha256(bytes), bodySize: bytes.count)
     }
 
-    /// Plans `records` into batches under the server's limits and hashes each body.
-    public func plan(records: [Int], upsert: Bool, maxRecords: Int) -> [PlannedBatch] {
+    /// Plans `records` into batches under the server's limits and hashes each body. Throws when a
+    /// record cannot fit in any request (validation reports those as `record.too_large`, so only
+    /// records that skipped validation can get here): no record is ever planned out silently.
+    public func plan(records: [Int], upsert: Bool, maxRecords: Int) throws(RunCoordinator.Failure) -> [PlannedBatch] {
         let report = workspace.report ?? workspace.validate()
         let planner = BatchPlanner(identifier: workspace.settings.identifier, upsert: upsert, maxRecords: maxRecords)
         let plan = planner.plan(records: records, size: { n in
             if case .replaced(let v)? = workspace.edits[n] { return JSONWriter().bytes(v).count }
             return Int(report.requestSizes[n])
         })
+        if !plan.oversized.isEmpty {
+            throw RunCoordinator.Failure("""
+                \(plan.oversized.count) record(s) are larger than a request may be (\(BatchPlanner.serverBodyLimit) bytes) and cannot be sent: \
+                records \(plan.oversized.prefix(10).map(String.init).joined(separator: ", "))\(plan.oversized.count > 10 ? ", …" : ""). \
+                Nothing was planned; shorten or exclude them (`validate` names their largest field).
+                """)
+        }
         return plan.batches.map { planned(records: $0.records, upsert: upsert) }
     }
 

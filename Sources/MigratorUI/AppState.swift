@@ -113,6 +113,8 @@ public struct LoadingState: Equatable, Sendable {
     public var indexed = 0
     public var indexFraction = 0.0
     public var indexComplete = false
+    /// Where and why reading stopped before the end of the file; nil while reading or when it was read to its end.
+    public var readFailure: String?
     public var validated = 0
     public var validationTotal = 0
     public var validationComplete = false

@@ -74,6 +74,12 @@ public enum AppView {
             buffer.put(" " + s.text, x: row.x, y: row.y, style: style, maxWidth: row.width)
             return
         }
+        if let failure = state.loading?.readFailure {
+            // Stays on screen (not a passing message): the file was not read to its end.
+            buffer.put(" \(Widgets.count(state.session?.count ?? 0)) records · " + failure, x: row.x, y: row.y,
+                       style: Style(foreground: .red, bold: true, reverse: true), maxWidth: row.width)
+            return
+        }
         var parts: [String] = []
         if let session = state.session {
             let total = session.count

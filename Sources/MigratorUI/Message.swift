@@ -17,6 +17,8 @@ public enum Message: Sendable {
     case sourceOpened(SessionBox)
     case sourceFailed(path: String, error: String)
     case indexProgress(indexed: Int, fraction: Double, complete: Bool)
+    /// Reading the source stopped before its end (truncated, damaged): where and why. Nothing can be launched from it.
+    case indexStopped(indexed: Int, reason: String)
     case validationProgress(done: Int, total: Int)
     case validationFinished(ValidationReportBox)
     case filterResult(generation: Int, rows: [Int], complete: Bool)

@@ -59,6 +59,16 @@ enum SettingsUpdate {
 
     static func confirmLaunch(_ state: inout AppState) -> [Effect] {
         guard let session = state.session else { return [] }
+        // One rule with the engine (RunCoordinator.requireFullyRead): nothing is launched from a
+        // source that was not read to its end.
+        if let failure = state.loading?.readFailure {
+            state.status = .error(failure)
+            return []
+        }
+        guard state.loading?.indexComplete ?? true else {
+            state.status = .error("the source is still being read; launch when indexing has finished (see the status line)")
+            return []
+        }
         guard let report = session.totals, state.loading?.validationComplete ?? true else {
             state.status = .error("validation is still running; launch when it has finished (see the status line)")
             return []

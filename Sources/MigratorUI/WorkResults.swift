@@ -53,6 +53,11 @@ enum WorkResults {
             state.loading?.indexComplete = complete
             state.session?.refreshColumnsIfEmpty()
             return []
+        case .indexStopped(let indexed, let reason):
+            let text = "reading stopped after record \(indexed): \(reason) — nothing can be launched from this file"
+            state.loading?.readFailure = text
+            state.status = .error(text)
+            return []
         case .validationProgress(let done, let total):
             state.loading?.validated = done
             state.loading?.validationTotal = total

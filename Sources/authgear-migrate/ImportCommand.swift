@@ -26,6 +26,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Send the valid records even if some records are invalid.") var skipInvalid = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Flag(help: "Start a new run even though this source has an unfinished run in the journal (normally: `resume` it).") var newRun = false
 
     func run() throws {
         try runReportingErrors {
@@ -48,13 +49,16 @@ struct ImportCommand: ParsableCommand {
             let settings = try connection.resolve()
             let client = try connection.client(settings)
             let journal = try engine.openJournal()
+            // Held from the check for an unfinished run of this source until the run stops.
+            let lock = try engine.lock(journal, command: "import")
+            defer { lock.release() }
             let sendable = report.validCount
             let summary = "Will send \(sendable) records (\(report.errorCount) invalid and \(report.excludedCount) excluded left out) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(workspace.settings.upsert ? "on" : "off")."
             guard try confirm(summary, yes: yes) else { return 2 }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),
-                                                  maxRecords: engine.maxRecords)
+                                                  maxRecords: engine.maxRecords, allowNewRun: newRun)
             FileHandle.standardError.write(Data("run \(run.id) started (journal \(journal.path))\n".utf8))
             return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))
         }
@@ -69,10 +73,15 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Records per request at most (bodies also stay within 500,000 bytes).") var maxRecords = 1000
     @Flag(help: "Print engine events as NDJSON on stdout.") var json = false
 
-    func openJournal() throws -> Journal {
-        do { return try Journal(path: journal ?? Journal.defaultPath) } catch {
-            throw CLIError.unreadable("cannot open the journal \(journal ?? Journal.defaultPath): \(error)")
+    func openJournal() throws -> Journal { try Journal(path: journal ?? Journal.defaultPath) }
+
+    /// Takes the journal's lock for the whole command (refused, exit 2, while another process holds it).
+    func lock(_ journal: Journal, command: String) throws -> JournalLock {
+        let lock = try JournalLock.acquire(journal: journal.path, command: command)
+        if let previous = lock.tookOverFrom {
+            FileHandle.standardError.write(Data("note: took over the journal's lock from a process that no longer runs (\(previous))\n".utf8))
         }
+        return lock
     }
 
     /// Runs the engine until the run finishes or stops; Ctrl-C stops it cleanly. Returns the exit status.
@@ -104,6 +113,9 @@ struct EngineOptions: ParsableArguments {
         case .success(let c):
             FileHandle.standardError.write(Data("finished: inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed). Report: authgear-migrate report --run \(short)\n".utf8))
             return c.failed > 0 ? 1 : 0
+        case .failure(.unaccounted(let records)):
+            FileHandle.standardError.write(Data("not finished: \(RunStop.unaccounted(records).description) --run \(short)\n".utf8))
+            return 1
         case .failure(let stop):
             FileHandle.standardError.write(Data("stopped: \(stop.description)\nNothing is lost; continue with: authgear-migrate resume --run \(short)\n".utf8))
             return 2

@@ -91,6 +91,8 @@ extension LiveEffects {
             let settings = try options.resolve()
             let client = try options.client(settings, passphrase: Self.passphrase)
             let journal = try openJournal()
+            let lock = try JournalLock.acquire(journal: journal.path, command: "tui")
+            defer { lock.release() }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: session.mappingPath,
                                                   editsPath: session.editsPath)
@@ -108,6 +110,8 @@ extension LiveEffects {
         Thread.detachNewThread { [self] in
             do {
                 let journal = try openJournal()
+                let lock = try JournalLock.acquire(journal: journal.path, command: "tui resume")
+                defer { lock.release() }
                 guard let run = try journal.run(id: id) else { throw RunCoordinator.Failure("run \(id) is not in \(journalPath)") }
                 let workspace = try RunCoordinator.openSource(for: run)
                 let settings = try options.resolve()
@@ -120,7 +124,8 @@ extension LiveEffects {
                     mailbox.post(.sourceOpened(SessionBox(session)))
                 }
                 log.write("run \(run.id) resumed")
-                self.start(run: run, workspace: Self.snapshot(workspace), journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
+                self.start(run: run, workspace: Self.snapshot(workspace), journal: journal, client: client, concurrency: s.concurrency,
+                           mailbox: mailbox)
             } catch {
                 mailbox.post(.runFailedToStart("cannot resume: \(error)"))
             }
@@ -135,20 +140,18 @@ extension LiveEffects {
         let options = connectionOptions(state.settings)
         do {
             let journal = try openJournal()
+            let lock = try JournalLock.acquire(journal: journal.path, command: "tui second pass")
+            defer { lock.release() }
             guard let run = try journal.run(id: runID) else { throw RunCoordinator.Failure("run \(runID) is not in the journal") }
             let settings = try options.resolve()
             let client = try options.client(settings, passphrase: Self.passphrase)
             switch pass {
             case .retryFailed(let records):
-                let report = workspace.report ?? workspace.validate()
-                let ready = records.filter { report.isSendable($0) }
-                let still = records.filter { !report.isSendable($0) }
-                let planned = RequestBodies(workspace: workspace).plan(records: ready, upsert: run.upsert, maxRecords: 1000)
-                if !planned.isEmpty { _ = try journal.addBatches(run: run.id, purpose: .retryFailed, upsert: run.upsert, planned) }
+                let (planned, still) = try RunCoordinator.planRetryFailed(run: run, workspace: workspace, journal: journal, only: records)
                 if !still.isEmpty {
                     mailbox.post(.failed("\(still.count) record(s) still do not validate and stay out: \(still.prefix(8).map(String.init).joined(separator: ", "))"))
                 }
-                log.write("run \(run.id): retry of \(ready.count) failed records")
+                log.write("run \(run.id): retry of \(planned.reduce(0) { $0 + $1.records.count }) failed records")
                 guard !planned.isEmpty else { mailbox.post(.runEnded(.success((try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts()))); return }
             case .rerunSkipped(let records):
                 _ = try RunCoordinator.planRetrySkipped(run: run, records: records, workspace: workspace, journal: journal)
@@ -161,7 +164,14 @@ extension LiveEffects {
     }
 
     /// Starts the engine on the cooperative pool (from any thread); its events and its end come back through the mailbox.
+    /// The caller holds the journal's lock (taken before the run was planned); it is taken once more
+    /// here and held until the run ends.
     func start(run: RunRecord, workspace: SourceWorkspace, journal: Journal, client: ImportClient, concurrency: Int, mailbox: Mailbox) {
+        let held: JournalLock
+        do { held = try JournalLock.acquire(journal: journal.path, command: "tui") } catch {
+            mailbox.post(.runFailedToStart("\(error)"))
+            return
+        }
         let batches = ((try? journal.batches(run: run.id)) ?? []).map {
             RunViewState.BatchRow(id: $0.id, records: $0.records.count, state: $0.state.rawValue, jobID: $0.jobID, attempts: $0.attempts,
                                   since: $0.lastAttemptAt ?? $0.completedAt ?? run.createdAt, note: $0.lastError)
@@ -180,6 +190,7 @@ extension LiveEffects {
         let task = Task.detached {
             let result: Result<OutcomeCounts, RunStop>
             do throws(RunStop) { result = .success(try await runner.run()) } catch { result = .failure(error) }
+            held.release()
             log.write("run \(run.id) ended: \(result)")
             mailbox.post(.runEnded(result))
         }

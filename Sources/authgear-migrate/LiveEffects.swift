@@ -132,7 +132,9 @@ final class LiveEffects: EffectHandler, Sendable {
                 usleep(100_000)
             }
             if let failure = index.failure {
-                mailbox.post(.failed("indexing stopped at record \(index.count): \(failure.description)"))
+                let place = [failure.line.map { "line \($0)" }, failure.column.map { "column \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                mailbox.post(.indexStopped(indexed: index.count, reason: (place.isEmpty ? "" : place + ": ") + failure.message))
+                log.write("reading \(path) stopped: \(failure.description)")
             }
             log.write("indexed \(path): \(index.count) records")
         }

@@ -25,9 +25,14 @@ struct ResumeCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let journal = try where_.open()
+            let engine = EngineOptions(journal: journal.path, concurrency: concurrency, json: json)
+            let lock = try engine.lock(journal, command: "resume")
+            defer { lock.release() }
             let run = try where_.resolveRun(journal)
             let open = try journal.batches(run: run.id).contains(where: { $0.state != .completed })
-            guard run.state != .finished || open else {
+            // A run is finished only when every planned record has an outcome, whatever its state says.
+            let unaccounted = try journal.recordsWithoutOutcome(run: run.id)
+            guard run.state != .finished || open || !unaccounted.isEmpty else {
                 print("run \(run.id) is finished; see `authgear-migrate status --run \(run.id.prefix(8))`")
                 return 0
             }
@@ -40,7 +45,6 @@ struct ResumeCommand: ParsableCommand {
                 throw CLIError.usage("run \(run.id) imports into \(run.endpoint) project \(run.projectID), but the connection settings point to \(settings.endpoint.value) project \(settings.projectID.value)")
             }
             let client = try connection.client(settings)
-            let engine = EngineOptions(journal: where_.journal ?? Journal.defaultPath, concurrency: concurrency, json: json)
             FileHandle.standardError.write(Data("resuming run \(run.id)\n".utf8))
             return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))
         }
@@ -73,6 +77,9 @@ struct RetryCommand: ParsableCommand {
         try runReportingErrors {
             guard failed != skipped else { throw CLIError.usage("choose exactly one of --failed or --skipped") }
             let journal = try where_.open()
+            let engine = EngineOptions(journal: journal.path, concurrency: concurrency, json: json)
+            let lock = try engine.lock(journal, command: failed ? "retry --failed" : "retry --skipped")
+            defer { lock.release() }
             let run = try where_.resolveRun(journal)
             let workspace: SourceWorkspace
             do { workspace = try RunCoordinator.openSource(for: run) } catch { throw CLIError.unreadable("\(error)") }
@@ -96,7 +103,6 @@ struct RetryCommand: ParsableCommand {
                 guard try confirm(lines.joined(separator: "\n"), yes: yes) else { return 2 }
                 _ = try RunCoordinator.planRetrySkipped(run: run, records: records, workspace: workspace, journal: journal)
             }
-            let engine = EngineOptions(journal: where_.journal ?? Journal.defaultPath, concurrency: concurrency, json: json)
             return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))
         }
     }

@@ -11,11 +11,7 @@ struct JournalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The run (id or unique prefix; see `runs`). Default: the latest unfinished run, else the latest run.", valueName: "id"))
     var run: String?
 
-    func open() throws -> Journal {
-        do { return try Journal(path: journal ?? Journal.defaultPath) } catch {
-            throw CLIError.unreadable("cannot open the journal \(journal ?? Journal.defaultPath): \(error)")
-        }
-    }
+    func open() throws -> Journal { try Journal(path: journal ?? Journal.defaultPath) }
 
     func resolveRun(_ j: Journal) throws -> RunRecord {
         let runs = try j.runs()

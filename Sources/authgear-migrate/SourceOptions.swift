@@ -76,11 +76,14 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a command body: prints a failure on stderr and exits 2.
+/// Runs a command body: any error that escapes it (bad input, journal, SQLite, credentials) is
+/// printed on stderr and exits 2, the status for "the command could not run".
 func runReportingErrors(_ body: () throws -> Int32) throws {
     let status: Int32
-    do { status = try body() } catch let error as CLIError {
-        FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
+    do { status = try body() } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data(("error: " + String(describing: error) + "\n").utf8))
         throw ExitCode(2)
     }
     if status != 0 { throw ExitCode(status) }

@@ -33,7 +33,8 @@ public struct ValidationPass: Sendable {
             return RecordVerdict(issues: [], size: 0, excluded: true, normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
         case .replaced(let value)?:
             let r = validator.validate(value)
-            return RecordVerdict(issues: r.issues, size: JSONWriter().bytes(value).count, excluded: false,
+            let size = JSONWriter().bytes(value).count
+            return RecordVerdict(issues: sized(r.issues, size, value), size: size, excluded: false,
                                  normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
         case nil:
             let span = span ?? index.span(n)
@@ -43,7 +44,7 @@ public struct ValidationPass: Sendable {
             case .success(let value):
                 let r = validator.validate(value)
                 let size = index.csv == nil ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
-                return RecordVerdict(issues: r.issues, size: size, excluded: false,
+                return RecordVerdict(issues: sized(r.issues, size, value), size: size, excluded: false,
                                      normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
             }
         }
@@ -66,6 +67,7 @@ public struct ValidationPass: Sendable {
         // Plain records are judged from their bytes (a CSV row from the JSON it maps to); the
         // rest by the full validator.
         let fastPath = RecordFastPath(settings: settings)
+        let sizeLimit = RecordSizeRule.limit(settings)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -85,7 +87,7 @@ public struct ValidationPass: Sendable {
                 let unedited = edits.isEmpty
                 for (k, span) in spans.enumerated() {
                     let n = range.lowerBound + k
-                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span) {
+                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, sizeLimit: sizeLimit) {
                         local.record(k, v)
                     } else {
                         local.record(k, verdict(n, span: span))
@@ -104,10 +106,24 @@ public struct ValidationPass: Sendable {
         return report
     }
 
-    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan) -> RecordFastPath.Verdict? {
-        guard index.csv != nil else { return fastPath.check(index.rawBytes(span)) }
-        guard case .success(let value) = index.loadRecord(span: span) else { return nil }
-        return JSONWriter().bytes(value).withUnsafeBytes { fastPath.check($0) }
+    /// The fast path's verdict, or nil to let `verdict(_:span:)` decide (which alone adds
+    /// `record.too_large`: the fast path steps aside for a record too large to send).
+    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan, sizeLimit: Int) -> RecordFastPath.Verdict? {
+        let v: RecordFastPath.Verdict?
+        if index.csv == nil {
+            v = fastPath.check(index.rawBytes(span))
+        } else {
+            guard case .success(let value) = index.loadRecord(span: span) else { return nil }
+            v = JSONWriter().bytes(value).withUnsafeBytes { fastPath.check($0) }
+        }
+        guard let v, v.size <= sizeLimit else { return nil }
+        return v
+    }
+
+    /// `issues` plus `record.too_large` when the record cannot fit in any request.
+    private func sized(_ issues: [Issue], _ size: Int, _ value: JSONValue) -> [Issue] {
+        guard let tooLarge = RecordSizeRule.issue(size: size, record: value, settings: settings) else { return issues }
+        return issues + [tooLarge]
     }
 
     /// Validates one record again (after an edit) and updates `report`, including duplicate

@@ -1,0 +1,40 @@
+/// `record.too_large`: a record whose request body alone would exceed the server's 500,000-byte
+/// limit (spec §11) can never be sent. Checked on the exact compact bytes the record is sent as,
+/// with the exact envelope of the run's identifier and upsert (`BatchPlanner.bodyPrefix`), so a
+/// record that passes is one `BatchPlanner` can always place in a batch of its own.
+public enum RecordSizeRule {
+    public static let rule = "record.too_large"
+
+    /// The largest record size (compact bytes) that fits a request with these settings.
+    public static func limit(_ settings: ValidationSettings) -> Int {
+        let planner = BatchPlanner(identifier: settings.identifier, upsert: settings.upsert)
+        return BatchPlanner.serverBodyLimit - planner.bodyPrefix.count - BatchPlanner.bodySuffix.count
+    }
+
+    /// The error for a record of `size` bytes, or nil when it fits; `record` (when parsed) names the largest field.
+    public static func issue(size: Int, record: JSONValue?, settings: ValidationSettings) -> Issue? {
+        let limit = limit(settings)
+        guard size > limit else { return nil }
+        var pointer = ""
+        var largest = ""
+        if case .object(let members)? = record,
+           let (key, bytes) = members.map({ ($0.key, JSONWriter().bytes($0.value).count) }).max(by: { $0.1 < $1.1 }) {
+            pointer = "/" + escapePointerToken(key)
+            largest = "; its largest field is \(pointer) (\(grouped(bytes)) bytes)"
+        }
+        return .error(pointer, rule: rule, """
+            the record is \(grouped(size)) bytes as sent, more than the \(grouped(limit)) bytes one record may take in a request \
+            (the server accepts bodies of at most \(grouped(BatchPlanner.serverBodyLimit)) bytes)\(largest): shorten it, or exclude it
+            """)
+    }
+
+    private static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
+}
