@@ -54,7 +54,7 @@ enum WorkResults {
             state.session?.refreshColumnsIfEmpty()
             return []
         case .indexStopped(let indexed, let reason):
-            let text = "reading stopped after record \(indexed): \(reason) — nothing can be launched from this file"
+            let text = "not read to its end, nothing can be launched: reading stopped after record \(indexed): \(reason)"
             state.loading?.readFailure = text
             state.status = .error(text)
             return []

@@ -170,6 +170,23 @@ final class JournalSafetyTests: EngineSandboxTestCase {
         XCTAssertEqual(recovery.records, Array(first.records.dropFirst(15)))
     }
 
+    func testARecordTooLargeForAnyRequestIsInvalidEverywhereAndNeverLostSilently() async throws {
+        let path = sandbox.writeSource(count: 3, extra: { $0 == 1 ? #""name":"\#(String(repeating: "x", count: 500_000))""# : "" })
+        let validate = try CLIProcess.run(["validate", path], env: env, in: sandbox.dir)
+        XCTAssertEqual(validate.status, 1, validate.stderr)
+        XCTAssertTrue(validate.stdout.contains("record.too_large"), validate.stdout)
+        XCTAssertTrue(validate.stdout.contains("/name"), validate.stdout)
+        let journalPath = sandbox.dir + "/journal.sqlite"
+        let refused = try CLIProcess.run(["import", path, "--yes", "--journal", journalPath], env: env, in: sandbox.dir)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("record 1"), refused.stderr)
+        let skipping = try CLIProcess.run(["import", path, "--yes", "--skip-invalid", "--journal", journalPath], env: env, in: sandbox.dir)
+        XCTAssertEqual(skipping.status, 0, skipping.stderr)
+        let report = try CLIProcess.run(["report", "--journal", journalPath, "--format", "ndjson"], env: env, in: sandbox.dir)
+        let outcomes = try CLIProcess.ndjsonLines(report.stdout).map { $0["outcome"] as? String ?? "?" }
+        XCTAssertEqual(outcomes, ["inserted", "invalid", "inserted"])
+    }
+
     func testATruncatedSourceIsNeverLaunched() throws {
         let path = sandbox.dir + "/cut.json"
         try #"[{"email":"a@example.com"},{"email":"b@example.com"},{"email":"c@exa"#.write(toFile: path, atomically: true, encoding: .utf8)

@@ -27,6 +27,26 @@ final class RunFlowTests: XCTestCase {
         XCTAssertTrue(s.runInFlight)
     }
 
+    func testASourceNotReadToItsEndIsNeverLaunchedAndTheScreenSaysWhereReadingStopped() throws {
+        var s = try Fixture.state()
+        _ = Update.update(&s, .indexStopped(indexed: 12, reason: "line 14, column 3: unexpected end of the file inside a record"))
+        // The status line keeps saying it after a passing message is gone.
+        s.status = nil
+        let line = AppView.render(s).text.split(separator: "\n").last { $0.contains("records") }.map(String.init) ?? ""
+        XCTAssertTrue(line.contains("not read to its end, nothing can be launched: reading stopped after record 12: line 14, column 3"), line)
+        press(&s, .char("L"))
+        XCTAssertEqual(s.screen, .settings)
+        XCTAssertEqual(press(&s, .char("L")), [])
+        XCTAssertNil(s.overlay, "no confirmation for a source that was not read to its end")
+        XCTAssertTrue(s.status?.text.contains("reading stopped after record 12") ?? false, "\(String(describing: s.status))")
+        // Still being read: refused too.
+        var reading = try Fixture.state()
+        reading.loading?.indexComplete = false
+        press(&reading, .char("L"), .char("L"))
+        XCTAssertNil(reading.overlay)
+        XCTAssertTrue(reading.status?.text.contains("still being read") ?? false)
+    }
+
     func testChangingTheIdentifierRevalidatesBeforeLaunch() throws {
         var s = try Fixture.state()
         press(&s, .char("L"))
