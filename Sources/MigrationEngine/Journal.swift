@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import MigrationCore
 import Synchronization
 
@@ -92,7 +93,8 @@ public final class Journal: Sendable {
     }
 
     private func access<T>(_ body: () throws -> T) throws(JournalError) -> T {
-        do { return try JournalError.wrapping(path: path, body) } catch let error as JournalError { throw error } catch {
+        let systemErrno = { [db] in (try? db.inDatabase { sqlite3_system_errno($0.sqliteConnection) }) ?? 0 }
+        do { return try JournalError.wrapping(path: path, systemErrno: systemErrno, body) } catch let error as JournalError { throw error } catch {
             throw JournalError(path: path, kind: .failed, detail: "\(error)", hint: "keep a copy of \(path) and report this error")
         }
     }

@@ -38,8 +38,9 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// Describes a GRDB/SQLite failure; `systemErrno` is SQLite's last OS error, when known.
     init(path: String, _ error: DatabaseError, systemErrno: Int32 = 0) {
-        let os = systemErrno != 0 ? " (\(String(cString: strerror(systemErrno))))" : ""
-        let sqlite = "\(error.message ?? "SQLite error") [\(error.extendedResultCode)]\(os)"
+        var os = systemErrno != 0 ? ": \(String(cString: strerror(systemErrno)))" : ""
+        if error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_FULL, let why = JournalError.writeLimits(path) { os += "; " + why }
+        let sqlite = "\(error.message ?? "SQLite error")\(os) (SQLite code \(error.extendedResultCode.rawValue))"
         switch error.resultCode {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             self.init(path: path, kind: .damaged, detail: "the journal file is damaged or is not a journal: \(sqlite)",
@@ -61,9 +62,28 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
-    /// Runs `body` on `db`, turning SQLite errors into journal errors that name `path`.
-    static func wrapping<T>(path: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as DatabaseError { throw JournalError(path: path, error) }
+    /// What the system says limits writing beside `path`: a file-size limit on this process
+    /// (`ulimit -f`), or a nearly full file system. SQLite does not keep the OS error of a failed
+    /// commit, so the limits themselves are read.
+    static func writeLimits(_ path: String) -> String? {
+        var reasons: [String] = []
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
+            reasons.append("File too large: this process may not write files larger than \(limit.rlim_cur / 1024) KiB (ulimit -f)")
+        }
+        var fs = statvfs()
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if statvfs(dir, &fs) == 0 {
+            let free = UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
+            if free < 64 << 20 { reasons.append("No space left on device: \(free / 1024) KiB free on the file system of \(dir)") }
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+    }
+
+    /// Runs `body`, turning SQLite errors into journal errors that name `path`; `systemErrno` reads
+    /// SQLite's last OS error after a failure outside a database access (a failed commit).
+    static func wrapping<T>(path: String, systemErrno: () -> Int32 = { 0 }, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError { throw JournalError(path: path, error, systemErrno: systemErrno()) }
     }
 
     /// Inside a database access: also reads SQLite's last OS error for the message.

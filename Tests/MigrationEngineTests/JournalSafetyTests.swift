@@ -102,6 +102,38 @@ final class JournalSafetyTests: EngineSandboxTestCase {
         XCTAssertTrue(error.description.contains("resume"), error.description)
     }
 
+    func testAJournalThatCannotBeWrittenIsNamedWithTheSystemsReasonAndTheRunResumes() async throws {
+        let count = 3000
+        let source = sandbox.writeSource(count: count)
+        let journalPath = sandbox.dir + "/journal.sqlite"
+        // Files of this process may not grow past 256 KiB (SIGXFSZ ignored: writes fail with EFBIG),
+        // as when the disk fills up in the middle of a run.
+        let script = #"trap '' XFSZ; ulimit -f 256; exec "$0" "$@""#
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script, CLIProcess.binary.path, "import", source, "--yes", "--journal", journalPath, "--max-records", "100"]
+        p.environment = env
+        let errPath = sandbox.dir + "/limited.err"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let stderr = try String(contentsOfFile: errPath, encoding: .utf8)
+        XCTAssertEqual(p.terminationStatus, 2, stderr)
+        XCTAssertTrue(stderr.contains("journal \(journalPath)"), stderr)
+        XCTAssertTrue(stderr.contains("File too large"), stderr)
+        XCTAssertFalse(stderr.contains("server could not be reached"), stderr)
+        XCTAssertTrue(stderr.contains("resume"), stderr)
+
+        let resumed = try CLIProcess.run(["resume", "--journal", journalPath], env: env, in: sandbox.dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let journal = try Journal(path: journalPath)
+        let run = try XCTUnwrap(journal.runs().first)
+        let users = try await sandbox.userIDsByEmail()
+        _ = try RunChecks.assertComplete(journal: journal, runID: run.id, count: count, users: users)
+    }
+
     func testADamagedJournalExitsTwoNamingTheJournal() async throws {
         let source = sandbox.writeSource(count: 30)
         let journalPath = sandbox.dir + "/journal.sqlite"
