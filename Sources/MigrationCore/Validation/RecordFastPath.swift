@@ -9,8 +9,12 @@ import Foundation
 /// fingerprints). Whenever a record holds anything else — an escape, a number, a field it
 /// does not know, an empty name, anything that would be an error — it answers nil and the
 /// caller runs the full validator, which alone words errors. So this path never decides an
-/// error and never needs its own copy of a rule's message; `RecordFastPathTests` compares
-/// the two on generated and mutated records.
+/// error and never needs its own copy of a rule's message.
+///
+/// **A rule changes in both places**: here and in `RecordValidator` / `RecordSchema` (a rule this
+/// path does not model must make it answer nil). The differential tests that hold the two to the
+/// same answers are `RecordFastPathTests` (generated, borderline and byte-mutated records under
+/// several project settings) and `ValidationPassTests` (whole files, CSV rows).
 struct RecordFastPath: Sendable {
     let settings: ValidationSettings
     private let emailMaxLength: Int?
@@ -95,7 +99,7 @@ struct RecordFastPath: Sendable {
 
     /// The verdict for one record's raw JSON, or nil when the full validator must decide.
     func check(_ bytes: UnsafeRawBufferPointer) -> Verdict? {
-        var r = ByteReader(bytes: bytes)
+        var r = FastPathReader(bytes: bytes)
         var seen: UInt32 = 0
         var emailVerified: Bool?, phoneVerified: Bool?, disabled: Bool?
         var verdict = Verdict()
@@ -272,7 +276,7 @@ struct RecordFastPath: Sendable {
     }
 
     /// `{"type": "bcrypt", "password_hash": "<a hash bcrypt can use>"}` in either order.
-    private func password(_ r: inout ByteReader) -> Bool {
+    private func password(_ r: inout FastPathReader) -> Bool {
         guard r.consume(UInt8(ascii: "{")) else { return false }
         r.skipWhitespace()
         var sawType = false, sawHash = false
@@ -311,7 +315,7 @@ struct RecordFastPath: Sendable {
 
     /// Known attributes with acceptable values (null allowed): plain strings and enums compared
     /// as bytes, other strings and numbers by `CustomAttributeRules` itself.
-    private func customAttributes(_ r: inout ByteReader) -> Bool {
+    private func customAttributes(_ r: inout FastPathReader) -> Bool {
         guard r.consume(UInt8(ascii: "{")) else { return false }
         r.skipWhitespace()
         if r.consume(UInt8(ascii: "}")) { return true }
@@ -343,7 +347,7 @@ struct RecordFastPath: Sendable {
     }
 
     /// `{"country": "HK", …}`: known address keys with non-empty strings.
-    private func address(_ r: inout ByteReader) -> Bool {
+    private func address(_ r: inout FastPathReader) -> Bool {
         guard r.consume(UInt8(ascii: "{")) else { return false }
         r.skipWhitespace()
         if r.consume(UInt8(ascii: "}")) { return true }
@@ -362,7 +366,7 @@ struct RecordFastPath: Sendable {
     private static let addressKeys = RecordSchema.addressKeys.map { Array($0.utf8) }
 
     /// An array of non-empty strings, each one of `allowed`.
-    private func stringArray(_ r: inout ByteReader, allowed: [[UInt8]]) -> Bool {
+    private func stringArray(_ r: inout FastPathReader, allowed: [[UInt8]]) -> Bool {
         guard r.consume(UInt8(ascii: "[")) else { return false }
         r.skipWhitespace()
         if r.consume(UInt8(ascii: "]")) { return true }
@@ -371,140 +375,5 @@ struct RecordFastPath: Sendable {
             guard let more = r.next(close: UInt8(ascii: "]")) else { return false }
             if !more { return true }
         }
-    }
-
-    /// The warnings this path can give, built once with `RecordValidator`'s wording.
-    private struct Warnings: Sendable {
-        // One-element lists, so that a record's only warning shares the list instead of allocating one.
-        let insertFalse: [[Issue]]
-        let insertVerifiedAbsent: [[Issue]]
-        let upsertVerifiedAbsent: [[Issue]]
-        let disabledFalse: [Issue]
-
-        init() {
-            let flags = [("email_verified", "email"), ("phone_number_verified", "phone_number")]
-            insertFalse = flags.map { [.warning("/" + $0.0, rule: "insert.false_no_effect", "\($0.0) = false has no effect in insert.")] }
-            insertVerifiedAbsent = flags.map {
-                [.warning("/" + $0.0, rule: "insert.verified_without_login_id", "\($0.0) = true has no effect when \($0.1) is absent.")]
-            }
-            upsertVerifiedAbsent = flags.map {
-                [.warning("/" + $0.0, rule: "upsert.verified_without_login_id", "\($0.0) has no effect when \($0.1) is absent.")]
-            }
-            disabledFalse = [.warning("/disabled", rule: "insert.false_no_effect", "disabled = false has no effect in insert.")]
-        }
-    }
-}
-
-/// A strict reader of the JSON subset the fast path accepts; every method returns nil/false on
-/// anything outside it, so a record it cannot read is never half-judged.
-private struct ByteReader {
-    let bytes: UnsafeRawBufferPointer
-    var pos = 0
-    /// Bytes of whitespace between tokens (the compact form leaves them out).
-    var whitespace = 0
-
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    var atEnd: Bool { pos == bytes.count }
-    var compactLength: Int { bytes.count - whitespace }
-
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while pos < bytes.count {
-            let b = bytes[pos]
-            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
-            pos += 1
-            whitespace += 1
-        }
-    }
-
-    mutating func consume(_ byte: UInt8) -> Bool {
-        guard pos < bytes.count, bytes[pos] == byte else { return false }
-        pos += 1
-        return true
-    }
-
-    /// Whitespace, `:`, whitespace.
-    mutating func colon() -> Bool {
-        skipWhitespace()
-        guard consume(UInt8(ascii: ":")) else { return false }
-        skipWhitespace()
-        return true
-    }
-
-    /// After a member or item: `,` (true: another follows) or `close` (false); nil otherwise.
-    mutating func next(close: UInt8) -> Bool? {
-        skipWhitespace()
-        guard pos < bytes.count else { return nil }
-        let b = bytes[pos]
-        pos += 1
-        if b == UInt8(ascii: ",") { skipWhitespace(); return true }
-        return b == close ? false : nil
-    }
-
-    /// A string without escapes (valid UTF-8, no control characters): the range of its content.
-    mutating func plainString() -> Range<Int>? {
-        guard consume(UInt8(ascii: "\"")) else { return nil }
-        let start = pos
-        let n = bytes.count
-        while pos < n {
-            pos = ByteRun.plainEnd(bytes.baseAddress!, from: pos, to: n, stopAtNonASCII: true)
-            guard pos < n else { return nil }
-            let b = bytes[pos]
-            if b == UInt8(ascii: "\"") {
-                pos += 1
-                return start..<(pos - 1)
-            }
-            if b < 0x80 {
-                return nil   // a backslash or a control character
-            } else {
-                let length = UTF8Bytes.sequenceLength(bytes, at: pos, end: n)
-                guard length > 0 else { return nil }
-                pos += length
-            }
-        }
-        return nil
-    }
-
-    /// The text of a range of the record (for the rules that take a `String`; usually a small one).
-    func string(_ range: Range<Int>) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-    }
-
-    /// A JSON number (RFC 8259 grammar): the range of its text.
-    mutating func number() -> Range<Int>? {
-        let start = pos
-        func digits() -> Int {
-            var count = 0
-            while pos < bytes.count, (0x30...0x39).contains(bytes[pos]) { pos += 1; count += 1 }
-            return count
-        }
-        _ = consume(UInt8(ascii: "-"))
-        guard pos < bytes.count else { return nil }
-        if bytes[pos] == 0x30 { pos += 1 } else if digits() == 0 { return nil }
-        if consume(UInt8(ascii: ".")), digits() == 0 { return nil }
-        if consume(UInt8(ascii: "e")) || consume(UInt8(ascii: "E")) {
-            if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
-            if digits() == 0 { return nil }
-        }
-        return start..<pos
-    }
-
-    mutating func boolean() -> Bool? {
-        if literal("true") { return true }
-        if literal("false") { return false }
-        return nil
-    }
-
-    mutating func null() -> Bool { literal("null") }
-
-    /// The literal followed by a delimiter (checked by the caller's `next`).
-    private mutating func literal(_ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
-        guard pos + count <= bytes.count else { return false }
-        let w = word.utf8Start
-        for k in 0..<count where bytes[pos + k] != w[k] { return false }
-        pos += count
-        return true
     }
 }

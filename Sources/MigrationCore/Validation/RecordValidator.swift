@@ -4,6 +4,10 @@
 /// it applies what the worker checks later (login IDs §7.3, password hashes and TOTP secrets
 /// §7.2, roles, groups, custom attributes, account validity) and warns about what the server
 /// would warn about or silently ignore (§9.1, §7.5).
+///
+/// **A rule changes in both places**: plain records are judged by `RecordFastPath` from their
+/// bytes, which must give this validator's exact verdict or step aside; `RecordFastPathTests`
+/// (differential, generated and mutated records) fails when the two disagree.
 public struct RecordValidator: Sendable {
     public let settings: ValidationSettings
 
