@@ -2,7 +2,7 @@
 """Generate BCP47Data.swift from golang.org/x/text v0.7.0 (internal/language/tables.go).
 
 Dev-only. The `bcp47` format check must accept and normalise language tags exactly as
-golang.org/x/text/language v0.7.0 (the version Authgear's server pins) does, so the subtag
+golang.org/x/text/language v0.7.0 (the version this project's format checks follow) does, so the subtag
 tables come from that version's generated table file, internal/language/tables.go
 (CLDR 32). This script parses that Go source and evaluates x/text's own lookup rules
 (internal/language/lookup.go: getLangID, getScriptID, getRegionID, Language.String,
@@ -13,7 +13,8 @@ Pinned input: golang.org/x/text v0.7.0 (tag v0.7.0, commit 71a9c9afc4cd710b9412f
 Get it with any of:
     git clone --branch v0.7.0 https://go.googlesource.com/text /tmp/x-text
     git clone --branch v0.7.0 https://github.com/golang/text /tmp/x-text
-    GOFLAGS=-mod=mod go mod download golang.org/x/text@v0.7.0   # then $(go env GOMODCACHE)/golang.org/x/text@v0.7.0
+    go mod download golang.org/x/text@v0.7.0     # then use $(go env GOMODCACHE)/golang.org/x/text@v0.7.0
+    apt-get install golang-golang-x-text-dev      # Debian 12 (0.7.0-1): /usr/share/gocode/src/golang.org/x/text
 
 Usage (from the package root):
     python3 scripts/gen-bcp47-data.py /tmp/x-text
