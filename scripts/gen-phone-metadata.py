@@ -2,7 +2,7 @@
 """Generate PhoneMetadataTable.swift from the PyPI `phonenumbers` package (libphonenumber metadata).
 
 Dev-only. Usage (from the package root):
-    pip install phonenumbers
+    pip install phonenumbers==9.0.43   # the version the committed files were made with
     python3 scripts/gen-phone-metadata.py
 
 Writes Sources/MigrationCore/Formats/Phone/PhoneMetadataTable.swift: one raw multi-line string,

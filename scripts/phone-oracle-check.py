@@ -2,7 +2,7 @@
 """Oracle for PhoneNumbers.check: the Authgear server's phone algorithm evaluated with PyPI `phonenumbers`.
 
 Dev-only. Usage (from the package root):
-    pip install phonenumbers
+    pip install phonenumbers==9.0.43   # the version the committed files were made with
     python3 scripts/phone-oracle-check.py [--all OUT.tsv] [--fixture OUT.tsv] [--seed N]
 
 Server algorithm (authgear-server pkg/util/phone/parser.go):
