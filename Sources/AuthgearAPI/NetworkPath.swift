@@ -43,8 +43,12 @@ public enum NetworkPath {
     /// The proxy libcurl 7.88 uses for `scheme://host` when no proxy option is set, read through
     /// `lookup` (libcurl's `detect_proxy` and `Curl_check_noproxy`): `no_proxy`/`NO_PROXY` first,
     /// then `<scheme>_proxy` (lower case; upper case too except `HTTP_PROXY`, which libcurl
-    /// ignores), then `all_proxy`/`ALL_PROXY`. A variable that is set but empty means no proxy.
-    public static func proxy(scheme: String, host: String, lookup: (String) -> String?) -> Proxy? {
+    /// ignores), then `all_proxy`/`ALL_PROXY`. An empty variable counts as unset (`curl_getenv`).
+    public static func proxy(scheme: String, host: String, lookup rawLookup: (String) -> String?) -> Proxy? {
+        func lookup(_ name: String) -> String? {
+            guard let value = rawLookup(name), !value.isEmpty else { return nil }
+            return value
+        }
         let scheme = scheme.lowercased()
         if let noProxy = lookup("no_proxy") ?? lookup("NO_PROXY"), bypasses(noProxy, host: host) { return nil }
         var names = ["\(scheme)_proxy"]

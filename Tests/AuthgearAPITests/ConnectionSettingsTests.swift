@@ -161,6 +161,41 @@ final class ConnectionSettingsTests: XCTestCase {
         XCTAssertThrowsError(try resolve("http://example.com", ["AUTHGEAR_ALLOW_INSECURE_HTTP": ""]))
     }
 
+    func testInsecureHTTPOverrideCarriesAWarningEveryRunShows() throws {
+        let byFlag = try ConnectionSettings.resolve(flags: .init(endpoint: "http://10.0.0.7:8080", allowInsecureHTTP: true),
+                                                    environment: connectionBase)
+        let warning = try XCTUnwrap(byFlag.insecureHTTPWarning)
+        XCTAssertTrue(warning.contains("--allow-insecure-http") && warning.contains("10.0.0.7") && warning.contains("unencrypted"), warning)
+        XCTAssertEqual(byFlag.report.last, "warning: " + warning, "check's settings step (and the TUI's) shows it")
+        let byEnvironment = try resolve("http://example.com", ["AUTHGEAR_ALLOW_INSECURE_HTTP": "true"])
+        XCTAssertTrue(byEnvironment.insecureHTTPWarning?.contains("$AUTHGEAR_ALLOW_INSECURE_HTTP") == true)
+        let viaProxy = try resolve("http://127.0.0.1:4000", ["http_proxy": "http://u:pw@proxy.corp:3128", "AUTHGEAR_ALLOW_INSECURE_HTTP": "1"])
+        XCTAssertTrue(viaProxy.insecureHTTPWarning?.contains("http://***@proxy.corp:3128 (from http_proxy)") == true)
+        for quiet in ["http://127.0.0.1:4000", "https://example.com"] {
+            XCTAssertNil(try resolve(quiet, ["AUTHGEAR_ALLOW_INSECURE_HTTP": "1"]).insecureHTTPWarning, "nothing to warn about: \(quiet)")
+        }
+    }
+
+    func testLoopbackAndNoProxyRules() {
+        XCTAssertTrue(NetworkPath.bypasses("example.com", host: "api.example.com"))
+        XCTAssertTrue(NetworkPath.bypasses(" .example.com ", host: "example.com"))
+        XCTAssertFalse(NetworkPath.bypasses("example.com", host: "badexample.com"))
+        XCTAssertTrue(NetworkPath.bypasses("10.0.0.0/8 localhost", host: "10.2.3.4"))
+        XCTAssertFalse(NetworkPath.bypasses("10.0.0.0/8", host: "11.2.3.4"))
+        XCTAssertTrue(NetworkPath.bypasses("[::1]", host: "[::1]"))
+        XCTAssertEqual(NetworkPath.masked("socks5h://a:b@h:1/x"), "socks5h://***@h:1/x")
+        XCTAssertEqual(NetworkPath.masked("h:1"), "h:1")
+        XCTAssertEqual(NetworkPath.proxyHost("http://a:b@[fd00::1]:3128/"), "[fd00::1]")
+        XCTAssertEqual(NetworkPath.proxyHost("proxy.corp:3128"), "proxy.corp")
+        // An empty variable counts as unset, as for libcurl (curl_getenv): on to all_proxy; an empty no_proxy bypasses nothing.
+        XCTAssertEqual(NetworkPath.proxy(scheme: "https", host: "a.b", lookup: { ["https_proxy": "", "all_proxy": "http://p:1"][$0] })?.variable,
+                       "all_proxy")
+        XCTAssertEqual(NetworkPath.proxy(scheme: "https", host: "a.b", lookup: { ["no_proxy": "", "NO_PROXY": "*", "https_proxy": "http://p:1"][$0] }),
+                       nil)
+        XCTAssertEqual(NetworkPath.proxy(scheme: "https", host: "a.b", lookup: { ["HTTPS_PROXY": "http://p:1"][$0] })?.variable, "HTTPS_PROXY")
+        XCTAssertNil(NetworkPath.proxy(scheme: "http", host: "a.b", lookup: { ["HTTP_PROXY": "http://p:1"][$0] }))
+    }
+
     /// A loopback http:// endpoint whose requests libcurl would hand to a proxy elsewhere
     /// still travels in clear (to the proxy); an https:// endpoint through a proxy is a CONNECT tunnel.
     func testPlainHTTPThroughAProxyElsewhereIsRefused() throws {
