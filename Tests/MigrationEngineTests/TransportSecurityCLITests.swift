@@ -99,6 +99,20 @@ final class TransportSecurityCLITests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("--ca-file"), out.stderr)
         XCTAssertFalse(out.stderr.contains("could not be reached"), out.stderr)
 
+        // The run is journalled: resume meets the same certificate and stops the same way…
+        let journal = ["--journal", dir + "/j.sqlite"]
+        let (resumed, resumeSeconds) = try cli(["resume", "--json", "--endpoint", "https://127.0.0.1:\(tls.port)"] + journal)
+        XCTAssertEqual(resumed.status, 2, resumed.stderr)
+        XCTAssertLessThan(resumeSeconds, 8)
+        XCTAssertEqual(resumed.stdout.components(separatedBy: #""event":"batch_sending""#).count - 1, 1, resumed.stdout)
+        XCTAssertTrue(resumed.stderr.contains("--ca-file"), resumed.stderr)
+        // …and resume and retry refuse plain http:// to another host before anything else.
+        for args in [["resume"], ["retry", "--failed", "--yes"]] {
+            let (refused, _) = try cli(args + ["--endpoint", "http://example.com"] + journal)
+            XCTAssertEqual(refused.status, 2, "\(args): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("--allow-insecure-http") && refused.stderr.contains("https://"), "\(args): \(refused.stderr)")
+        }
+
         let (check, _) = try cli(["check", "--endpoint", "https://127.0.0.1:\(tls.port)"])
         XCTAssertEqual(check.status, 1, check.stdout)
         XCTAssertTrue(check.stdout.contains("✗ connection and TLS"), check.stdout)
