@@ -46,7 +46,8 @@ public final class AdminTokenSigner: AdminTokenMinting, @unchecked Sendable {
 
     /// Loads the PEM private key at `path` (PKCS#1, PKCS#8 or encrypted PKCS#8).
     ///
-    /// Refuses a file that group or others can read unless `allowInsecureKeyFile` is set.
+    /// Refuses a file that group or others can read, or that another user (not root) owns,
+    /// unless `allowInsecureKeyFile` is set.
     public convenience init(
         keyFile path: String, keyID: String, projectID: String, lifetime: Int = 300,
         passphrase: PassphraseSource = .none, allowInsecureKeyFile: Bool = false
@@ -126,6 +127,15 @@ public final class AdminTokenSigner: AdminTokenMinting, @unchecked Sendable {
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .keyFileUnreadable(path: path, reason: "not a regular file")
+        }
+        // Ownership as OpenSSH checks the files it trusts: owned by the user running it or by root
+        // (readconf.c: "Bad owner or permissions on %s" when `st_uid != 0 && st_uid != getuid()`;
+        // sshd's safe_path: "bad ownership or modes"). Another owner can read, chmod or replace
+        // the key whatever its mode. (ssh's own private-key check, sshkey_perm_ok, looks at the
+        // mode of keys the user owns only; this tool refuses both.) Compared with the effective uid.
+        let user = UInt32(geteuid())
+        if info.st_uid != user && info.st_uid != 0 && !allowInsecure {
+            throw .keyFileNotOwned(path: path, owner: UInt32(info.st_uid), user: user)
         }
         let mode = UInt32(info.st_mode)
         if mode & 0o077 != 0 && !allowInsecure { throw .insecureKeyFile(path: path, mode: mode) }

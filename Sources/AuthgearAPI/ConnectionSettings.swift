@@ -78,10 +78,13 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// Values given on the command line (`nil` = not given).
     public struct Flags: Sendable, Equatable {
         public var endpoint, projectID, keyID, keyFile, caFile, profile: String?
+        /// `--allow-insecure-http`: accept plain http:// to a host other than this machine.
+        public var allowInsecureHTTP: Bool
         public init(endpoint: String? = nil, projectID: String? = nil, keyID: String? = nil,
-                    keyFile: String? = nil, caFile: String? = nil, profile: String? = nil) {
+                    keyFile: String? = nil, caFile: String? = nil, profile: String? = nil, allowInsecureHTTP: Bool = false) {
             (self.endpoint, self.projectID, self.keyID, self.keyFile, self.caFile, self.profile)
                 = (endpoint, projectID, keyID, keyFile, caFile, profile)
+            self.allowInsecureHTTP = allowInsecureHTTP
         }
 
         func value(_ field: Field) -> String? {
@@ -97,6 +100,8 @@ public struct ConnectionSettings: Sendable, Equatable {
 
     /// Environment variable choosing the profile when `--profile` is not given.
     public static let profileVariable = "AUTHGEAR_PROFILE"
+    /// Environment variable that, set to `1` (or `true`, `yes`), does what `--allow-insecure-http` does.
+    public static let allowInsecureHTTPVariable = "AUTHGEAR_ALLOW_INSECURE_HTTP"
 
     /// The project's Admin API origin, e.g. `https://myapp.authgear.cloud` (no trailing slash).
     public var endpoint: Setting
@@ -108,6 +113,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var caFile: Setting?
     /// The profile consulted (`default` unless chosen).
     public var profileName: String
+    /// Set when plain http:// leaves this machine because `--allow-insecure-http` (or
+    /// `AUTHGEAR_ALLOW_INSECURE_HTTP`) allowed it: what to warn about on every run.
+    public var insecureHTTPWarning: String?
 
     /// Resolves every field; `profilesPath` defaults to ``ProfileFile/defaultPath(environment:)``.
     public static func resolve(
@@ -151,11 +159,74 @@ public struct ConnectionSettings: Sendable, Equatable {
             throw .missing(missing, profilesPath: path)
         }
         endpoint.value = try validatedEndpoint(endpoint)
+        var warning: String?
+        if let exposure = plainHTTPExposure(endpoint.value, environment: environment) {
+            let allowedBy = flags.allowInsecureHTTP ? "--allow-insecure-http"
+                : isYes(environment[allowInsecureHTTPVariable]) ? "$\(allowInsecureHTTPVariable)" : nil
+            guard let allowedBy else { throw .insecureEndpoint(endpoint, exposure: exposure) }
+            warning = "plain http:// allowed by \(allowedBy): \(exposure.reason), so the Admin API token and the records' "
+                + "password hashes travel unencrypted and anyone on the way can read or change them."
+        }
         if projectID.value.contains(where: { $0 == "/" || $0 == ":" || $0 == "." || $0 == " " }) {
             throw .invalidProjectID(projectID)
         }
         return ConnectionSettings(endpoint: endpoint, projectID: projectID, keyID: keyID, keyFile: keyFile,
-                                  caFile: found[.caFile], profileName: profileName)
+                                  caFile: found[.caFile], profileName: profileName, insecureHTTPWarning: warning)
+    }
+
+    /// Why plain http:// would leave this machine.
+    public enum PlainHTTPExposure: Sendable, Equatable {
+        /// The endpoint's host is not loopback (or not a plain `host[:port]` that could be checked).
+        case remoteHost(String)
+        /// The host is loopback, but libcurl would hand the request to a proxy elsewhere.
+        case proxy(NetworkPath.Proxy)
+
+        public var reason: String {
+            switch self {
+            case .remoteHost(let host): return "\(host) is not this machine"
+            case .proxy(let proxy): return "its requests go through the proxy \(proxy), which is not on this machine"
+            }
+        }
+    }
+
+    /// Nil when `endpoint` (already validated) is https://, or http:// that stays on this machine:
+    /// a loopback host (``NetworkPath/isLoopback(host:)``) reached directly or through a proxy
+    /// that is itself loopback. An https:// endpoint through any proxy is a CONNECT tunnel: fine.
+    public static func plainHTTPExposure(_ endpoint: String, environment: [String: String]) -> PlainHTTPExposure? {
+        guard endpoint.lowercased().hasPrefix("http://") else { return nil }
+        let authority = endpoint.dropFirst("http://".count)
+        guard let host = plainHost(authority), NetworkPath.isLoopback(host: host) else {
+            return .remoteHost(plainHost(authority) ?? String(authority))
+        }
+        if let proxy = NetworkPath.proxy(scheme: "http", host: host, lookup: { environment[$0] }),
+           !NetworkPath.isLoopback(host: proxy.host) {
+            return .proxy(proxy)
+        }
+        return nil
+    }
+
+    /// The host of `host[:port]` (IPv6 in brackets), or nil when it is anything else (user info,
+    /// a port that is not 1-5 digits).
+    static func plainHost(_ authority: Substring) -> String? {
+        if authority.contains("@") { return nil }
+        var host = authority, rest: Substring = ""
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[...close]
+            rest = authority[authority.index(after: close)...]
+        } else if let colon = authority.firstIndex(of: ":") {
+            host = authority[..<colon]
+            rest = authority[colon...]
+        }
+        if !rest.isEmpty {
+            let port = rest.dropFirst()
+            guard rest.first == ":", (1...5).contains(port.count), port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        }
+        return host.isEmpty ? nil : String(host)
+    }
+
+    private static func isYes(_ value: String?) -> Bool {
+        ["1", "true", "yes"].contains((value ?? "").trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     /// One line per value with its source, e.g. `project id: myapp (from $AUTHGEAR_PROJECT_ID)`.
@@ -163,6 +234,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         var lines = [("endpoint", endpoint), ("project id", projectID), ("key id", keyID), ("key file", keyFile)]
             .map { "\($0.0): \($0.1.value) (\($0.1.source))" }
         if let caFile { lines.append("ca file: \(caFile.value) (\(caFile.source))") }
+        if let insecureHTTPWarning { lines.append("warning: \(insecureHTTPWarning)") }
         return lines
     }
 
@@ -173,7 +245,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         let lower = value.lowercased()
         let scheme = lower.hasPrefix("https://") ? "https://" : lower.hasPrefix("http://") ? "http://" : nil
         guard let scheme else {
-            throw .invalidEndpoint(setting, reason: "it must start with https:// (or http:// for a local sandbox)")
+            throw .invalidEndpoint(setting, reason: "it must start with https:// (or http:// for a sandbox on this machine)")
         }
         let rest = value.dropFirst(scheme.count)
         if rest.isEmpty { throw .invalidEndpoint(setting, reason: "it has no host name") }

@@ -48,12 +48,16 @@ public struct HTTPResponse: Sendable, Equatable {
 /// Why a request got no response. The engine relies on the difference between the two main
 /// cases to avoid importing anything twice.
 public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The request certainly did not reach the server (DNS, connection refused, TLS handshake
-    /// or certificate failure): safe to send again.
+    /// The request certainly did not reach the server (DNS, connection refused, a proxy that
+    /// cannot be reached, a TLS handshake failure other than a certificate): safe to send again.
     case notSent(String)
     /// The request may have reached the server (timeout or connection reset after sending
     /// began): the server may have acted on it.
     case outcomeUnknown(String)
+    /// The TLS handshake failed on a certificate (untrusted issuer, expired, wrong host name,
+    /// an unusable CA file): nothing was sent, and sending again meets the same certificate.
+    /// The message names the problem and what to do.
+    case certificate(String)
     /// The caller cancelled the request.
     case cancelled
 
@@ -61,6 +65,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .notSent(let m): return "not sent: \(m)"
         case .outcomeUnknown(let m): return "no answer (the server may have received the request): \(m)"
+        case .certificate(let m): return "TLS certificate refused, not sent: \(m)"
         case .cancelled: return "cancelled"
         }
     }

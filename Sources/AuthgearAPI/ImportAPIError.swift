@@ -132,10 +132,12 @@ public enum ImportAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .transport(let error):
             switch error {
             case .notSent(let message):
-                return "could not reach the server (\(message)); nothing was sent. Check the endpoint, network, "
+                return "could not reach the server: \(message); nothing was sent. Check the endpoint, network, "
                     + "proxy and TLS settings (--ca-file / AUTHGEAR_CA_FILE for a private CA)."
             case .outcomeUnknown(let message):
                 return "the connection failed after the request was sent (\(message)); the server may have acted on it."
+            case .certificate(let message):
+                return "the server's TLS certificate was refused: \(message)"
             case .cancelled:
                 return "the request was cancelled."
             }

@@ -94,6 +94,8 @@ public enum ConnectionSettingsError: Error, Sendable, Equatable, CustomStringCon
     case invalidEndpoint(ConnectionSettings.Setting, reason: String)
     /// The project ID looks like a URL or host name instead of the project's ID.
     case invalidProjectID(ConnectionSettings.Setting)
+    /// Plain http:// that would leave this machine, without `--allow-insecure-http`.
+    case insecureEndpoint(ConnectionSettings.Setting, exposure: ConnectionSettings.PlainHTTPExposure)
 
     public var description: String {
         switch self {
@@ -111,6 +113,16 @@ public enum ConnectionSettingsError: Error, Sendable, Equatable, CustomStringCon
             return "\(path) is not a valid profiles file: \(reason)."
         case .invalidEndpoint(let setting, let reason):
             return "endpoint \"\(setting.value)\" (\(setting.source)) is not usable: \(reason)."
+        case .insecureEndpoint(let setting, let exposure):
+            var fix = "Use the https:// endpoint (for a server whose certificate comes from a private CA, pass that CA with "
+                + "--ca-file / AUTHGEAR_CA_FILE)"
+            if case .proxy(let proxy) = exposure {
+                fix += ", or keep the request on this machine: add the host to no_proxy, or unset \(proxy.variable)"
+            }
+            return "endpoint \"\(setting.value)\" (\(setting.source)) is refused: it is plain http:// and \(exposure.reason), "
+                + "so the Admin API token and the records' password hashes would travel unencrypted. \(fix). "
+                + "Plain http:// is for a server on this machine only (localhost, 127.0.0.0/8, [::1]); "
+                + "--allow-insecure-http (or \(ConnectionSettings.allowInsecureHTTPVariable)=1) overrides this, not recommended."
         case .invalidProjectID(let setting):
             return "project ID \"\(setting.value)\" (\(setting.source)) is not a project ID: use the ID alone, "
                 + "e.g. `myapp` for https://myapp.authgear.cloud (it is sent as the token's `aud`)."

@@ -6,6 +6,8 @@ public enum TokenSigningError: Error, Sendable, Equatable, CustomStringConvertib
     case keyFileUnreadable(path: String, reason: String)
     /// The key file can be read by group or others (`mode & 0o077 != 0`).
     case insecureKeyFile(path: String, mode: UInt32)
+    /// The key file belongs to another user (`owner`), neither the user running the tool (`user`) nor root.
+    case keyFileNotOwned(path: String, owner: UInt32, user: UInt32)
     /// The key is encrypted and no passphrase was available.
     case passphraseRequired(path: String)
     /// The key is encrypted and the passphrase did not decrypt it.
@@ -27,6 +29,10 @@ public enum TokenSigningError: Error, Sendable, Equatable, CustomStringConvertib
             let octal = String(mode & 0o777, radix: 8)
             return "the Admin API key file \(path) is readable by other users (mode \(octal)). "
                 + "Run `chmod 600 \(path)`, or pass --allow-insecure-key-file to use it anyway."
+        case .keyFileNotOwned(let path, let owner, let user):
+            return "the Admin API key file \(path) is owned by another user (uid \(owner); authgear-migrate runs as uid \(user)), "
+                + "who can read or replace the key at will. Keep the key in a file of your own "
+                + "(`install -m 600 \(path) ~/authgear-admin-key.pem`), or pass --allow-insecure-key-file to use it anyway."
         case .passphraseRequired(let path):
             return "the Admin API key file \(path) is encrypted. Set AUTHGEAR_KEY_PASSPHRASE "
                 + "or run in a terminal to be asked for the passphrase."

@@ -22,6 +22,57 @@ struct CurlFailure: Sendable, Equatable {
     var bytesSent: Bool
     /// The transport refused libcurl's automatic re-send after a reused connection died.
     var refusedResend: Bool
+    /// The proxy libcurl took from the environment for this URL, looked up only when the
+    /// failure can be the proxy's (``proxyCodes``).
+    var proxy: NetworkPath.Proxy? = nil
+
+    /// Certificate failures: permanent (the same certificate comes back), never sent.
+    /// 35 (`CURLE_SSL_CONNECT_ERROR`) is any handshake failure; it counts only when OpenSSL's
+    /// text says verification failed (``certificateMarkers``).
+    static let certificateCodes: Set<UInt32> = Set(([
+        CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
+        CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+    ] as [CURLcode]).map(\.rawValue))
+
+    /// OpenSSL's verification texts, lower-cased (`X509_verify_cert_error_string`, `SSL_R_CERTIFICATE_VERIFY_FAILED`).
+    static let certificateMarkers = [
+        "certificate verify failed", "certificate has expired", "certificate is not yet valid", "self-signed certificate",
+        "self signed certificate", "unable to get local issuer certificate", "unable to get issuer certificate",
+        "unable to verify the first certificate", "certificate subject name", "no alternative certificate subject name",
+    ]
+
+    /// Codes that, with a proxy in use, mean the proxy itself: libcurl resolves and connects
+    /// only to the proxy then (the server is reached through it).
+    static let proxyCodes: Set<UInt32> = [CURLE_COULDNT_RESOLVE_PROXY.rawValue, CURLE_COULDNT_CONNECT.rawValue]
+
+    var isCertificateFailure: Bool {
+        if Self.certificateCodes.contains(code) { return true }
+        guard code == CURLE_SSL_CONNECT_ERROR.rawValue else { return false }
+        let lower = text.lowercased()
+        return Self.certificateMarkers.contains { lower.contains($0) }
+    }
+
+    /// What to do about a certificate failure, from libcurl's text.
+    var certificateAdvice: String {
+        let lower = text.lowercased()
+        let caFile = "--ca-file / AUTHGEAR_CA_FILE"
+        if code == CURLE_SSL_CACERT_BADFILE.rawValue {
+            return "The CA file (\(caFile)) could not be used: check its path and that it holds PEM certificates."
+        }
+        if lower.contains("expired") || lower.contains("not yet valid") {
+            return "Check this machine's clock (`date -u`): a wrong clock makes a valid certificate look expired or not yet valid; "
+                + "otherwise the server's certificate must be renewed."
+        }
+        if lower.contains("subject name") || lower.contains("host name") || lower.contains("hostname") {
+            return "The certificate is not issued for \(host): check the endpoint's host name (--endpoint / AUTHGEAR_ENDPOINT) "
+                + "and use the name the certificate is issued for."
+        }
+        if lower.contains("issuer") || lower.contains("self-signed") || lower.contains("self signed") || lower.contains("first certificate") {
+            return "The certificate's issuer is not trusted here: for a private CA (or a TLS-inspecting proxy) pass its CA "
+                + "certificate with \(caFile)."
+        }
+        return "For a private CA pass its certificate with \(caFile); check the endpoint's host name and this machine's clock."
+    }
 
     /// Error codes that can only arise before any request byte is written.
     static let beforeSending: Set<UInt32> = Set(([
@@ -42,6 +93,13 @@ struct CurlFailure: Sendable, Equatable {
     /// The `TransportError` the engine sees.
     var transportError: TransportError {
         let detail = "\(text) (curl error \(code), host \(host))"
+        if isCertificateFailure {
+            return .certificate(detail + "; nothing was sent and retrying cannot help. " + certificateAdvice)
+        }
+        if let proxy, Self.proxyCodes.contains(code), !sendStarted {
+            return .notSent("the proxy \(proxy) could not be reached (\(text); curl error \(code)): fix it, "
+                + "unset \(proxy.variable), or list \(host) in no_proxy to connect directly")
+        }
         if refusedResend {
             return .outcomeUnknown(
                 "the server closed a reused connection without answering; not sending again"

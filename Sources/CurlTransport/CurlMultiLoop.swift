@@ -147,7 +147,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             host: transfer.host,
             sendStarted: transfer.sendAttempts > 0,
             bytesSent: requestBytes > 0 || uploadBytes > 0,
-            refusedResend: transfer.refusedResend
+            refusedResend: transfer.refusedResend,
+            // libcurl read the same environment for this transfer (no proxy option is ever set).
+            proxy: CurlFailure.proxyCodes.contains(code.rawValue) ? NetworkPath.proxy(forURL: transfer.request.url) : nil
         )
         return .failure(failure.transportError)
     }

@@ -23,7 +23,8 @@ public struct ClientImportService: ImportService {
 
     static func classify(_ error: ImportAPIError, isPOST: Bool) -> ServiceError {
         switch error {
-        case .forbidden, .token, .endpointNotFound: return .forbidden(error.description)
+        // Stop the run: sending again cannot help until the settings (or the server's certificate) change.
+        case .forbidden, .token, .endpointNotFound, .transport(.certificate): return .forbidden(error.description)
         case .usageLimitExceeded(let period, let resetsAt): return .quota(period: period, resetsAt: resetsAt)
         case .rateLimited(let after): return .rateLimited(after: after, message: error.description)
         case .jobNotFound: return .notFound(error.description)

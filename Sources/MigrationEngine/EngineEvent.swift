@@ -57,7 +57,8 @@ public struct ProgressSnapshot: Sendable, Equatable {
 public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
     /// The usage quota is exhausted until `resetsAt`.
     case quota(period: String, resetsAt: Date?)
-    /// The server refused the credentials.
+    /// The server refused the credentials, or the settings cannot work (wrong endpoint, a refused
+    /// TLS certificate): the message says what to change.
     case forbidden(String)
     /// The network or server kept failing after every retry.
     case unavailable(String)

@@ -55,7 +55,8 @@ public struct JobDetail: Sendable, Equatable {
 
 /// Failures of a request, classified by what the engine must do about them.
 public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 403: stop and explain.
+    /// 403, a key that cannot sign, a wrong endpoint or a TLS certificate that is refused:
+    /// nothing will work until the settings change. Stop the run and explain (exit 2).
     case forbidden(String)
     /// 429 UsageLimitExceeded: pause until the quota resets.
     case quota(period: String, resetsAt: Date?)

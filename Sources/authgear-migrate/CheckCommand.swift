@@ -14,7 +14,8 @@ struct CheckCommand: ParsableCommand {
         Steps: resolve the settings (flags > AUTHGEAR_* environment > profile), resolve the endpoint's \
         host, sign an Admin API token with the key, and GET an import job that cannot exist: 404 \
         TaskNotFound proves the credentials work, 403 proves they do not. Also reports the server's clock \
-        skew (tokens tolerate 5 minutes). Nothing is imported. Exit 0 only when every step passes.
+        skew (tokens tolerate 5 minutes). Nothing is imported. Exit 0 only when every step passes, 1 when \
+        a step fails, 2 when the settings cannot be resolved or are refused (e.g. plain http:// to another host).
         """
     )
 
@@ -25,6 +26,7 @@ struct CheckCommand: ParsableCommand {
         try runReportingErrors {
             let steps = ConnectionCheck.steps(connection)
             report(steps)
+            if ConnectionCheck.settingsFailed(steps) { return 2 }  // nothing could be checked: bad or refused settings
             return !steps.isEmpty && steps.allSatisfy(\.ok) ? 0 : 1
         }
     }

@@ -10,20 +10,31 @@ enum ConnectionCheck {
     struct Step: Sendable { var name: String; var ok: Bool; var detail: String; var fix: String? }
 
     /// Runs every step, stopping at the first that makes the rest meaningless.
+    /// `warn` receives an insecure-http override's warning (also in the settings step's detail).
     static func steps(_ connection: ConnectionOptions,
-                      passphrase: PassphraseSource = .standard(environment: ProcessInfo.processInfo.environment)) -> [Step] {
+                      passphrase: PassphraseSource = .standard(environment: ProcessInfo.processInfo.environment),
+                      warn: (String) -> Void = ConnectionOptions.warnOnStandardError) -> [Step] {
         var steps: [Step] = []
-        _ = run(connection, passphrase: passphrase, into: &steps)
+        _ = run(connection, passphrase: passphrase, warn: warn, into: &steps)
         return steps
     }
 
-    private static func run(_ connection: ConnectionOptions, passphrase: PassphraseSource, into steps: inout [Step]) -> Int32 {
+    /// Whether the steps stopped at the settings: the check could not run at all (exit 2).
+    static func settingsFailed(_ steps: [Step]) -> Bool {
+        steps.first.map { $0.name == "settings" && !$0.ok } ?? true
+    }
+
+    private static func run(_ connection: ConnectionOptions, passphrase: PassphraseSource, warn: (String) -> Void,
+                            into steps: inout [Step]) -> Int32 {
         do {
             let settings: ConnectionSettings
-            do { settings = try connection.resolve() } catch {
-                steps.append(Step(name: "settings", ok: false, detail: "\(error)", fix: "give the missing values as flags, AUTHGEAR_* variables or a profile"))
-                return 1
+            do { settings = try connection.resolveSettings() } catch {
+                // Refusals (plain http://, a bad endpoint) say what to do themselves.
+                let fix: String? = if case .missing = error { "give the missing values as flags, AUTHGEAR_* variables or a profile" } else { nil }
+                steps.append(Step(name: "settings", ok: false, detail: error.description, fix: fix))
+                return 2
             }
+            if let warning = settings.insecureHTTPWarning { warn(warning) }
             steps.append(Step(name: "settings", ok: true, detail: settings.report.joined(separator: "; "), fix: nil))
 
             let host = URLComponents(string: settings.endpoint.value)?.host ?? ""
@@ -55,8 +66,9 @@ enum ConnectionCheck {
             switch result {
             case .failure(let error):
                 let tls = settings.endpoint.value.lowercased().hasPrefix("https://")
-                steps.append(Step(name: tls ? "connection and TLS" : "connection", ok: false, detail: error.description,
-                                  fix: tls ? "for a private CA pass --ca-file; check the host and port" : "check the host and port; is the server running?"))
+                var fix: String? = tls ? "for a private CA pass --ca-file; check the host and port" : "check the host and port; is the server running?"
+                if case .certificate = error { fix = nil }  // the message names the certificate problem and what to do
+                steps.append(Step(name: tls ? "connection and TLS" : "connection", ok: false, detail: error.description, fix: fix))
                 return 1
             case .success(let response):
                 let tls = settings.endpoint.value.lowercased().hasPrefix("https://")

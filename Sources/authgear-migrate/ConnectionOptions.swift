@@ -17,17 +17,30 @@ struct ConnectionOptions: ParsableArguments {
     var caFile: String?
     @Option(help: ArgumentHelp("Named profile in $XDG_CONFIG_HOME/authgear-migrate/profiles.json (env AUTHGEAR_PROFILE; default `default`).", valueName: "name"))
     var profile: String?
-    @Flag(help: "Use a key file that group or others can read (not recommended).")
+    @Flag(help: "Use a key file that group or others can read, or that another user owns (not recommended).")
     var allowInsecureKeyFile = false
+    @Flag(help: "Allow plain http:// to a host other than this machine (env AUTHGEAR_ALLOW_INSECURE_HTTP=1): the token and password hashes then travel unencrypted (not recommended; warns on every run).")
+    var allowInsecureHTTP = false
 
-    func resolve() throws -> ConnectionSettings {
-        do {
-            return try ConnectionSettings.resolve(
-                flags: .init(endpoint: endpoint, projectID: projectID, keyID: keyID, keyFile: keyFile, caFile: caFile, profile: profile),
-                environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw CLIError.usage(error.description)
-        }
+    /// The settings, or a usage error (exit 2). An insecure-http override is reported through
+    /// `warn` every time (standard error by default; the TUI, which owns the screen, logs it).
+    func resolve(warn: (String) -> Void = ConnectionOptions.warnOnStandardError) throws -> ConnectionSettings {
+        let settings: ConnectionSettings
+        do { settings = try resolveSettings() } catch { throw CLIError.usage(error.description) }
+        if let warning = settings.insecureHTTPWarning { warn(warning) }
+        return settings
+    }
+
+    /// The settings or why they cannot be resolved (nothing printed).
+    func resolveSettings() throws(ConnectionSettingsError) -> ConnectionSettings {
+        try ConnectionSettings.resolve(
+            flags: .init(endpoint: endpoint, projectID: projectID, keyID: keyID, keyFile: keyFile, caFile: caFile, profile: profile,
+                         allowInsecureHTTP: allowInsecureHTTP),
+            environment: ProcessInfo.processInfo.environment)
+    }
+
+    static func warnOnStandardError(_ warning: String) {
+        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
 
     /// The import client for resolved settings (token signer, libcurl transport).

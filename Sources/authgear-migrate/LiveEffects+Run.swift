@@ -12,8 +12,9 @@ extension LiveEffects {
         case .loadSettings: mailbox.post(.settingsLoaded(loaded))
         case .checkConnection(let s):
             let options = connectionOptions(s)
+            let log = self.log
             Thread.detachNewThread {
-                let steps = ConnectionCheck.steps(options, passphrase: Self.passphrase).map { CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? "")) }
+                let steps = ConnectionCheck.steps(options, passphrase: Self.passphrase, warn: { log.write("warning: \($0)") }).map { CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? "")) }
                 mailbox.post(.checkFinished(steps))
             }
         case .launch(let s): launch(s, state: state, mailbox: mailbox)
@@ -35,7 +36,7 @@ extension LiveEffects {
     static func loadSettings(_ connection: ConnectionOptions) -> ImportSettings {
         var s = ImportSettings()
         let env = ProcessInfo.processInfo.environment
-        if let resolved = try? connection.resolve() {
+        if let resolved = try? connection.resolve(warn: { _ in }) {
             s.endpoint = resolved.endpoint.value
             s.projectID = resolved.projectID.value
             s.keyID = resolved.keyID.value
@@ -88,7 +89,7 @@ extension LiveEffects {
         let workspace = Self.snapshot(session)
         let options = connectionOptions(s)
         do {
-            let settings = try options.resolve()
+            let settings = try options.resolve(warn: { log.write("warning: \($0)") })
             let client = try options.client(settings, passphrase: Self.passphrase)
             let journal = try openJournal()
             let lock = try JournalLock.acquire(journal: journal.path, command: "tui")
@@ -114,7 +115,7 @@ extension LiveEffects {
                 defer { lock.release() }
                 guard let run = try journal.run(id: id) else { throw RunCoordinator.Failure("run \(id) is not in \(journalPath)") }
                 let workspace = try RunCoordinator.openSource(for: run)
-                let settings = try options.resolve()
+                let settings = try options.resolve(warn: { log.write("warning: \($0)") })
                 if settings.endpoint.value != run.endpoint || settings.projectID.value != run.projectID {
                     throw RunCoordinator.Failure("run \(id.prefix(8)) imports into \(run.endpoint) project \(run.projectID), but the settings point to \(settings.endpoint.value) project \(settings.projectID.value): fix them in import settings (L)")
                 }
@@ -143,7 +144,7 @@ extension LiveEffects {
             let lock = try JournalLock.acquire(journal: journal.path, command: "tui second pass")
             defer { lock.release() }
             guard let run = try journal.run(id: runID) else { throw RunCoordinator.Failure("run \(runID) is not in the journal") }
-            let settings = try options.resolve()
+            let settings = try options.resolve(warn: { log.write("warning: \($0)") })
             let client = try options.client(settings, passphrase: Self.passphrase)
             switch pass {
             case .retryFailed(let records):

@@ -117,6 +117,111 @@ final class ConnectionSettingsTests: XCTestCase {
         XCTAssertThrowsError(try ConnectionSettings.resolve(flags: .init(), environment: base))
     }
 
+    // MARK: - Plain http:// (the token and password hashes would travel in clear)
+
+    private var connectionBase: [String: String] {
+        ["AUTHGEAR_PROJECT_ID": "p", "AUTHGEAR_KEY_ID": "k", "AUTHGEAR_KEY_FILE": "/k.pem", "XDG_CONFIG_HOME": directory]
+    }
+
+    private func resolve(_ endpoint: String, _ extra: [String: String] = [:]) throws -> ConnectionSettings {
+        try ConnectionSettings.resolve(flags: .init(endpoint: endpoint), environment: connectionBase.merging(extra) { $1 })
+    }
+
+    func testPlainHTTPToAnotherHostIsRefusedSayingWhyAndHow() {
+        let refused = ["http://example.com", "HTTP://example.com", "Http://myapp.authgear.cloud:80",
+                       "http://127.0.0.1.evil.com", "http://localhost.evil.com", "http://evil-localhost",
+                       "http://128.0.0.1:4000", "http://10.0.0.7", "http://[::2]:4000", "http://[2001:db8::1]",
+                       "http://127.1", "http://0x7f.0.0.1", "http://2130706433", "http://%31%32%37.0.0.1",
+                       "http://127.0.0.1@evil.com", "http://localhost:80@evil.com", "http://[::1]@evil.com",
+                       "http://0.0.0.0:4000", "http://[::]:4000", "http://127.0.0.1:4000x"]
+        for endpoint in refused {
+            XCTAssertThrowsError(try resolve(endpoint), endpoint) { error in
+                let text = "\(error)"
+                for needle in ["https://", "--ca-file", "--allow-insecure-http", "from --endpoint"] {
+                    XCTAssertTrue(text.contains(needle), "\(endpoint): \(needle) missing in \(text)")
+                }
+            }
+        }
+        for other in ["ftp://example.com", "file:///etc/passwd", "socks5://127.0.0.1:1080", "example.com:80"] {
+            XCTAssertThrowsError(try resolve(other), other)
+        }
+    }
+
+    func testPlainHTTPToThisMachineIsAllowed() throws {
+        for endpoint in ["http://127.0.0.1:4000", "http://127.8.9.10:4000", "http://127.255.255.254", "http://localhost:4000",
+                         "http://LOCALHOST", "HTTP://127.0.0.1:4000", "http://[::1]:4000", "http://[::1]",
+                         "http://[::ffff:127.0.0.1]:4000", "https://example.com", "HTTPS://example.com:8443"] {
+            XCTAssertNoThrow(try resolve(endpoint), endpoint)
+        }
+    }
+
+    func testInsecureHTTPOverrideFromTheEnvironment() throws {
+        XCTAssertNoThrow(try resolve("http://example.com", ["AUTHGEAR_ALLOW_INSECURE_HTTP": "1"]))
+        XCTAssertThrowsError(try resolve("http://example.com", ["AUTHGEAR_ALLOW_INSECURE_HTTP": "0"]))
+        XCTAssertThrowsError(try resolve("http://example.com", ["AUTHGEAR_ALLOW_INSECURE_HTTP": ""]))
+    }
+
+    func testInsecureHTTPOverrideCarriesAWarningEveryRunShows() throws {
+        let byFlag = try ConnectionSettings.resolve(flags: .init(endpoint: "http://10.0.0.7:8080", allowInsecureHTTP: true),
+                                                    environment: connectionBase)
+        let warning = try XCTUnwrap(byFlag.insecureHTTPWarning)
+        XCTAssertTrue(warning.contains("--allow-insecure-http") && warning.contains("10.0.0.7") && warning.contains("unencrypted"), warning)
+        XCTAssertEqual(byFlag.report.last, "warning: " + warning, "check's settings step (and the TUI's) shows it")
+        let byEnvironment = try resolve("http://example.com", ["AUTHGEAR_ALLOW_INSECURE_HTTP": "true"])
+        XCTAssertTrue(byEnvironment.insecureHTTPWarning?.contains("$AUTHGEAR_ALLOW_INSECURE_HTTP") == true)
+        let viaProxy = try resolve("http://127.0.0.1:4000", ["http_proxy": "http://u:pw@proxy.corp:3128", "AUTHGEAR_ALLOW_INSECURE_HTTP": "1"])
+        XCTAssertTrue(viaProxy.insecureHTTPWarning?.contains("http://***@proxy.corp:3128 (from http_proxy)") == true)
+        for quiet in ["http://127.0.0.1:4000", "https://example.com"] {
+            XCTAssertNil(try resolve(quiet, ["AUTHGEAR_ALLOW_INSECURE_HTTP": "1"]).insecureHTTPWarning, "nothing to warn about: \(quiet)")
+        }
+    }
+
+    func testLoopbackAndNoProxyRules() {
+        XCTAssertTrue(NetworkPath.bypasses("example.com", host: "api.example.com"))
+        XCTAssertTrue(NetworkPath.bypasses(" .example.com ", host: "example.com"))
+        XCTAssertFalse(NetworkPath.bypasses("example.com", host: "badexample.com"))
+        XCTAssertTrue(NetworkPath.bypasses("10.0.0.0/8 localhost", host: "10.2.3.4"))
+        XCTAssertFalse(NetworkPath.bypasses("10.0.0.0/8", host: "11.2.3.4"))
+        XCTAssertTrue(NetworkPath.bypasses("[::1]", host: "[::1]"))
+        XCTAssertEqual(NetworkPath.masked("socks5h://a:b@h:1/x"), "socks5h://***@h:1/x")
+        XCTAssertEqual(NetworkPath.masked("h:1"), "h:1")
+        XCTAssertEqual(NetworkPath.proxyHost("http://a:b@[fd00::1]:3128/"), "[fd00::1]")
+        XCTAssertEqual(NetworkPath.proxyHost("proxy.corp:3128"), "proxy.corp")
+        // An empty variable counts as unset, as for libcurl (curl_getenv): on to all_proxy; an empty no_proxy bypasses nothing.
+        XCTAssertEqual(NetworkPath.proxy(scheme: "https", host: "a.b", lookup: { ["https_proxy": "", "all_proxy": "http://p:1"][$0] })?.variable,
+                       "all_proxy")
+        XCTAssertEqual(NetworkPath.proxy(scheme: "https", host: "a.b", lookup: { ["no_proxy": "", "NO_PROXY": "*", "https_proxy": "http://p:1"][$0] }),
+                       nil)
+        XCTAssertEqual(NetworkPath.proxy(scheme: "https", host: "a.b", lookup: { ["HTTPS_PROXY": "http://p:1"][$0] })?.variable, "HTTPS_PROXY")
+        XCTAssertNil(NetworkPath.proxy(scheme: "http", host: "a.b", lookup: { ["HTTP_PROXY": "http://p:1"][$0] }))
+    }
+
+    /// A loopback http:// endpoint whose requests libcurl would hand to a proxy elsewhere
+    /// still travels in clear (to the proxy); an https:// endpoint through a proxy is a CONNECT tunnel.
+    func testPlainHTTPThroughAProxyElsewhereIsRefused() throws {
+        XCTAssertThrowsError(try resolve("http://127.0.0.1:4000", ["http_proxy": "http://proxy.corp:3128"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("http://proxy.corp:3128 (from http_proxy)"), text)
+            XCTAssertTrue(text.contains("no_proxy"), text)
+        }
+        XCTAssertThrowsError(try resolve("http://localhost:4000", ["ALL_PROXY": "socks5://user:secret@10.1.1.1:1080"])) { error in
+            XCTAssertFalse("\(error)".contains("secret"), "\(error)")
+        }
+        XCTAssertThrowsError(try resolve("http://localhost:4000", ["http_proxy": "proxy.corp:3128"]))
+        XCTAssertThrowsError(try resolve("http://127.0.0.1:4000", ["http_proxy": "http://proxy.corp:3128", "no_proxy": "localhost"]))
+        XCTAssertThrowsError(try resolve("http://example.com", ["http_proxy": "http://127.0.0.1:3128"]),
+                             "the proxy passes the request on to example.com in clear")
+        // Allowed: the proxy is on this machine, or not used for the host, or not read for http://.
+        XCTAssertNoThrow(try resolve("http://127.0.0.1:4000", ["http_proxy": "http://127.0.0.1:3128"]))
+        XCTAssertNoThrow(try resolve("http://127.0.0.1:4000", ["http_proxy": "http://proxy.corp:3128", "no_proxy": "localhost,127.0.0.1"]))
+        XCTAssertNoThrow(try resolve("http://127.0.0.1:4000", ["http_proxy": "http://proxy.corp:3128", "NO_PROXY": "127.0.0.0/8"]))
+        XCTAssertNoThrow(try resolve("http://localhost:4000", ["http_proxy": "http://proxy.corp:3128", "no_proxy": "*"]))
+        XCTAssertNoThrow(try resolve("http://[::1]:4000", ["http_proxy": "http://proxy.corp:3128", "no_proxy": "::1"]))
+        XCTAssertNoThrow(try resolve("http://127.0.0.1:4000", ["HTTP_PROXY": "http://proxy.corp:3128"]), "libcurl ignores HTTP_PROXY")
+        XCTAssertNoThrow(try resolve("http://127.0.0.1:4000", ["https_proxy": "http://proxy.corp:3128"]), "https_proxy is for https://")
+        XCTAssertNoThrow(try resolve("https://example.com", ["https_proxy": "http://proxy.corp:3128"]))
+    }
+
     func testDefaultProfilesPath() {
         XCTAssertEqual(ProfileFile.defaultPath(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]), "/x/authgear-migrate/profiles.json")
         XCTAssertEqual(ProfileFile.defaultPath(environment: ["HOME": "/h"]), "/h/.config/authgear-migrate/profiles.json")

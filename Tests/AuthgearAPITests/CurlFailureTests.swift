@@ -27,8 +27,7 @@ final class CurlFailureTests: XCTestCase {
 
     func testFailuresBeforeSendingAreNotSent() {
         for code in [couldntResolveHost, couldntResolveProxy, couldntConnect,
-                     sslConnectError, peerFailedVerification, sslCACertBadFile,
-                     operationTimedOut, recvError] {
+                     sslConnectError, operationTimedOut, recvError] {
             XCTAssertTrue(isNotSent(classify(code, sendStarted: false, bytesSent: false)), "code \(code)")
         }
     }
@@ -57,6 +56,45 @@ final class CurlFailureTests: XCTestCase {
         XCTAssertEqual(
             classify(couldntConnect, sendStarted: false, bytesSent: false),
             .notSent("curl says (curl error 7, host example.authgear.cloud)"))
+    }
+
+    private func failure(_ code: UInt32, _ text: String, proxy: NetworkPath.Proxy? = nil, sendStarted: Bool = false) -> TransportError {
+        CurlFailure(code: code, text: text, host: "example.authgear.cloud", sendStarted: sendStarted, bytesSent: false,
+                    refusedResend: false, proxy: proxy).transportError
+    }
+
+    /// Certificate codes, and a handshake failure (35) whose text is a verification failure, are
+    /// permanent; any other handshake failure stays "not sent" (retryable).
+    func testCertificateFailuresArePermanentWithAdvice() {
+        let cases: [(UInt32, String, String)] = [
+            (peerFailedVerification, "SSL certificate problem: unable to get local issuer certificate", "--ca-file"),
+            (peerFailedVerification, "SSL certificate problem: certificate has expired", "clock"),
+            (peerFailedVerification, "SSL: no alternative certificate subject name matches target host name 'x'", "--endpoint"),
+            (sslCACertBadFile, "error setting certificate file: /nope.pem", "--ca-file"),
+            (58, "could not load PEM client certificate", "--ca-file"),
+            (83, "SSL: issuer check failed", "--ca-file"),
+            (90, "SSL: public key does not match pinned public key", "--ca-file"),
+            (sslConnectError, "OpenSSL/3.0.19: error:0A000086:SSL routines::certificate verify failed", "--ca-file"),
+        ]
+        for (code, text, advice) in cases {
+            guard case .certificate(let message) = failure(code, text) else { XCTFail("\(code) \(text)"); continue }
+            XCTAssertTrue(message.contains(text) && message.contains("curl error \(code)") && message.contains(advice), message)
+            XCTAssertFalse(ImportAPIError.transport(.certificate(message)).isRetryable)
+        }
+        for text in ["OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number", "OpenSSL SSL_connect: Connection reset by peer"] {
+            XCTAssertEqual(failure(sslConnectError, text), .notSent("\(text) (curl error 35, host example.authgear.cloud)"))
+        }
+    }
+
+    func testUnreachableProxyIsNamedAsTheProxy() {
+        let proxy = NetworkPath.Proxy(variable: "https_proxy", maskedURL: "http://***@proxy.corp:3128", host: "proxy.corp")
+        for code in [couldntConnect, couldntResolveProxy] {
+            guard case .notSent(let message) = failure(code, "curl says", proxy: proxy) else { return XCTFail("\(code)") }
+            XCTAssertTrue(message.hasPrefix("the proxy http://***@proxy.corp:3128 (from https_proxy) could not be reached (curl says; curl error \(code))"), message)
+            XCTAssertTrue(message.contains("unset https_proxy") && message.contains("no_proxy"), message)
+        }
+        // Other failures through a proxy are not blamed on it.
+        XCTAssertEqual(failure(couldntResolveHost, "curl says", proxy: proxy), .notSent("curl says (curl error 6, host example.authgear.cloud)"))
     }
 
     func testTimeoutMilliseconds() {

@@ -10,7 +10,8 @@ import XCTest
 final class SandboxClientProxyTests: XCTestCase {
     private var sandbox: SandboxClientHarness!
     private var savedEnvironment: [String: String?] = [:]
-    private static let proxyVariables = ["http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"]
+    private static let proxyVariables = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY",
+                                         "all_proxy", "ALL_PROXY"]
 
     override func setUp() async throws {
         sandbox = try await SandboxClientHarness.start()
@@ -123,5 +124,36 @@ final class SandboxClientProxyTests: XCTestCase {
         unsetenv("http_proxy")
         let jobCount = try await sandbox.jobCount()
         XCTAssertEqual(jobCount, 0)
+    }
+
+    /// A dead proxy is named as the proxy (with the variable it came from, never its password), with what to do.
+    func testProxyThatIsDownIsNamedAsTheProxyWithoutItsCredentials() async throws {
+        let closed = CurlTestHTTPServer.closedPort()
+        let cases: [(variable: String, proxy: String, shown: String, endpoint: String)] = [
+            ("http_proxy", "http://127.0.0.1:\(closed)", "http://127.0.0.1:\(closed)", sandbox.server.endpoint),
+            ("http_proxy", "http://migrator:s3cr3t-pw@127.0.0.1:\(closed)", "http://***@127.0.0.1:\(closed)", sandbox.server.endpoint),
+            ("ALL_PROXY", "127.0.0.1:\(closed)", "127.0.0.1:\(closed)", sandbox.server.endpoint),
+            ("https_proxy", "http://user:hunter2@nonexistent.invalid:3128", "http://***@nonexistent.invalid:3128", "https://127.0.0.1:1"),
+        ]
+        for c in cases {
+            for name in Self.proxyVariables { unsetenv(name) }
+            setenv(c.variable, c.proxy, 1)
+            let client = try sandbox.client(endpoint: c.endpoint)
+            let error = await sandboxClientFailure { () async throws(ImportAPIError) in
+                try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            }
+            unsetenv(c.variable)
+            guard let error, case .transport(.notSent(let message)) = error else { XCTFail("\(c.variable): got \(String(describing: error))"); continue }
+            let text = error.description
+            XCTAssertTrue(message.contains("the proxy \(c.shown) (from \(c.variable)) could not be reached"), "\(c.variable): \(message)")
+            XCTAssertTrue(text.contains("the proxy \(c.shown) (from \(c.variable)) could not be reached"), "\(c.variable): \(text)")
+            XCTAssertTrue(text.contains("no_proxy") && text.contains("unset \(c.variable)"), text)
+            XCTAssertFalse(text.contains("s3cr3t") || text.contains("hunter2") || text.contains("migrator"), text)
+        }
+        // No proxy in the way: a refused connection is the server's, not a proxy's.
+        for name in Self.proxyVariables { unsetenv(name) }
+        let direct = try sandbox.client(endpoint: "http://127.0.0.1:\(closed)")
+        let error = await sandboxClientFailure { () async throws(ImportAPIError) in try await direct.getJob(id: "x") }
+        XCTAssertFalse(error?.description.contains("the proxy ") ?? true, String(describing: error))
     }
 }

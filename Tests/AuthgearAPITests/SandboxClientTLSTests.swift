@@ -81,9 +81,11 @@ final class SandboxClientTLSTests: XCTestCase {
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
             try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
         }
-        guard case .transport(.notSent(let message))? = error else { return XCTFail("got \(String(describing: error))") }
-        XCTAssertTrue(message.contains("curl error 60"), message)
-        XCTAssertEqual(error.map { RetryPolicy().decide(error: $0, attempt: 1, method: "POST", random: { 0 }) }, .retry(after: 0))
+        guard case .transport(let failure)? = error else { return XCTFail("got \(String(describing: error))") }
+        XCTAssertTrue(failure.description.contains("curl error 60"), failure.description)
+        // Permanent: another attempt meets the same certificate.
+        XCTAssertEqual(error.map { RetryPolicy().decide(error: $0, attempt: 1, method: "POST", random: { 0 }) }, .giveUp(.notRetryable))
+        XCTAssertTrue(error!.description.contains("unable to get local issuer certificate"), error!.description)
         XCTAssertTrue(error!.description.contains("--ca-file"), error!.description)
         let jobCount = try await sandbox.jobCount()
         XCTAssertEqual(jobCount, 0, "nothing reached the sandbox")

@@ -120,6 +120,25 @@ final class TokenSignerTests: XCTestCase {
         XCTAssertNoThrow(try signer(keys.copy(keys.pkcs8, mode: 0o400)))
     }
 
+    /// OpenSSH's ownership rule (readconf.c, sshd's safe_path): the file must belong to the user
+    /// running the tool or to root; another user could read or replace it at will.
+    func testKeyFileOwnedByAnotherUserIsRefusedUnlessAllowed() throws {
+        guard geteuid() == 0 else { throw XCTSkip("chown to another user needs root") }
+        let path = keys.copy(keys.pkcs8, mode: 0o600)
+        XCTAssertEqual(chown(path, 65534, 65534), 0)
+        XCTAssertThrowsError(try signer(path)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(path), text)
+            XCTAssertTrue(text.contains("owned by"), text)
+            XCTAssertTrue(text.contains("uid 65534"), text)
+            XCTAssertTrue(text.contains("--allow-insecure-key-file"), text)
+        }
+        XCTAssertNoThrow(try AdminTokenSigner(keyFile: path, keyID: "k", projectID: "p", allowInsecureKeyFile: true))
+        // Owned by the user running the tool (root here): accepted.
+        XCTAssertEqual(chown(path, geteuid(), getegid()), 0)
+        XCTAssertNoThrow(try signer(path))
+    }
+
     func testECKeyIsRefused() {
         XCTAssertThrowsError(try signer(keys.ecKey)) { error in
             XCTAssertEqual(error as? TokenSigningError, .notRSA(path: keys.ecKey, keyType: "EC"))
