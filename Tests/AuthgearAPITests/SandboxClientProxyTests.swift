@@ -133,7 +133,8 @@ final class SandboxClientProxyTests: XCTestCase {
             ("http_proxy", "http://127.0.0.1:\(closed)", "http://127.0.0.1:\(closed)", sandbox.server.endpoint),
             ("http_proxy", "http://migrator:s3cr3t-pw@127.0.0.1:\(closed)", "http://***@127.0.0.1:\(closed)", sandbox.server.endpoint),
             ("ALL_PROXY", "127.0.0.1:\(closed)", "127.0.0.1:\(closed)", sandbox.server.endpoint),
-            ("https_proxy", "http://user:hunter2@nonexistent.invalid:3128", "http://***@nonexistent.invalid:3128", "https://127.0.0.1:1"),
+            // (A proxy host name that does not resolve is not tried: looking it up would query the DNS server.)
+            ("https_proxy", "http://user:hunter2@127.0.0.1:\(closed)", "http://***@127.0.0.1:\(closed)", "https://127.0.0.1:1"),
         ]
         for c in cases {
             for name in Self.proxyVariables { unsetenv(name) }
