@@ -27,6 +27,20 @@ public struct RequestBodies: Sendable {
         return body
     }
 
+    /// Why bodies built from the source can no longer be trusted: it was cut short while it was
+    /// read (the missing bytes read as zeros). Checked after building bodies and before anything
+    /// built from them is sent or recorded, so a stopped run stays resumable once it is restored.
+    public func sourceChangedMessage() -> String? {
+        let file = workspace.index.file
+        guard file.hasShrunk() else { return nil }
+        return file.changedError(then: "resume the run").description
+    }
+
+    /// Throws when the source was cut short while bodies were built from it (see `sourceChangedMessage`).
+    public func requireUnchangedSource() throws(SourceError) {
+        try workspace.index.file.checkUnchanged(then: "resume the run")
+    }
+
     public func planned(records: [Int], upsert: Bool) -> PlannedBatch {
         let bytes = body(records: records, upsert: upsert)
         return PlannedBatch(records: records, bodySHA256: RequestBodies.sha256(bytes), bodySize: bytes.count)

@@ -16,6 +16,7 @@ public enum RunCoordinator {
         let sendable = (0..<report.recordCount).filter { report.isSendable($0) }
         let bodies = RequestBodies(workspace: workspace)
         let batches = bodies.plan(records: sendable, upsert: workspace.settings.upsert, maxRecords: maxRecords)
+        try bodies.requireUnchangedSource()
         let file = workspace.index.file
         let run = RunRecord(sourcePath: URL(fileURLWithPath: file.path).standardizedFileURL.path, sourceSize: file.size,
                             sourceFingerprint: file.fingerprint(), sourceFormat: workspace.index.format.rawValue,
@@ -59,7 +60,9 @@ public enum RunCoordinator {
         let failed = latest.values.filter { $0.outcome == "failed" }.map(\.record).sorted()
         let report = workspace.report ?? workspace.validate()
         let ready = failed.filter { report.isSendable($0) }
-        let planned = RequestBodies(workspace: workspace).plan(records: ready, upsert: run.upsert, maxRecords: maxRecords)
+        let bodies = RequestBodies(workspace: workspace)
+        let planned = bodies.plan(records: ready, upsert: run.upsert, maxRecords: maxRecords)
+        try bodies.requireUnchangedSource()
         let batches = planned.isEmpty ? [] : try journal.addBatches(run: run.id, purpose: .retryFailed, upsert: run.upsert, planned)
         return (batches, failed.filter { !report.isSendable($0) })
     }
@@ -72,7 +75,9 @@ public enum RunCoordinator {
     /// Batches for `retry --skipped`: the given records again, with upsert = true.
     public static func planRetrySkipped(run: RunRecord, records: [Int], workspace: SourceWorkspace, journal: Journal,
                                         maxRecords: Int = 1000) throws -> [BatchRecord] {
-        let planned = RequestBodies(workspace: workspace).plan(records: records, upsert: true, maxRecords: maxRecords)
+        let bodies = RequestBodies(workspace: workspace)
+        let planned = bodies.plan(records: records, upsert: true, maxRecords: maxRecords)
+        try bodies.requireUnchangedSource()
         return planned.isEmpty ? [] : try journal.addBatches(run: run.id, purpose: .retrySkipped, upsert: true, planned)
     }
 

@@ -143,7 +143,9 @@ extension LiveEffects {
                 let report = workspace.report ?? workspace.validate()
                 let ready = records.filter { report.isSendable($0) }
                 let still = records.filter { !report.isSendable($0) }
-                let planned = RequestBodies(workspace: workspace).plan(records: ready, upsert: run.upsert, maxRecords: 1000)
+                let bodies = RequestBodies(workspace: workspace)
+                let planned = bodies.plan(records: ready, upsert: run.upsert, maxRecords: 1000)
+                try bodies.requireUnchangedSource()
                 if !planned.isEmpty { _ = try journal.addBatches(run: run.id, purpose: .retryFailed, upsert: run.upsert, planned) }
                 if !still.isEmpty {
                     mailbox.post(.failed("\(still.count) record(s) still do not validate and stay out: \(still.prefix(8).map(String.init).joined(separator: ", "))"))

@@ -76,10 +76,19 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
+/// Exit 2 when the source changed (was cut short) while the validation pass read it: its
+/// verdicts came from bytes that are no longer the file's.
+func requireUnchangedSource(_ report: ValidationReport) throws {
+    if let failure = report.sourceFailure { throw CLIError.unreadable(failure.description) }
+}
+
 /// Runs a command body: prints a failure on stderr and exits 2.
 func runReportingErrors(_ body: () throws -> Int32) throws {
     let status: Int32
     do { status = try body() } catch let error as CLIError {
+        FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
+        throw ExitCode(2)
+    } catch let error as SourceError {
         FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
         throw ExitCode(2)
     }

@@ -33,9 +33,18 @@ public struct CSVLayout: Sendable {
             emit(RecordSpan(start: row.start, end: row.end, line: row.line))
         }
         if let line = end.unterminatedQuoteLine {
-            throw SourceError(path: file.path, line: line, message: "a quoted field opened on line \(line) is never closed: the rest of the file is inside it",
-                              hint: "add the missing closing quote (\") on or after line \(line)")
+            let message = "a quoted field opened on line \(line) is never closed: the rest of the file is inside it"
+            let hint = "add the missing closing quote (\") on or after line \(line)"
+            if let quote = end.unterminatedQuoteOffset {
+                throw SourceError(file: file, offset: quote, message: message, hint: hint, masking: excerptMasking(rowStart: end.unterminatedRowStart))
+            }
+            throw SourceError(path: file.path, line: line, message: message, hint: hint)
         }
+    }
+
+    /// How an excerpt of a data row is masked: the cells of the columns that hold secrets.
+    public func excerptMasking(rowStart: Int? = nil) -> ExcerptMasking {
+        .csv(secretColumns: Set(mapping.columns.filter(\.isSecret).map(\.index)), rowStart: rowStart)
     }
 
     /// Reads the row at `span` and maps it to a record.
