@@ -33,7 +33,8 @@ public struct RequestBodies: Sendable {
     public func sourceChangedMessage() -> String? {
         let file = workspace.index.file
         guard file.hasShrunk() else { return nil }
-        return file.changedError(then: "resume the run").description
+        let e = file.changedError(then: "resume the run")
+        return "\(e.path): \(e.message): " + (e.hint ?? "")
     }
 
     /// Throws when the source was cut short while bodies were built from it (see `sourceChangedMessage`).

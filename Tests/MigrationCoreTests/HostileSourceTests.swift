@@ -50,6 +50,21 @@ final class HostileSourceTests: XCTestCase {
         XCTAssertTrue(s.text.contains(padding), s.text)
     }
 
+    func testExcerptOfAVeryLongLineIsLexedFromTheLineStart() {
+        // 2 MB before the error on the same line: the key is far out of the window, which starts inside the hash.
+        let ones = String(repeating: "1,", count: 1_000_000)
+        let line = #"{"a":[\#(ones)0],"password_hash":"\#(Self.hash)","name":"\#(String(repeating: "y", count: 40))" ,,}"#
+        let s = snippet(line, at: offset(of: " ,,}", in: line))
+        XCTAssertFalse(s.text.contains(Self.hashTail), s.text)
+        XCTAssertTrue(s.text.hasPrefix("••••"), s.text)
+        // And a long line with no secret is shown as it is.
+        let plain = "[" + ones
+        let text = snippet(plain, at: 1_000_000).text
+        XCTAssertFalse(text.contains("•"), text)
+        XCTAssertEqual(text.count, 160)
+        XCTAssertTrue(text.contains("1,1,1,1"), text)
+    }
+
     func testExcerptOfBrokenJSONAndOfAValueThatLooksLikeAHash() {
         // An unterminated string, and a hash under a key that says nothing.
         let broken = #"{"email":"a@example.com","password_hash":"\#(Self.hash)"#

@@ -20,47 +20,31 @@ public enum ExcerptMasking: Sendable, Equatable {
 enum ExcerptMasker {
     /// How far back the lexer looks for earlier lines that give the excerpt's line its context.
     static let contextBytes = 16 << 10
-    /// How far back the start of the excerpt's own line is looked for at most.
-    static let lineStartLimit = 1 << 20
 
     /// Sorted, disjoint ranges inside `window` to print as a mask.
+    ///
+    /// The lexer starts at the beginning of the window's line (however long the line is: a
+    /// JSON string never spans lines, so a line start is outside any string, and only from
+    /// there can a window that begins inside a string be told apart). This costs one pass over
+    /// the line, once, for an error message; only ranges that meet the window are kept.
     static func secretRanges(_ bytes: UnsafeRawBufferPointer, window: Range<Int>, masking: ExcerptMasking) -> [Range<Int>] {
-        guard !window.isEmpty else { return [] }
+        guard !window.isEmpty, let base = bytes.baseAddress else { return [] }
         var ranges: [Range<Int>] = []
-        // The start of the window's line, if it is near enough to be found.
-        var lineStart: Int? = window.lowerBound
-        while let s = lineStart, s > 0, bytes[s - 1] != 0x0A {
-            if window.lowerBound - s >= lineStartLimit { lineStart = nil; break }
-            lineStart = s - 1
-        }
+        var lineStart = window.lowerBound
+        while lineStart > 0, base.load(fromByteOffset: lineStart - 1, as: UInt8.self) != 0x0A { lineStart -= 1 }
         let lexEnd = min(bytes.count, window.upperBound + 4096)
         switch masking {
         case .json:
-            var lexStart: Int
-            if let lineStart {
-                // Whole lines before this one give the context (a JSON string never spans lines).
-                lexStart = lineStart
-                let floor = max(0, lineStart - contextBytes)
-                var k = lineStart - 1
-                while k > floor { if bytes[k - 1] == 0x0A { lexStart = k }; k -= 1 }
-                if floor == 0 { lexStart = 0 }
-            } else {
-                // The line is too long to lex from its start: the window may begin inside a
-                // string, so its leading run up to the first quote is masked, then lexed from there.
-                var q = window.lowerBound
-                while q < window.upperBound, bytes[q] != UInt8(ascii: "\"") { q += 1 }
-                if q > window.lowerBound { ranges.append(window.lowerBound..<q) }
-                lexStart = q
-            }
-            lexJSON(bytes, from: lexStart, to: lexEnd, into: &ranges)
+            // Whole lines before this one give the context (an enclosing secret array or object).
+            var lexStart = lineStart
+            let floor = max(0, lineStart - contextBytes)
+            var k = lineStart - 1
+            while k > floor { if bytes[k - 1] == 0x0A { lexStart = k }; k -= 1 }
+            if floor == 0 { lexStart = 0 }
+            lexJSON(bytes, from: lexStart, to: lexEnd, window: window, into: &ranges)
         case .csv(let columns, let rowStart):
             let start = rowStart.flatMap { $0 <= window.lowerBound ? $0 : nil } ?? lineStart
-            if let start {
-                lexCSV(bytes, from: start, to: lexEnd, secretColumns: columns, into: &ranges)
-            } else if !columns.isEmpty {
-                // Columns cannot be counted: mask the whole window rather than guess.
-                ranges.append(window)
-            }
+            lexCSV(bytes, from: start, to: lexEnd, secretColumns: columns, into: &ranges)
         }
         maskShapes(bytes, window: window, into: &ranges)
         return merged(ranges, within: window)
@@ -74,8 +58,13 @@ enum ExcerptMasker {
         var secret: Bool
     }
 
-    private static func lexJSON(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, into ranges: inout [Range<Int>]) {
+    private static func lexJSON(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, window: Range<Int>,
+                                into ranges: inout [Range<Int>]) {
+        // Containers deeper than `maxDepth` are counted, not stored (they inherit the deepest one's flag).
+        let maxDepth = 4096
         var stack: [Container] = []
+        var overflow = 0
+        func mask(_ r: Range<Int>) { if r.upperBound > window.lowerBound, r.lowerBound < window.upperBound { ranges.append(r) } }
         // Set by `"key":`, cleared once its value is read.
         var keyLeaf = false
         var keyField = false
@@ -109,14 +98,18 @@ enum ExcerptMasker {
                     i = k + 1
                     continue
                 }
-                if insideSecret() || (afterKey && keyLeaf) { ranges.append((open + 1)..<contentEnd) }
+                if insideSecret() || (afterKey && keyLeaf) { mask((open + 1)..<contentEnd) }
                 afterKey = false
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                stack.append(Container(isObject: b == UInt8(ascii: "{"), secret: insideSecret() || (afterKey && keyField)))
+                if stack.count < maxDepth {
+                    stack.append(Container(isObject: b == UInt8(ascii: "{"), secret: insideSecret() || (afterKey && keyField)))
+                } else {
+                    overflow += 1
+                }
                 afterKey = false
                 i += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if !stack.isEmpty { stack.removeLast() }
+                if overflow > 0 { overflow -= 1 } else if !stack.isEmpty { stack.removeLast() }
                 afterKey = false
                 i += 1
             case UInt8(ascii: ","):
@@ -133,7 +126,7 @@ enum ExcerptMasker {
                         || c == UInt8(ascii: "{") || c == UInt8(ascii: "[") || c == UInt8(ascii: ":") || ByteScan.isWhitespace(c) { break }
                     i += 1
                 }
-                if insideSecret() || (afterKey && keyLeaf) { ranges.append(s..<i) }
+                if insideSecret() || (afterKey && keyLeaf) { mask(s..<i) }
                 afterKey = false
             }
         }
@@ -166,7 +159,7 @@ enum ExcerptMasker {
                 while i < end, bytes[i] != UInt8(ascii: ","), bytes[i] != 0x0A { i += 1 }
                 cellEnd = i
             }
-            if secretColumns.contains(column), cellEnd > cellStart { ranges.append(cellStart..<cellEnd) }
+            if secretColumns.contains(column), cellEnd > cellStart { ranges.append(cellStart..<cellEnd) }  // clipped by `merged`
             guard i < end else { break }
             if bytes[i] == 0x0A { column = 0 } else { column += 1 }
             i += 1
