@@ -258,6 +258,15 @@ final class HostileSourceTests: XCTestCase {
         XCTAssertEqual(span.line, 7)
     }
 
+    func testACSVWhoseColumnsMapToNothingIsNotASource() throws {
+        let text = "1\n" + String(repeating: "1\n", count: 100_000)
+        XCTAssertThrowsError(try RecordIndex.open(path: TestFiles.write(text, name: "ones.csv"))) { e in
+            let error = e as? SourceError
+            XCTAssertEqual(error?.line, 1)
+            XCTAssertTrue(error?.message.contains("no column of the CSV header maps to a record field") ?? false, "\(e)")
+        }
+    }
+
     func testNDJSONLinesThatAreNotObjectsStopEarly() throws {
         let text = String(repeating: "1\n", count: 100_000)
         let idx = try RecordIndex.open(path: TestFiles.write(text, name: "u.ndjson"), format: .ndjson)

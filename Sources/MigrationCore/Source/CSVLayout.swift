@@ -25,6 +25,14 @@ public struct CSVLayout: Sendable {
             throw SourceError(path: file.path, line: 1, message: "the CSV columns cannot be mapped: \(error)",
                               hint: "fix the mapping file (--mapping) or the header row")
         }
+        // Rows of a CSV whose columns all go nowhere are empty records, however many: like a
+        // JSON array without objects (`NonRecordRun`), it is not a source.
+        guard !mapping.mappedIndices.isEmpty else {
+            throw SourceError(file: file, offset: ByteScan.skipBOM(file.bytes),
+                              message: "not a source of records: no column of the CSV header maps to a record field "
+                                  + "(headers: \(header.prefix(8).map { "\"\($0)\"" }.joined(separator: ", "))\(header.count > 8 ? ", …" : ""))",
+                              hint: "name the columns after record fields (email, phone_number, name, …) or map them with --mapping")
+        }
     }
 
     /// Finds every data row.
