@@ -136,6 +136,26 @@ final class HostileFileCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
     }
 
+    func testASIGBUSThatIsNotAFaultInTheSourceStillKillsTheProcess() throws {
+        // The fault guard handles only faults inside a source mapping; anything else, such as
+        // `kill -BUS`, goes to the action installed before it: the Swift runtime's crash
+        // reporter, or the default action (the process dies).
+        let (source, _) = bigSource()
+        let started = try start(["validate", source])
+        let pid = started.0.processIdentifier
+        let mappedPath = URL(fileURLWithPath: source).resolvingSymlinksInPath().path
+        let deadline = Date().addingTimeInterval(60)
+        var mapped = false
+        while !mapped, started.0.isRunning, Date() < deadline {
+            if let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8), maps.contains(mappedPath) { mapped = true } else { usleep(200) }
+        }
+        XCTAssertTrue(mapped)
+        kill(pid, SIGBUS)
+        let r = finish(started, within: 120)
+        XCTAssertTrue(r.signalled || r.stderr.contains("Program crashed: Bus error"), "status \(r.status): \(r.stderr.prefix(500))")
+        XCTAssertFalse(r.stderr.contains("changed while being read"), r.stderr)
+    }
+
     func testExportOfASourceTruncatedWhileReadWritesNothing() throws {
         let (source, _) = bigSource()
         let out = dir + "/import.json"

@@ -34,9 +34,13 @@ enum MappingFaultGuard {
         _ = starts; _ = ends; _ = faults; _ = previous; _ = pageSize
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = { _, info, _ in
-            if let info, MappingFaultGuard.zeroFill(address: Int(bitPattern: info.pointee._sifields._sigfault.si_addr)) { return }
-            // Not a source mapping: put the previous action back; the read faults again and gets it.
+            // A fault (si_code > 0) inside a source mapping: zero-fill and go on.
+            if let info, info.pointee.si_code > 0,
+               MappingFaultGuard.zeroFill(address: Int(bitPattern: info.pointee._sifields._sigfault.si_addr)) { return }
+            // Anything else: put the previous action back. A fault happens again when the read
+            // is retried and gets it; a SIGBUS sent by kill() is sent again (delivered on return).
             sigaction(SIGBUS, MappingFaultGuard.previous, nil)
+            if let info, info.pointee.si_code <= 0 { raise(SIGBUS) }
         }
         action.sa_flags = SA_SIGINFO
         sigemptyset(&action.sa_mask)
