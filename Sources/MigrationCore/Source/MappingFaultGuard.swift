@@ -28,7 +28,7 @@ enum MappingFaultGuard {
         p.initialize(to: sigaction())
         return p
     }()
-    nonisolated(unsafe) static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
     private static let registry = Mutex(())
     private static let installed: Bool = {
         _ = starts; _ = ends; _ = faults; _ = previous; _ = pageSize
