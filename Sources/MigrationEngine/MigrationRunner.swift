@@ -154,7 +154,8 @@ public actor MigrationRunner {
     private func send(_ batch: inout BatchRecord) async -> JobSnapshot? {
         let body = bodies.body(records: batch.records, upsert: batch.upsert)
         guard RequestBodies.sha256(body) == batch.bodySHA256 else {
-            fail(.sourceChanged("batch \(batch.id) no longer builds the bytes that were planned: the source file or its edits changed since the run began"))
+            fail(.sourceChanged(bodies.sourceChangedMessage()
+                ?? "batch \(batch.id) no longer builds the bytes that were planned: the source file or its edits changed since the run began"))
             return nil
         }
         var attempt = 0
@@ -234,6 +235,7 @@ public actor MigrationRunner {
                 case .notFound:
                     // Expired (24 h) or lost: the same batch goes out again as a recovery batch, which settles each record.
                     let recovery = bodies.planned(records: batch.records, upsert: batch.upsert)
+                    if let changed = bodies.sourceChangedMessage() { fail(.sourceChanged(changed)); return nil }
                     journaled { try journal.complete(batch.id, results: [], recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt,
                                           runID: runID) }
                     emit(.recoveryPlanned(batch: batch.id, records: batch.records.count, reason: "job \(jobID) is gone (older than 24 h or lost)"))
@@ -269,6 +271,9 @@ public actor MigrationRunner {
         }
         for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
         let recovery = lost.isEmpty ? nil : bodies.planned(records: lost.sorted(), upsert: batch.upsert)
+        // A recovery planned from a cut-short source would never match the restored file: record
+        // nothing; the batch's job is asked again on resume.
+        if recovery != nil, let changed = bodies.sourceChangedMessage() { fail(.sourceChanged(changed)); return }
         do {
             try journal.complete(batch.id, results: results, recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt, runID: runID)
         } catch {

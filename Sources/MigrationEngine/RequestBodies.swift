@@ -27,6 +27,16 @@ public struct RequestBodies: Sendable {
         return body
     }
 
+    /// Why bodies built from the source can no longer be trusted: it was cut short while it was
+    /// read (the missing bytes read as zeros). Checked after building bodies and before anything
+    /// built from them is sent or recorded, so a stopped run stays resumable once it is restored.
+    public func sourceChangedMessage() -> String? {
+        let file = workspace.index.file
+        guard file.hasShrunk() else { return nil }
+        let e = file.changedError(then: "resume the run")
+        return "\(e.path): \(e.message): " + (e.hint ?? "")
+    }
+
     public func planned(records: [Int], upsert: Bool) -> PlannedBatch {
         let bytes = body(records: records, upsert: upsert)
         return PlannedBatch(records: records, upsert: upsert, bodySHA256: RequestBodies.sha256(bytes), bodySize: bytes.count)
@@ -34,7 +44,8 @@ public struct RequestBodies: Sendable {
 
     /// Plans `records` into batches under the server's limits and hashes each body. Throws when a
     /// record cannot fit in any request (validation reports those as `record.too_large`, so only
-    /// records that skipped validation can get here): no record is ever planned out silently.
+    /// records that skipped validation can get here): no record is ever planned out silently; and
+    /// when the source was cut short while the bodies were built (their hashes would be of zeros).
     public func plan(records: [Int], upsert: Bool, maxRecords: Int) throws(RunCoordinator.Failure) -> [PlannedBatch] {
         let report = workspace.report ?? workspace.validate()
         let planner = BatchPlanner(identifier: workspace.settings.identifier, upsert: upsert, maxRecords: maxRecords)
@@ -49,7 +60,9 @@ public struct RequestBodies: Sendable {
                 Nothing was planned; shorten or exclude them (`validate` names their largest field).
                 """)
         }
-        return plan.batches.map { planned(records: $0.records, upsert: upsert) }
+        let batches = plan.batches.map { planned(records: $0.records, upsert: upsert) }
+        if let changed = sourceChangedMessage() { throw RunCoordinator.Failure(changed) }
+        return batches
     }
 
     /// Lower-case hex SHA-256 (libcrypto).

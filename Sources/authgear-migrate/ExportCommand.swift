@@ -38,11 +38,14 @@ struct ExportCommand: ParsableCommand {
                 progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done)/\(total) records")
             })
             progress.clear()
+            try requireUnchangedSource(report)
             let writer = ImportDocumentWriter(index: workspace.index, edits: workspace.edits,
                                               identifier: workspace.settings.identifier, upsert: workspace.settings.upsert)
             let written: Int
             do {
                 written = try writer.write(to: output) { n in !onlyValid || report.status[n] != .errors }
+            } catch let error as SourceError {
+                throw CLIError.unreadable(error.description)
             } catch {
                 throw CLIError.unreadable("cannot write \(output): \(error.localizedDescription)")
             }

@@ -36,6 +36,7 @@ struct ImportCommand: ParsableCommand {
                 progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done)/\(total) records")
             })
             progress.clear()
+            try requireUnchangedSource(report)
             if report.errorCount > 0 && !skipInvalid {
                 var lines = ["\(report.errorCount) of \(report.recordCount) records are invalid; nothing was sent:"]
                 for n in report.issues.keys.filter({ report.status[$0] == .errors }).prefix(10) {

@@ -76,6 +76,12 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
+/// Exit 2 when the source changed (was cut short) while the validation pass read it: its
+/// verdicts came from bytes that are no longer the file's.
+func requireUnchangedSource(_ report: ValidationReport) throws {
+    if let failure = report.sourceFailure { throw CLIError.unreadable(failure.description) }
+}
+
 /// Runs a command body: any error that escapes it (bad input, journal, SQLite, credentials) is
 /// printed on stderr and exits 2, the status for "the command could not run".
 func runReportingErrors(_ body: () throws -> Int32) throws {

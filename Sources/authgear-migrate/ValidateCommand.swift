@@ -38,6 +38,7 @@ struct ValidateCommand: ParsableCommand {
                 progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done)/\(total) records")
             })
             progress.clear()
+            try requireUnchangedSource(report)
             if json { printJSON(report, workspace) } else { printHuman(report, workspace) }
             return report.errorCount > 0 ? 1 : 0
         }

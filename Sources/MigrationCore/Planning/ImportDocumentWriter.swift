@@ -70,6 +70,11 @@ public struct ImportDocumentWriter {
             unlink(tmp)
             throw error
         }
+        // Records read after the source was cut short are zeros: write nothing rather than those.
+        if index.file.hasShrunk() {
+            unlink(tmp)
+            throw index.file.changedError()
+        }
         guard rename(tmp, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tmp)

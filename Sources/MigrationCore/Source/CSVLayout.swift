@@ -25,6 +25,14 @@ public struct CSVLayout: Sendable {
             throw SourceError(path: file.path, line: 1, message: "the CSV columns cannot be mapped: \(error)",
                               hint: "fix the mapping file (--mapping) or the header row")
         }
+        // Rows of a CSV whose columns all go nowhere are empty records, however many: like a
+        // JSON array without objects (`NonRecordRun`), it is not a source.
+        guard !mapping.mappedIndices.isEmpty else {
+            throw SourceError(file: file, offset: ByteScan.skipBOM(file.bytes),
+                              message: "not a source of records: no column of the CSV header maps to a record field "
+                                  + "(headers: \(header.prefix(8).map { "\"\($0)\"" }.joined(separator: ", "))\(header.count > 8 ? ", …" : ""))",
+                              hint: "name the columns after record fields (email, phone_number, name, …) or map them with --mapping")
+        }
     }
 
     /// Finds every data row.
@@ -33,9 +41,18 @@ public struct CSVLayout: Sendable {
             emit(RecordSpan(start: row.start, end: row.end, line: row.line))
         }
         if let line = end.unterminatedQuoteLine {
-            throw SourceError(path: file.path, line: line, message: "a quoted field opened on line \(line) is never closed: the rest of the file is inside it",
-                              hint: "add the missing closing quote (\") on or after line \(line)")
+            let message = "a quoted field opened on line \(line) is never closed: the rest of the file is inside it"
+            let hint = "add the missing closing quote (\") on or after line \(line)"
+            if let quote = end.unterminatedQuoteOffset {
+                throw SourceError(file: file, offset: quote, message: message, hint: hint, masking: excerptMasking(rowStart: end.unterminatedRowStart))
+            }
+            throw SourceError(path: file.path, line: line, message: message, hint: hint)
         }
+    }
+
+    /// How an excerpt of a data row is masked: the cells of the columns that hold secrets.
+    public func excerptMasking(rowStart: Int? = nil) -> ExcerptMasking {
+        .csv(secretColumns: Set(mapping.columns.filter(\.isSecret).map(\.index)), rowStart: rowStart)
     }
 
     /// Reads the row at `span` and maps it to a record.

@@ -103,11 +103,13 @@ struct JSONRecordScanner {
         pos += 1
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return true }
+        var nonRecords = NonRecordRun()
         while true {
             skipWhitespace()
             guard pos < bytes.count else { throw fail("the records array is not closed: ']' was expected after record \(recordCount)") }
             let start = pos
             let startLine = line
+            try nonRecords.element(first: bytes[start], number: recordCount, offset: start, line: startLine, file: file)
             skipValue()
             if pos > bytes.count { throw fail("record \(recordCount) (line \(startLine)) is not closed before the end of the file", at: start) }
             recordCount += 1
@@ -191,5 +193,71 @@ struct JSONRecordScanner {
 
     private func fail(_ message: String, at offset: Int? = nil, hint: String? = nil) -> SourceError {
         SourceError(file: file, offset: min(offset ?? pos, bytes.count), message: message, hint: hint)
+    }
+}
+
+/// Counts the elements in a row of a records array (or lines of NDJSON) that are not objects.
+///
+/// One such element is a defective record, reported with the others (`record.not_object`). A
+/// long run of them is not a defect but a file that is not a list of records, e.g. a gigabyte
+/// of `[1,1,1,…`: every element would cost an index entry (16 bytes for as little as 2 bytes of
+/// text) and a verdict, for nothing. So `limit` non-objects in a row stop the scan with a
+/// whole-file error that names where the run started (at the file's first element when no
+/// record was found at all). 1,000 is far more than any real export has in a row (a real
+/// defect is one record, or a handful), and small enough that the index such a file leaves is
+/// a few kilobytes.
+struct NonRecordRun {
+    static let limit = 1000
+    private var length = 0
+    private var first: (number: Int, offset: Int, line: Int, byte: UInt8)?
+    private var sawRecord = false
+
+    /// Notes element `number`, whose first byte is `first`; throws when it makes the run too long.
+    mutating func element(first byte: UInt8, number: Int, offset: Int, line: Int, file: SourceFile,
+                          elements: String = "elements of the records array") throws(SourceError) {
+        if byte == UInt8(ascii: "{") {
+            length = 0
+            sawRecord = true
+            return
+        }
+        if length == 0 { first = (number, offset, line, byte) }
+        length += 1
+        guard length >= Self.limit, let first else { return }
+        let what = Self.describe(first.byte)
+        let count = Self.limit.groupedDigits
+        if !sawRecord && first.number == 0 {
+            throw SourceError(file: file, offset: first.offset,
+                              message: "not a source of records: the first \(count) \(elements) are not JSON objects (the first is \(what))",
+                              hint: "a source is a list of user records, each a JSON object: [{\"email\": …}, …], "
+                                  + "{\"identifier\": …, \"records\": [{…}, …]}, or one {…} per line (NDJSON)")
+        }
+        throw SourceError(file: file, offset: first.offset,
+                          message: "\(count) \(elements) in a row are not JSON objects, from record \(first.number) (line \(first.line), \(what)) on: "
+                              + "from there on the file does not hold records",
+                          hint: "fix or remove the non-object elements from line \(first.line) on; every record is a JSON object {…}")
+    }
+
+    static func describe(_ b: UInt8) -> String {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): return "a number"
+        case UInt8(ascii: "\""): return "a string"
+        case UInt8(ascii: "["): return "an array"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
+        case UInt8(ascii: "n"): return "null"
+        default: return "not a JSON value"
+        }
+    }
+}
+
+extension Int {
+    /// `1000` → `1,000`, for messages.
+    var groupedDigits: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
     }
 }

@@ -25,7 +25,12 @@ public final class RecordIndex: Sendable {
     /// Errors that make the whole file unreadable are thrown here when they can be seen at once,
     /// otherwise reported by `waitUntilComplete()` / `failure`.
     public static func open(path: String, format: SourceFormat? = nil, mapping: JSONValue? = nil) throws(SourceError) -> RecordIndex {
-        let file = try SourceFile(path: path)
+        try open(file: try SourceFile(path: path), format: format, mapping: mapping)
+    }
+
+    /// Indexes an already mapped `file` (see `open(path:format:mapping:)`).
+    public static func open(file: SourceFile, format: SourceFormat? = nil, mapping: JSONValue? = nil) throws(SourceError) -> RecordIndex {
+        let path = file.path
         let detected: SourceFormat
         if let format { detected = format } else { detected = try SourceFormat.detect(file.bytes, path: path) }
         if detected == .csv, file.size == 0 {
@@ -103,9 +108,11 @@ public final class RecordIndex: Sendable {
                 s.spans.append(contentsOf: local)
                 s.scannedBytes = scanned
                 return !s.cancelled
-            }
+            } && !self.file.changedWhileReading
         }
+        var tooLong: RecordSpan?
         let sink: (RecordSpan) -> Bool = { span in
+            guard Int(span.length) <= RecordSpan.maxLength else { tooLong = span; return false }
             local.append(span)
             if local.count >= 4096 || span.end - lastPublish > (4 << 20) {
                 let go = publish(span.end, false)
@@ -124,13 +131,20 @@ public final class RecordIndex: Sendable {
                 _ = try scanner.scan(format: format)
                 settings = scanner.settings
             case .ndjson:
-                NDJSONScanner.scan(file.bytes, emit: sink)
+                try NDJSONScanner.scan(file, emit: sink)
             case .csv:
                 try csv!.scanRows(file: file, emit: sink)
             }
         } catch {
             failure = error
         }
+        if let tooLong {
+            failure = SourceError(file: file, offset: tooLong.start, message: "record \(state.withLock { $0.spans.count } + local.count) is 4 GiB or larger: it cannot be a user record",
+                                  hint: "the server takes at most 500,000 bytes per request; check the file's structure")
+        }
+        // Zeros read where the file was cut off make no records: whatever the scan concluded
+        // from them, the file changed under it.
+        if file.hasShrunk() { failure = file.changedError() }
         state.withLock { s in
             s.spans.append(contentsOf: local)
             s.scannedBytes = file.size
@@ -142,10 +156,14 @@ public final class RecordIndex: Sendable {
     }
 }
 
-/// Finds NDJSON records: every line that is not blank.
+/// Finds NDJSON records: every line that is not blank. A long run of lines that are not
+/// objects stops the scan (see `NonRecordRun`).
 enum NDJSONScanner {
-    static func scan(_ bytes: UnsafeRawBufferPointer, emit: (RecordSpan) -> Bool) {
+    static func scan(_ file: SourceFile, emit: (RecordSpan) -> Bool) throws(SourceError) {
+        let bytes = file.bytes
         guard let base = bytes.baseAddress else { return }
+        var nonRecords = NonRecordRun()
+        var number = 0
         var pos = ByteScan.skipBOM(bytes)
         var line = 1
         let n = bytes.count
@@ -158,6 +176,8 @@ enum NDJSONScanner {
             while s < e, ByteScan.isWhitespace(bytes[s]) { s += 1 }
             while e > s, ByteScan.isWhitespace(bytes[e - 1]) { e -= 1 }
             if s < e {
+                try nonRecords.element(first: bytes[s], number: number, offset: s, line: line, file: file, elements: "lines of the file")
+                number += 1
                 guard emit(RecordSpan(start: s, end: e, line: line)) else { return }
             }
             pos = lineEnd + 1

@@ -28,8 +28,24 @@ extension RecordIndex {
         loadRecord(span: span(i))
     }
 
-    /// Parses the record at `span`.
+    /// Parses the record at `span`. When the source was truncated while it was read (its bytes
+    /// then read as zeros), the result is a `source.changed` problem instead of what the zeros say.
     public func loadRecord(span: RecordSpan) -> Result<JSONValue, RecordProblem> {
+        // Checked before (no need to parse zeros) and after (the parse may be what hit the cut).
+        if file.changedWhileReading { return .failure(changedProblem(span)) }
+        let result = parseRecord(span: span)
+        if file.changedWhileReading { return .failure(changedProblem(span)) }
+        return result
+    }
+
+    /// The problem of a record read after its file was cut short. Column 1: finding the real one
+    /// would scan back over the zeros.
+    private func changedProblem(_ span: RecordSpan) -> RecordProblem {
+        RecordProblem(message: file.changedError().message + ": restore it and read it again",
+                      line: Int(span.line), column: 1, rule: "source.changed")
+    }
+
+    private func parseRecord(span: RecordSpan) -> Result<JSONValue, RecordProblem> {
         if let csv {
             return csv.record(file: file, span: span)
         }

@@ -22,9 +22,10 @@ public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// An error located at a byte offset of `file`.
-    public init(file: SourceFile, offset: Int, message: String, hint: String? = nil) {
+    /// The excerpt never shows a secret (see `ExcerptMasking`).
+    public init(file: SourceFile, offset: Int, message: String, hint: String? = nil, masking: ExcerptMasking = .json) {
         let (line, column) = file.lineAndColumn(of: offset)
-        let s = file.snippet(around: offset)
+        let s = file.snippet(around: offset, masking: masking)
         self.init(path: file.path, line: line, column: column, message: message, snippet: s.text, caretColumn: s.caret, hint: hint)
     }
 
@@ -41,17 +42,32 @@ public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
         return text
     }
 
-    /// The line around `offset` with control characters made visible, and the caret position in it.
-    static func snippet(_ bytes: UnsafeRawBufferPointer, around offset: Int) -> (text: String, caret: Int) {
+    /// What a secret in an excerpt is printed as.
+    public static let secretMask = "••••"
+
+    /// The line around `offset` (at most 80 bytes either side) with control characters made
+    /// visible and every secret masked (see `ExcerptMasker`), and the caret position in it. A
+    /// caret that falls inside a masked value points at the mask's first character.
+    static func snippet(_ bytes: UnsafeRawBufferPointer, around offset: Int, masking: ExcerptMasking = .json) -> (text: String, caret: Int) {
         let clamped = min(max(0, offset), bytes.count)
         var start = clamped
         while start > 0, bytes[start - 1] != 0x0A, clamped - start < 80 { start -= 1 }
         var end = clamped
         while end < bytes.count, bytes[end] != 0x0A, end - clamped < 80 { end += 1 }
+        let secrets = ExcerptMasker.secretRanges(bytes, window: start..<end, masking: masking)
+        var nextSecret = 0
         var text = ""
         var caret = 1
         var i = start
         while i < end {
+            if nextSecret < secrets.count, secrets[nextSecret].lowerBound == i {
+                let r = secrets[nextSecret]
+                if r.contains(clamped) { caret = text.count + 1 }
+                text += secretMask
+                i = r.upperBound
+                nextSecret += 1
+                continue
+            }
             let b = bytes[i]
             if i == clamped { caret = text.count + 1 }
             if b == 0x0D || b == 0x09 { text += " " }

@@ -7,8 +7,14 @@ import Glibc
 ///
 /// The mapping is created once and never written; the bytes are shared by the index scan,
 /// the validation pass and the request builder without copies.
-// @unchecked Sendable: the only stored state is an immutable, read-only mapping (PROT_READ) that
-// lives until deinit; no code path mutates it, so concurrent reads are safe.
+///
+/// Only regular files are opened: a FIFO, socket, device or directory is refused after a `stat`,
+/// before any `open` (opening a FIFO blocks until a writer comes). A file truncated while it is
+/// mapped does not crash the process (see `MappingFaultGuard`): the missing bytes read as zeros,
+/// `changedWhileReading` turns true, and `checkUnchanged` refuses every result built from them.
+// @unchecked Sendable: the stored state is an immutable, read-only mapping (PROT_READ) that lives
+// until deinit, and a descriptor only used for `fstat`; no code path mutates them, so concurrent
+// reads are safe. (The fault guard may replace pages past the file's end with zeros, atomically.)
 public final class SourceFile: @unchecked Sendable {
     /// The path as the operator gave it.
     public let path: String
@@ -17,43 +23,121 @@ public final class SourceFile: @unchecked Sendable {
     /// Modification time (seconds since 1970), used to notice a changed source.
     public let modificationTime: Double
     private let base: UnsafeMutableRawPointer?
+    /// Kept open to `fstat` the very file that is mapped, even if the path is replaced.
+    private let descriptor: Int32
+    /// The mapping's slot in `MappingFaultGuard`.
+    private let guardSlot: Int?
 
     /// The whole file.
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
 
+    /// What a file that is not a regular file is, for messages; nil for a regular file.
+    static func specialKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a directory"
+        default: return "not a regular file"
+        }
+    }
+
+    static func notRegular(_ path: String, _ kind: String) -> SourceError {
+        SourceError(path: path, message: "not a regular file: it is \(kind)",
+                    hint: kind.hasPrefix("a FIFO") || kind == "a socket" || kind == "a character device"
+                        ? "save the data to a file first and give that file's path (a source is read more than once)"
+                        : "give the path of a JSON, NDJSON or CSV file")
+    }
+
     /// Opens and maps `path`. Errors name the path and the reason.
     public init(path: String) throws(SourceError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Look before opening: open() of a FIFO blocks until something writes to it.
+        var before = stat()
+        if stat(path, &before) == 0, let kind = SourceFile.specialKind(before.st_mode) {
+            throw SourceFile.notRegular(path, kind)
+        }
+        // O_NONBLOCK as well, in case the path became a FIFO since the stat (it has no effect on a regular file).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw SourceError(path: path, message: "cannot open the file: \(reason)",
                               hint: errno == ENOENT ? "check the path; it is relative to \(FileManager.default.currentDirectoryPath)" : nil)
         }
-        defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw SourceError(path: path, message: "cannot read the file's size: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw SourceError(path: path, message: "cannot read the file's size: \(reason)")
         }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw SourceError(path: path, message: "not a regular file", hint: "give the path of a JSON, NDJSON or CSV file")
+        if let kind = SourceFile.specialKind(st.st_mode) {
+            close(fd)
+            throw SourceFile.notRegular(path, kind)
         }
         self.size = Int(st.st_size)
         self.modificationTime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
         if size == 0 {
+            close(fd)
+            descriptor = -1
             base = nil
+            guardSlot = nil
             return
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else {
-            throw SourceError(path: path, message: "cannot map the file into memory: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw SourceError(path: path, message: "cannot map the file into memory: \(reason)")
         }
         madvise(p, size, MADV_SEQUENTIAL)
         base = p
+        descriptor = fd
+        guardSlot = MappingFaultGuard.register(base: p, size: size)
     }
 
     deinit {
+        if let guardSlot { MappingFaultGuard.unregister(guardSlot) }
         if let base { munmap(base, size) }
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    // MARK: - A file that changes while it is read
+
+    /// True once a read of the mapping fell past the file's end (it was truncated while mapped):
+    /// the bytes read there were zeros. One atomic load: cheap enough for every record.
+    public var changedWhileReading: Bool {
+        guard let guardSlot else { return false }
+        return MappingFaultGuard.faulted(guardSlot)
+    }
+
+    /// The file's size now (`fstat` of the mapped file), or nil when it cannot be read.
+    public func currentSize() -> Int? {
+        guard descriptor >= 0 else { return nil }
+        var st = stat()
+        guard fstat(descriptor, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// Whether what was read from the mapping can no longer be trusted: a read fell past the
+    /// file's end, or the file is now shorter than when it was mapped (a read may still fall there).
+    public func hasShrunk() -> Bool {
+        if changedWhileReading { return true }
+        if let now = currentSize(), now < size { return true }
+        return false
+    }
+
+    /// The error for a file that changed while it was read; `then` says what to do once it is restored.
+    public func changedError(then: String = "run the command again") -> SourceError {
+        let now = currentSize().map { ", now \($0) bytes" } ?? ""
+        return SourceError(path: path, message: "the file changed while being read (it is shorter than when it was opened: \(size) bytes\(now))",
+                           hint: "restore it and \(then); nothing built from the missing bytes was used")
+    }
+
+    /// Throws `changedError` when the file changed while it was read (see `hasShrunk`).
+    public func checkUnchanged(then: String = "run the command again") throws(SourceError) {
+        if hasShrunk() { throw changedError(then: then) }
     }
 
     /// Tells the kernel that the pages inside `range` are not needed for now. They stay mapped
@@ -104,7 +188,8 @@ public final class SourceFile: @unchecked Sendable {
     }
 
     /// The text of the line that contains `offset` (at most 160 characters around it), for error messages.
-    public func snippet(around offset: Int) -> (text: String, caret: Int) {
-        SourceError.snippet(bytes, around: offset)
+    /// Secrets in it are masked (see `ExcerptMasking`).
+    public func snippet(around offset: Int, masking: ExcerptMasking = .json) -> (text: String, caret: Int) {
+        SourceError.snippet(bytes, around: offset, masking: masking)
     }
 }

@@ -81,6 +81,8 @@ public struct ValidationPass: Sendable {
                 available = index.count
                 guard start < available else { return }
                 if let shouldContinue, !shouldContinue() { return }
+                // The source was cut short under the pass: stop reading it (the report says why).
+                if index.file.changedWhileReading { return }
                 let range = start..<min(available, start + chunk)
                 let spans = index.spans(range)
                 var local = ChunkResult(base: range.lowerBound, count: range.count)
@@ -103,6 +105,7 @@ public struct ValidationPass: Sendable {
         var report = merge
         DuplicateFinder(pass: self).report(candidates: keys.duplicateGroups(), into: &report)
         report.loginIDs = keys
+        if index.file.hasShrunk() { report.sourceFailure = index.file.changedError() }
         return report
     }
 

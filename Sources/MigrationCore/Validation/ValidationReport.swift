@@ -14,6 +14,9 @@ public struct ValidationReport: Sendable {
     var loginIDs = LoginIDKeys()
 
     public var recordCount: Int { status.count }
+    /// Set when the source changed (was truncated) while the pass read it: the verdicts were
+    /// built from bytes that are no longer the file's, and must not be used.
+    public internal(set) var sourceFailure: SourceError?
 
     public init(count: Int) {
         status = [Status](repeating: .valid, count: count)

@@ -60,6 +60,13 @@ public struct CSVColumn: Sendable, Equatable {
     /// The field path as segments (empty for skipped and unknown columns).
     var path: [String] { field.map { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) } ?? [] }
 
+    /// Whether the column's cells are secrets (`SecretFields`): by the field it maps to, or, for a
+    /// skipped or unknown column, by its header. Error excerpts never show them.
+    public var isSecret: Bool {
+        if !path.isEmpty { return SecretFields.isSecret(JSONPointer(tokens: path)) }
+        return SecretFields.isSecretLeaf(header)
+    }
+
     /// "column 3 (\"Mail\")", for messages.
     var label: String { "column \(index + 1) (\"\(header)\")" }
 

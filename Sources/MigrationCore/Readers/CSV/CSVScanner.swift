@@ -28,12 +28,18 @@ public struct CSVScanEnd: Sendable, Equatable {
     /// When the file ended inside a quoted field: the 1-based line where that quote opened.
     /// The swallowed rest of the file was still delivered as one final row (parsing it reports the error).
     public let unterminatedQuoteLine: Int?
+    /// When the file ended inside a quoted field: the offset of that quote and of its row's start.
+    public let unterminatedQuoteOffset: Int?
+    public let unterminatedRowStart: Int?
 
-    public init(offset: Int, nextLine: Int, cancelled: Bool, unterminatedQuoteLine: Int?) {
+    public init(offset: Int, nextLine: Int, cancelled: Bool, unterminatedQuoteLine: Int?,
+                unterminatedQuoteOffset: Int? = nil, unterminatedRowStart: Int? = nil) {
         self.offset = offset
         self.nextLine = nextLine
         self.cancelled = cancelled
         self.unterminatedQuoteLine = unterminatedQuoteLine
+        self.unterminatedQuoteOffset = unterminatedQuoteOffset
+        self.unterminatedRowStart = unterminatedRowStart
     }
 }
 
@@ -94,7 +100,8 @@ public enum CSVScanner {
                 if q == count {
                     let range = CSVRowRange(start: rowStart, end: count, line: rowLine)
                     let cancelled = !body(range)
-                    return CSVScanEnd(offset: count, nextLine: line, cancelled: cancelled, unterminatedQuoteLine: quoteLine)
+                    return CSVScanEnd(offset: count, nextLine: line, cancelled: cancelled, unterminatedQuoteLine: quoteLine,
+                                      unterminatedQuoteOffset: hit, unterminatedRowStart: rowStart)
                 }
                 if base.load(fromByteOffset: q, as: UInt8.self) == newline {
                     line += 1
