@@ -127,6 +127,11 @@ final class SandboxProcess {
         _ = try request("POST", path, body: body)
     }
 
+    /// PUT a JSON body to the control API (pausing the worker, say); fails on an error status.
+    func put(_ path: String, _ body: String) throws {
+        _ = try request("PUT", path, body: body)
+    }
+
     private func request(_ method: String, _ path: String, body: String? = nil) throws -> Data {
         var r = URLRequest(url: URL(string: endpoint + path)!)
         r.httpMethod = method
