@@ -1,6 +1,7 @@
-import AuthgearAPI
-import CurlTransport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MigrationCore
 
 /// `--sandbox-memory USERS [BINARY]`: the memory of a real `authgear-migrate sandbox` process
@@ -17,16 +18,20 @@ enum SandboxMemoryBench {
         defer { sandbox.stop() }
         let pid = sandbox.pid
         let endpoint = try BenchSandbox.require(sandbox.env, "AUTHGEAR_ENDPOINT")
-        let transport = CurlTransport(userAgent: "authgear-migrate-bench")
-        defer { transport.close() }
+        // URLSession, not the importer's transport: this only drives the control API.
         func control(_ method: String, _ path: String, _ body: [UInt8]? = nil) async throws -> [UInt8] {
-            let response = try await transport.send(HTTPRequest(method: method, url: endpoint + path,
-                                                                headers: body == nil ? [] : [HTTPHeader("Content-Type", "application/json")],
-                                                                body: body, timeout: 1800))
-            guard (200..<300).contains(response.status) else {
-                throw BenchError("\(method) \(path): \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+            var request = URLRequest(url: URL(string: endpoint + path)!, timeoutInterval: 1800)
+            request.httpMethod = method
+            if let body {
+                request.httpBody = Data(body)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             }
-            return response.body
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            guard (200..<300).contains(status) else {
+                throw BenchError("\(method) \(path): \(status) \(String(decoding: data.prefix(300), as: UTF8.self))")
+            }
+            return [UInt8](data)
         }
         print("sandbox \(sandbox.binary) pid \(pid); \(users) users")
         let idle = memory(pid)
@@ -58,9 +63,10 @@ enum SandboxMemoryBench {
             let page = try await control("GET", "/_sandbox/users?limit=10000" + (after.map { "&after=" + $0 } ?? ""))
             bytes += page.count
             pages += 1
-            let doc = try JSONParser.parse(page)
-            listed += doc["users"]?.arrayValue?.count ?? 0
-            after = doc["next"]?.stringValue
+            // Counted without building a tree of the users here too: `is_disabled` is once per
+            // user (its last member); the page ends with `],"next":…,"total":N}`.
+            listed += count(Array(#""is_disabled":"#.utf8), in: page)
+            after = nextCursor(page)
         } while after != nil
         let listSeconds = Date().timeIntervalSince(listStart)
         let afterList = memory(pid)
@@ -77,6 +83,27 @@ enum SandboxMemoryBench {
         print("| seeded \(users) users | \(String(format: "%.1f", seedSeconds)) | \(afterSeed.rss) | \(afterSeed.hwm) |")
         print("| listed them (\(pages) page\(pages == 1 ? "" : "s"), \(bytes / 1_000_000) MB) | \(String(format: "%.1f", listSeconds)) | \(afterList.rss) | \(afterList.hwm) |")
         print("| after POST /_sandbox/reset | — | \(afterReset.rss) | \(afterReset.hwm) |")
+    }
+
+    /// The `next` member at the end of a page; nil when null or absent (a sandbox without pages).
+    /// After the users array's closing bracket (the last `]`) come only `,"next":…,"total":N}`.
+    static func nextCursor(_ page: [UInt8]) -> String? {
+        guard let close = page.lastIndex(of: UInt8(ascii: "]")), close + 1 < page.count, page[close + 1] == UInt8(ascii: ",") else { return nil }
+        guard let rest = try? JSONParser.parse(Array("{".utf8) + page[(close + 2)...]) else { return nil }
+        return rest["next"]?.stringValue
+    }
+
+    /// Occurrences of `needle` in `bytes`.
+    static func count(_ needle: [UInt8], in bytes: [UInt8]) -> Int {
+        var n = 0, i = 0
+        bytes.withUnsafeBufferPointer { b in
+            needle.withUnsafeBufferPointer { p in
+                while i + p.count <= b.count {
+                    if memcmp(b.baseAddress! + i, p.baseAddress!, p.count) == 0 { n += 1; i += p.count } else { i += 1 }
+                }
+            }
+        }
+        return n
     }
 
     /// VmRSS and VmHWM of `pid` in MB.

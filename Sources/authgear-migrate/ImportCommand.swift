@@ -84,7 +84,6 @@ struct EngineOptions: ParsableArguments {
                                      options: options, emit: { reporter.handle($0) })
         // Lines keep coming while nothing completes (a job the server keeps pending).
         reporter.startTicking()
-        defer { reporter.stopTicking() }
         let outcome = Mutex<Result<OutcomeCounts, RunStop>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let task = Task {
