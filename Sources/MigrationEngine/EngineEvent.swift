@@ -4,7 +4,9 @@ import Foundation
 public enum EngineEvent: Sendable {
     case batchSending(batch: Int64, records: Int, attempt: Int)
     case batchSent(batch: Int64, jobID: String)
-    case jobPending(batch: Int64, jobID: String, polls: Int)
+    /// The job is not completed yet; `since` is when it was sent (the journal's `sent_at`, so a
+    /// resumed run reports the job's real age).
+    case jobPending(batch: Int64, jobID: String, polls: Int, since: Date)
     /// A job completed: its results are in the journal.
     case batchCompleted(batch: Int64, counts: OutcomeCounts, failures: [RecordResult])
     /// Some records' results were lost (crashed task, expired job, race): they go out again.

@@ -168,6 +168,7 @@ public actor MigrationRunner {
                 let job = try await service.create(body: body)
                 do { try journal.markSent(batch.id, jobID: job.id) } catch { fail(Self.journalStop(error)); return nil }
                 batch.lastAttemptAt = startedAt
+                batch.sentAt = Date()
                 emit(.batchSent(batch: batch.id, jobID: job.id))
                 return job
             } catch {
@@ -220,6 +221,7 @@ public actor MigrationRunner {
         var interval = options.firstPoll
         var polls = 0
         var failures = 0
+        let sentAt = batch.sentAt ?? Date()
         while stop == nil && !Task.isCancelled {
             try? await Task.sleep(nanoseconds: UInt64(jittered(interval) * 1e9))
             if Task.isCancelled { return nil }
@@ -228,7 +230,7 @@ public actor MigrationRunner {
                 let job = try await service.get(id: jobID)
                 failures = 0
                 if job.completed { return job }
-                emit(.jobPending(batch: batch.id, jobID: jobID, polls: polls))
+                emit(.jobPending(batch: batch.id, jobID: jobID, polls: polls, since: sentAt))
                 interval = min(options.maxPoll, interval * 1.6)
             } catch {
                 switch error {

@@ -61,10 +61,14 @@ enum ProgressView {
         let ordered = run.batches.filter { $0.state != "completed" } + run.batches.filter { $0.state == "completed" }.reversed()
         let start = min(run.selected, max(0, ordered.count - (inner.height - 1)))
         for (i, b) in ordered.dropFirst(start).prefix(inner.height - 1).enumerated() {
-            let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" ? Theme.warning : .plain)
+            let age = max(0, now.timeIntervalSince(b.since))
+            // A job the server keeps pending says for how long, in warning style.
+            let longPending = (b.state == "pending" || b.state == "sent") && age > RunViewState.longPendingSeconds
+            let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" || longPending ? Theme.warning : .plain)
+            let detail = longPending ? "pending \(Widgets.duration(age)), server still processing" + (b.note.map { " · " + $0 } ?? "") : (b.note ?? "")
             let line = String(b.id).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
                 + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: jobWidth) + "  "
-                + (b.state == "planned" ? "—" : Widgets.duration(max(0, now.timeIntervalSince(b.since)))).fitted(toWidth: 5, alignRight: true) + "  " + (b.note ?? "")
+                + (b.state == "planned" ? "—" : Widgets.duration(age)).fitted(toWidth: 5, alignRight: true) + "  " + detail
             buffer.put(line, x: inner.x, y: inner.y + 1 + i, style: style, maxWidth: inner.width)
         }
     }

@@ -54,8 +54,9 @@ enum RunUpdate {
             upsertBatch(b) { $0.records = records; $0.state = "sending"; $0.attempts = attempt; $0.since = now; $0.note = nil }
         case .batchSent(let b, let job):
             upsertBatch(b) { $0.state = "sent"; $0.jobID = job; $0.since = now }
-        case .jobPending(let b, let job, let polls):
-            upsertBatch(b) { $0.state = "pending"; $0.jobID = job; $0.note = "polled \(polls)×" }
+        case .jobPending(let b, let job, let polls, let sentAt):
+            // The age counts from the send (after a resume, the journal's sent_at).
+            upsertBatch(b) { $0.state = "pending"; $0.jobID = job; $0.since = sentAt; $0.note = "polled \(polls)×" }
         case .batchCompleted(let b, let counts, let failures):
             upsertBatch(b) {
                 $0.state = "completed"; $0.since = now

@@ -163,6 +163,8 @@ public struct RunViewState: Equatable, Sendable {
         public var reason: String
         public var message: String
     }
+    /// A job pending longer than this (seconds since it was sent) is shown in warning style with its age.
+    public static let longPendingSeconds = 10.0
     public var runID: String?
     public var active = false
     public var pausedReason: String?

@@ -21,6 +21,17 @@ struct Bench {
             done.wait()
             return
         }
+        if args.first == "--sandbox-memory" {
+            let users = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
+            let binary = args.count > 2 ? args[2] : nil
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                do { try await SandboxMemoryBench.run(users: users, binary: binary) } catch { print("sandbox memory bench failed: \(error)") }
+                done.signal()
+            }
+            done.wait()
+            return
+        }
         if args.first == "--engine" {
             try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
@@ -47,6 +58,7 @@ struct Bench {
                 print("""
                     usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
+                           authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, after a reset
                            authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
                            authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
                     (build both products in release first: swift build -c release)

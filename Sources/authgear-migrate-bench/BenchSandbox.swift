@@ -11,10 +11,15 @@ final class BenchSandbox {
     private let process = Process()
     /// The variables of `sandbox.env`.
     let env: [String: String]
+    /// The binary it runs.
+    let binary: String
+    var pid: Int32 { process.processIdentifier }
 
-    /// Starts the sandbox in `work/sandbox` and waits until it listens.
-    init(work: String) throws {
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+    /// Starts the sandbox (`binary`, by default the one next to this benchmark) in `work/sandbox`
+    /// and waits until it listens.
+    init(work: String, binary: String? = nil) throws {
+        self.binary = binary ?? Self.binary
+        process.executableURL = URL(fileURLWithPath: self.binary)
         process.arguments = ["sandbox", "--dir", work + "/sandbox", "--record-latency", "0"]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -26,6 +31,12 @@ final class BenchSandbox {
             env[kv[0]] = kv[1]
         }
         self.env = env
+    }
+
+    /// A variable of `sandbox.env`.
+    static func require(_ env: [String: String], _ name: String) throws -> String {
+        guard let value = env[name] else { throw BenchError("sandbox.env has no \(name)") }
+        return value
     }
 
     func stop() {

@@ -92,6 +92,8 @@ struct EngineOptions: ParsableArguments {
         let reporter = RunReporter(json: json)
         let runner = MigrationRunner(journal: journal, runID: run.id, bodies: RequestBodies(workspace: workspace), service: service,
                                      options: options, emit: { reporter.handle($0) })
+        // Lines keep coming while nothing completes (a job the server keeps pending).
+        reporter.startTicking()
         let outcome = Mutex<Result<OutcomeCounts, RunStop>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let task = Task {
@@ -108,6 +110,7 @@ struct EngineOptions: ParsableArguments {
         }
         sigint.resume()
         done.wait()
+        reporter.stopTicking()
         sigint.cancel()
         let short = String(run.id.prefix(8))
         switch outcome.withLock({ $0 })! {

@@ -175,7 +175,7 @@ extension LiveEffects {
         }
         let batches = ((try? journal.batches(run: run.id)) ?? []).map {
             RunViewState.BatchRow(id: $0.id, records: $0.records.count, state: $0.state.rawValue, jobID: $0.jobID, attempts: $0.attempts,
-                                  since: $0.lastAttemptAt ?? $0.completedAt ?? run.createdAt, note: $0.lastError)
+                                  since: ($0.state == .sent ? $0.sentAt : nil) ?? $0.lastAttemptAt ?? $0.completedAt ?? run.createdAt, note: $0.lastError)
         }
         let base = (try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts()
         mailbox.post(.runStarted(runID: run.id, batches: batches, base: base))

@@ -2,38 +2,113 @@ import Foundation
 import MigrationCore
 import MigrationEngine
 
-/// Shows engine events: a live bar on a terminal, a plain line every few seconds otherwise,
-/// or NDJSON events on stdout with --json.
+/// Shows engine events: a live bar on a terminal, a plain line every 5 s otherwise, or NDJSON
+/// events on stdout with --json.
+///
+/// The output must not go quiet while the server keeps a job pending (a run can get no event
+/// for minutes), so a ticking task (`startTicking`, stopped by `stopTicking` when the run ends)
+/// calls `tick()`: the plain line comes every 5 s whatever happens, the bar is redrawn every
+/// second, and a job pending longer than `longPending` is named with its age, measured from
+/// when it was sent (the journal's `sent_at`, so after a resume it is the job's real age).
 final class RunReporter: @unchecked Sendable {
     // @unchecked Sendable: all mutable state is behind `lock`.
+    /// Seconds between plain lines (and `job_pending` JSON events).
+    static let plainInterval = 5.0
+    /// Seconds between redraws of the bar when no event comes.
+    static let barInterval = 1.0
+    /// A job pending longer than this is named.
+    static let longPending = 10.0
+    /// Long-pending jobs named per plain line at most (the oldest).
+    static let namedJobs = 3
+
     private let lock = NSLock()
     private let json: Bool
-    private let tty = isatty(STDERR_FILENO) == 1
-    private var lastLine = Date.distantPast
+    private let tty: Bool
+    private let clock: @Sendable () -> Date
+    private let writeError: @Sendable (String) -> Void
+    private let writeOutput: @Sendable (String) -> Void
+    /// When the last plain line (or bar, or round of `job_pending` events) was written.
+    private var lastLine: Date
     private var snapshot: ProgressSnapshot?
+    private var inFlight = InFlightBatches()
+    private var ended = false
+    private var ticker: Task<Void, Never>?
 
-    init(json: Bool) {
+    init(json: Bool, tty: Bool = isatty(STDERR_FILENO) == 1, clock: @escaping @Sendable () -> Date = { Date() },
+         stderr: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+         stdout: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         self.json = json
+        self.tty = tty
+        self.clock = clock
+        self.writeError = stderr
+        self.writeOutput = stdout
+        self.lastLine = clock()
     }
+
+    deinit { ticker?.cancel() }
+
+    // MARK: - The timer
+
+    /// Starts the task that calls `tick()` whenever something is due, until `stopTicking()`.
+    func startTicking() {
+        lock.lock(); defer { lock.unlock() }
+        guard ticker == nil else { return }
+        ticker = Task.detached { [weak self] in
+            while !Task.isCancelled {
+                guard let delay = self?.tick() else { return }
+                try? await Task.sleep(nanoseconds: UInt64(max(0.05, delay) * 1e9))
+            }
+        }
+    }
+
+    /// Stops the ticking task (the run ended); nothing is written by ticks afterwards.
+    func stopTicking() {
+        lock.lock(); defer { lock.unlock() }
+        ended = true
+        ticker?.cancel()
+        ticker = nil
+    }
+
+    var isTicking: Bool { lock.withLock { ticker != nil } }
+
+    /// Writes what is due at `clock()`: the plain line every 5 s, the bar every second, the
+    /// `job_pending` events every 5 s. Answers the seconds until something is due again.
+    @discardableResult
+    func tick() -> Double {
+        lock.lock(); defer { lock.unlock() }
+        guard !ended else { return Self.plainInterval }
+        let now = clock()
+        if tty && !json {
+            let due = Self.barInterval - now.timeIntervalSince(lastLine)
+            guard due <= 0 else { return due }
+            drawBar(now)
+            return Self.barInterval
+        }
+        let due = Self.plainInterval - now.timeIntervalSince(lastLine)
+        guard due <= 0 else { return due }
+        if json { emitPendingJobs(now) } else { plainLines(now) }
+        return Self.plainInterval
+    }
+
+    // MARK: - Events
 
     func handle(_ event: EngineEvent) {
         lock.lock(); defer { lock.unlock() }
+        let now = clock()
+        inFlight.apply(event, now: now)
+        switch event {
+        case .paused, .finished: ended = true
+        default: break
+        }
         if json { emitJSON(event); return }
         switch event {
         case .progress(let p):
             snapshot = p
-            let now = Date()
             if tty {
                 guard now.timeIntervalSince(lastLine) > 0.1 || p.done == p.toSend else { return }
-                lastLine = now
-                let fraction = p.toSend == 0 ? 1 : Double(p.done) / Double(p.toSend)
-                let width = 24
-                let filled = min(width, Int(fraction * Double(width)))
-                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                err("\r\u{1B}[2K\(bar) \(p.done)/\(p.toSend)  ins \(p.counts.inserted) upd \(p.counts.updated) skip \(p.counts.skipped) fail \(p.counts.failed)  \(Int(p.recordsPerSecond)) rec/s" + (p.eta.map { "  ETA \(Int($0))s" } ?? ""))
-            } else if now.timeIntervalSince(lastLine) > 5 || p.done == p.toSend {
-                lastLine = now
-                err("progress: \(p.done)/\(p.toSend) records, inserted \(p.counts.inserted), updated \(p.counts.updated), skipped \(p.counts.skipped), failed \(p.counts.failed), \(Int(p.recordsPerSecond)) records/s\n")
+                drawBar(now)
+            } else if now.timeIntervalSince(lastLine) >= Self.plainInterval || p.done == p.toSend {
+                plainLines(now)
             }
         case .retrying(let batch, let after, let reason):
             clearBar()
@@ -51,9 +126,77 @@ final class RunReporter: @unchecked Sendable {
         }
     }
 
+    // MARK: - Lines
+
+    /// The plain progress line.
+    static func progressLine(_ snapshot: ProgressSnapshot?, inFlight: Int) -> String {
+        guard let p = snapshot else {
+            return "progress: no record completed yet, \(inFlight) batch\(inFlight == 1 ? "" : "es") in flight"
+        }
+        return "progress: \(p.done)/\(p.toSend) records, inserted \(p.counts.inserted), updated \(p.counts.updated), skipped \(p.counts.skipped), failed \(p.counts.failed), \(Int(p.recordsPerSecond)) records/s"
+    }
+
+    /// `job userimport_… (batch 7) pending for 2m10s, server still processing`.
+    static func pendingLine(_ job: InFlightBatches.Job, now: Date) -> String {
+        "job \(job.jobID) (batch \(job.batch)) pending for \(duration(now.timeIntervalSince(job.since))), server still processing"
+    }
+
+    /// `15s`, `2m10s`, `1h02m`.
+    static func duration(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded(.down)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
+    }
+
+    private func plainLines(_ now: Date) {
+        lastLine = now
+        var text = Self.progressLine(snapshot, inFlight: inFlight.count) + "\n"
+        let long = inFlight.pending(longerThan: Self.longPending, at: now)
+        for job in long.prefix(Self.namedJobs) { text += Self.pendingLine(job, now: now) + "\n" }
+        if long.count > Self.namedJobs { text += "… and \(long.count - Self.namedJobs) more job(s) pending for over \(Int(Self.longPending)) s\n" }
+        err(text)
+    }
+
+    private func drawBar(_ now: Date) {
+        lastLine = now
+        var line: String
+        if let p = snapshot {
+            let fraction = p.toSend == 0 ? 1 : Double(p.done) / Double(p.toSend)
+            let width = 24
+            let filled = min(width, Int(fraction * Double(width)))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            line = "\(bar) \(p.done)/\(p.toSend)  ins \(p.counts.inserted) upd \(p.counts.updated) skip \(p.counts.skipped) fail \(p.counts.failed)  \(Int(p.recordsPerSecond)) rec/s" + (p.eta.map { "  ETA \(Int($0))s" } ?? "")
+        } else {
+            line = "sending: \(inFlight.count) batch\(inFlight.count == 1 ? "" : "es") in flight"
+        }
+        if let oldest = inFlight.pending(longerThan: Self.longPending, at: now).first {
+            line += "  job \(oldest.jobID) (batch \(oldest.batch)) pending \(Self.duration(now.timeIntervalSince(oldest.since)))"
+        }
+        err("\r\u{1B}[2K" + line)
+    }
+
     private func clearBar() { if tty { err("\r\u{1B}[2K") } }
 
-    private func err(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func err(_ s: String) { writeError(s) }
+
+    // MARK: - JSON
+
+    /// `{"event":"job_pending","batch":7,"job_id":"…","sent_at":"…","pending_seconds":130}` per long-pending job.
+    private func emitPendingJobs(_ now: Date) {
+        lastLine = now
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for job in inFlight.pending(longerThan: Self.longPending, at: now) {
+            writeJSON([.init("event", .string("job_pending")), .init("batch", .number(String(job.batch))), .init("job_id", .string(job.jobID)),
+                       .init("sent_at", .string(iso.string(from: job.since))),
+                       .init("pending_seconds", .number(String(Int(now.timeIntervalSince(job.since).rounded(.down)))))])
+        }
+    }
+
+    private func writeJSON(_ members: [JSONMember]) {
+        writeOutput(JSONValue.object(members).jsonText + "\n")
+    }
 
     private func emitJSON(_ event: EngineEvent) {
         var m: [JSONMember] = []
@@ -76,6 +219,49 @@ final class RunReporter: @unchecked Sendable {
                  .init("counts", counts(p.counts)), .init("records_per_second", .number(String(format: "%.1f", p.recordsPerSecond)))]
         case .finished(let c): m = [.init("event", .string("finished")), .init("counts", counts(c))]
         }
-        FileHandle.standardOutput.write(Data((JSONValue.object(m).jsonText + "\n").utf8))
+        writeJSON(m)
+    }
+}
+
+/// The batches a run has in flight, from the engine's events: those being sent, and the jobs
+/// the server has not completed yet with when each was sent.
+struct InFlightBatches {
+    struct Job: Equatable {
+        var batch: Int64
+        var jobID: String
+        /// When the job was sent (for a resumed run, from the journal).
+        var since: Date
+    }
+
+    private(set) var sending: Set<Int64> = []
+    private(set) var jobs: [Int64: Job] = [:]
+
+    var count: Int { sending.count + jobs.count }
+
+    mutating func apply(_ event: EngineEvent, now: Date) {
+        switch event {
+        case .batchSending(let b, _, _):
+            jobs[b] = nil
+            sending.insert(b)
+        case .batchSent(let b, let id):
+            sending.remove(b)
+            jobs[b] = Job(batch: b, jobID: id, since: now)
+        case .jobPending(let b, let id, _, let since):
+            sending.remove(b)
+            jobs[b] = Job(batch: b, jobID: id, since: since)
+        case .batchCompleted(let b, _, _), .recoveryPlanned(let b, _, _):
+            sending.remove(b)
+            jobs[b] = nil
+        case .paused, .finished:
+            sending = []
+            jobs = [:]
+        case .retrying, .progress:
+            break
+        }
+    }
+
+    /// Jobs pending for more than `seconds` at `now`, oldest first.
+    func pending(longerThan seconds: Double, at now: Date) -> [Job] {
+        jobs.values.filter { now.timeIntervalSince($0.since) > seconds }.sorted { ($0.since, $0.batch) < ($1.since, $1.batch) }
     }
 }

@@ -24,9 +24,12 @@ struct SandboxCommand: ParsableCommand {
         live in memory and start afresh.
 
         Control API (no auth; 400 {"error":{"message","path"}} on a bad body):
-          POST /_sandbox/reset         back to defaults, clock offset 0
+          POST /_sandbox/reset         back to defaults, clock offset 0 (memory is released)
           GET|PUT /_sandbox/project    project config (omitted keys = defaults)
-          GET|POST /_sandbox/users     list / seed existing users
+          GET|POST /_sandbox/users     list / seed existing users; GET pages: ?limit=N (default
+                                       1000, at most 10000) &after=NEXT answers {"users", "next"
+                                       (the last user's id, null at the end), "total"};
+                                       ?login_id=VALUE the users with that stored login ID
           GET|POST /_sandbox/clock     {"advance_seconds": N}
           GET|PUT /_sandbox/faults     HTTP and task faults, one seeded PRNG
           GET|PUT /_sandbox/worker     {"paused": bool}

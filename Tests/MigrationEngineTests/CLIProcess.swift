@@ -127,6 +127,11 @@ final class SandboxProcess {
         _ = try request("POST", path, body: body)
     }
 
+    /// PUT a JSON body to the control API (pausing the worker, say); fails on an error status.
+    func put(_ path: String, _ body: String) throws {
+        _ = try request("PUT", path, body: body)
+    }
+
     private func request(_ method: String, _ path: String, body: String? = nil) throws -> Data {
         var r = URLRequest(url: URL(string: endpoint + path)!)
         r.httpMethod = method
@@ -156,15 +161,20 @@ final class SandboxProcess {
         process.waitUntilExit()
     }
 
-    /// Every sandbox user as (email, id).
+    /// Every sandbox user as (email, id), following the listing's pages.
     func users() throws -> [(email: String, id: String)] {
-        let doc = try XCTUnwrap(get("/_sandbox/users") as? [String: Any])
-        let users = try XCTUnwrap(doc["users"] as? [[String: Any]])
-        return users.map { u in
-            let identities = u["identities"] as? [[String: Any]] ?? []
-            let email = identities.first { $0["key"] as? String == "email" }?["value"] as? String ?? ""
-            return (email, u["id"] as? String ?? "")
-        }
+        var out: [(email: String, id: String)] = []
+        var after: String?
+        repeat {
+            let doc = try XCTUnwrap(get("/_sandbox/users?limit=10000" + (after.map { "&after=" + $0 } ?? "")) as? [String: Any])
+            for u in try XCTUnwrap(doc["users"] as? [[String: Any]]) {
+                let identities = u["identities"] as? [[String: Any]] ?? []
+                let email = identities.first { $0["key"] as? String == "email" }?["value"] as? String ?? ""
+                out.append((email, u["id"] as? String ?? ""))
+            }
+            after = doc["next"] as? String
+        } while after != nil
+        return out
     }
 }
 

@@ -119,6 +119,45 @@ final class EngineRunTests: EngineSandboxTestCase {
         XCTAssertNoThrow(try RunCoordinator.openSource(for: run, allowChangedSource: true))
     }
 
+    func testPendingEventsCarryWhenTheJobWasSentAlsoAfterAResume() async throws {
+        try await sandbox.setWorkerPaused(true)
+        let source = sandbox.writeSource(count: 20)
+        let journal = try sandbox.journal()
+        let (run, workspace) = try sandbox.startRun(source, journal: journal, maxRecords: 10)
+        let first = try sandbox.runner(run, workspace, journal: journal)
+        let task = Task { try await first.run() }
+        let deadline = Date().addingTimeInterval(20)
+        while try journal.batches(run: run.id).contains(where: { $0.state != .sent }) {
+            guard Date() < deadline else { task.cancel(); return XCTFail("batches never all sent") }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        task.cancel()
+        _ = try? await task.value
+        var sentAt: [Int64: Date] = [:]
+        for b in try journal.batches(run: run.id) { sentAt[b.id] = try XCTUnwrap(b.sentAt) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+
+        // A new runner (as `resume` starts) learns of the sent jobs from its polls: their age is the jobs'.
+        let resumedAt = Date()
+        let events = EventLog()
+        let second = try sandbox.runner(run, workspace, journal: journal, events: events)
+        let resumed = Task { try await second.run() }
+        func pending() -> [Int64: Date] {
+            var out: [Int64: Date] = [:]
+            for case .jobPending(let b, _, _, let since) in events.all { out[b] = since }
+            return out
+        }
+        while pending().count < sentAt.count, Date() < deadline.addingTimeInterval(10) { try await Task.sleep(nanoseconds: 20_000_000) }
+        for (batch, since) in pending() {
+            XCTAssertEqual(since.timeIntervalSince1970, try XCTUnwrap(sentAt[batch]).timeIntervalSince1970, accuracy: 0.001)
+            XCTAssertLessThan(since, resumedAt)
+        }
+        XCTAssertEqual(pending().count, 2)
+        try await sandbox.setWorkerPaused(false)
+        let counts = try await resumed.value
+        XCTAssertEqual(counts.inserted, 20)
+    }
+
     func testExpiredJobsAreRecoveredAndEveryRecordEndsWithAUserID() async throws {
         try await sandbox.setWorkerPaused(true)
         let source = sandbox.writeSource(count: 150)

@@ -64,14 +64,20 @@ final class EngineSandbox: Sendable {
         try await control("PUT", "/_sandbox/worker", #"{"paused": \#(paused)}"#)
     }
 
-    /// Every sandbox user as (email login ID, user id), in store order.
+    /// Every sandbox user as (email login ID, user id), in store order (every page of the listing).
     func users() async throws -> [(email: String, id: String)] {
-        let doc = try await control("GET", "/_sandbox/users")
-        return (doc["users"]?.arrayValue ?? []).map { user in
-            let email = (user["identities"]?.arrayValue ?? [])
-                .first { $0["key"]?.stringValue == "email" }?["value"]?.stringValue ?? ""
-            return (email, user["id"]?.stringValue ?? "")
-        }
+        var out: [(email: String, id: String)] = []
+        var after: String?
+        repeat {
+            let doc = try await control("GET", "/_sandbox/users?limit=10000" + (after.map { "&after=" + $0 } ?? ""))
+            for user in doc["users"]?.arrayValue ?? [] {
+                let email = (user["identities"]?.arrayValue ?? [])
+                    .first { $0["key"]?.stringValue == "email" }?["value"]?.stringValue ?? ""
+                out.append((email, user["id"]?.stringValue ?? ""))
+            }
+            after = doc["next"]?.stringValue
+        } while after != nil
+        return out
     }
 
     /// email → user id; fails the test when an email appears on two users.

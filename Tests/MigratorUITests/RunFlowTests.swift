@@ -114,6 +114,39 @@ final class RunFlowTests: XCTestCase {
         XCTAssertEqual(press(&s, .char("y")), [.pauseRun])
     }
 
+    func testALongPendingJobShowsHowLongItHasBeenPendingAndStandsOut() throws {
+        var s = try Fixture.state()
+        s.screen = .progress
+        s.run.active = true
+        _ = Update.update(&s, .runStarted(runID: "run-1", batches: [], base: OutcomeCounts()))
+        // Batch 7 was sent by an earlier process (resume): its first poll carries the journal's sent_at.
+        let sentAt = s.now.addingTimeInterval(-125)
+        _ = Update.update(&s, .engine(.jobPending(batch: 7, jobID: "userimport_7", polls: 1, since: sentAt)))
+        XCTAssertEqual(s.run.batches.first?.since, sentAt, "the age is the job's, not this process's")
+        _ = Update.update(&s, .engine(.batchSending(batch: 8, records: 10, attempt: 1)))
+        _ = Update.update(&s, .engine(.batchSent(batch: 8, jobID: "userimport_8")))
+        _ = Update.update(&s, .engine(.jobPending(batch: 8, jobID: "userimport_8", polls: 2, since: s.now)))
+        _ = Update.update(&s, .tick(s.now.addingTimeInterval(5)))
+        func row(_ job: String, _ buffer: ScreenBuffer) -> (text: String, y: Int)? {
+            (0..<buffer.height).map { (buffer.line($0), $0) }.first { $0.0.contains(job) }
+        }
+        var buffer = AppView.render(s)
+        let long = try XCTUnwrap(row("userimport_7", buffer))
+        XCTAssertTrue(long.text.contains("pending 2m10s, server still processing"), long.text)
+        let x = try XCTUnwrap(long.text.range(of: "pending 2m10s").map { long.text.distance(from: long.text.startIndex, to: $0.lowerBound) })
+        XCTAssertEqual(buffer[x, long.y].style, Theme.warning, "a long-pending job stands out")
+        let short = try XCTUnwrap(row("userimport_8", buffer))
+        XCTAssertFalse(short.text.contains("server still processing"), "5 s is not long: \(short.text)")
+        XCTAssertNotEqual(buffer[x, short.y].style, Theme.warning)
+        // The 250 ms tick alone moves the age on.
+        _ = Update.update(&s, .tick(s.now.addingTimeInterval(60)))
+        buffer = AppView.render(s)
+        XCTAssertTrue(try XCTUnwrap(row("userimport_7", buffer)).text.contains("pending 3m10s"))
+        XCTAssertTrue(try XCTUnwrap(row("userimport_8", buffer)).text.contains("pending 1m05s"), "over 10 s, batch 8 is named too")
+        _ = Update.update(&s, .engine(.batchCompleted(batch: 7, counts: OutcomeCounts(), failures: [])))
+        XCTAssertFalse(try XCTUnwrap(row("userimport_7", AppView.render(s))).text.contains("pending"))
+    }
+
     func testReviewGroupsRetryAndUpsertPreview() throws {
         var s = try Fixture.state()
         s.run.runID = "run-1"

@@ -97,9 +97,58 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// `GET /_sandbox/users`: `{"users": [...]}` in creation order (never a hash or a secret).
+    /// Every user as `{"users": [...]}` in creation order (never a hash or a secret): a whole tree,
+    /// for tests of small stores. The control API answers pages (`page`, `writePage`).
     public func listJSON(now: Date) -> JSONValue {
         .obj(["users": .array(users.map { $0.json(now: now) })])
+    }
+
+    /// The users after the one with id `after` (from the first when nil), at most `limit` of them,
+    /// and the next page's cursor (the last listed user's id) when more follow. Nil when no user
+    /// has the id `after`. Creation order is stable: a user is appended once and replaced in place
+    /// by updates, so a walk sees each user exactly once, new users at its end; only a reset
+    /// drops users (and with them every cursor).
+    func page(after: String?, limit: Int) -> (users: ArraySlice<SandboxUser>, next: String?)? {
+        var start = 0
+        if let after {
+            guard let position = positions[after] else { return nil }
+            start = position + 1
+        }
+        let end = min(users.count, start + max(1, limit))
+        return (users[start..<end], end < users.count ? users[end - 1].id : nil)
+    }
+
+    /// The users with a login ID whose stored (normalised) value is `value`, in creation order.
+    func users(loginID value: String) -> [SandboxUser] {
+        var found: Set<Int> = []
+        for name in ["email", "phone_number", "preferred_username"] {
+            for id in claimIndex[name + "\u{0}" + value] ?? [] {
+                guard let p = positions[id], users[p].identities.contains(where: { $0.loginID?.value == value }) else { continue }
+                found.insert(p)
+            }
+        }
+        return found.sorted().map { users[$0] }
+    }
+
+    /// Appends one page `{"users": [...], "next": id or null, "total": N}` to `out`, one user's
+    /// small tree at a time (a page is never built as one tree).
+    static func writePage(_ page: some Sequence<SandboxUser>, next: String?, total: Int, now: Date,
+                          writer: JSONWriter, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"users":["#.utf8)
+        var first = true
+        for user in page {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            writer.write(user.json(now: now), to: &out)
+        }
+        out.append(contentsOf: #"],"next":"#.utf8)
+        if let next { writer.writeString(next, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #","total":\#(total)}"#.utf8)
+    }
+
+    /// The users and the capacity (elements) of the store's containers: what a reset must drop.
+    var storage: (users: Int, capacity: Int) {
+        (users.count, users.capacity + positions.capacity + claimIndex.capacity + uniqueKeyIndex.capacity + oauthIndex.capacity)
     }
 
     /// A new random id (lower-case UUID, as the server's `uuid.New()`).

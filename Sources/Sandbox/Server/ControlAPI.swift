@@ -1,6 +1,36 @@
 import Hummingbird
 import MigrationCore
 
+/// `GET /_sandbox/users?limit=N&after=CURSOR` or `?login_id=VALUE`.
+struct UsersQuery: Sendable, Equatable {
+    static let defaultLimit = 1000
+    /// Larger limits are capped to this (a page stays a few MB).
+    static let maximumLimit = 10000
+
+    /// Users per page.
+    var limit = UsersQuery.defaultLimit
+    /// The previous page's `next`: the id of the last user it listed.
+    var after: String?
+    /// Only the users with this login ID (as stored: normalised), all on one page.
+    var loginID: String?
+
+    init(parameters: [(String, String)]) throws(ControlError) {
+        for (name, value) in parameters {
+            switch name {
+            case "limit":
+                guard let n = Int(value), n >= 1 else {
+                    throw ControlError(message: "limit must be an integer from 1 (larger than \(Self.maximumLimit) is capped to it), not \"\(value)\"", path: "")
+                }
+                limit = min(n, Self.maximumLimit)
+            case "after": after = value
+            case "login_id": loginID = value
+            default:
+                throw ControlError(message: "unknown parameter \(name) (GET /_sandbox/users takes limit, after and login_id)", path: "")
+            }
+        }
+    }
+}
+
 /// The sandbox control API under `/_sandbox/` (no auth, bare JSON objects; faults and quota never apply).
 struct ControlAPI: Sendable {
     let state: SandboxState
@@ -24,7 +54,14 @@ struct ControlAPI: Sendable {
                 return project.json
             }
         case "/_sandbox/users":
-            if method == .get { return HTTPReply.control(await state.usersJSON()) }
+            if method == .get {
+                do throws(ControlError) {
+                    let query = try UsersQuery(parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+                    return HTTPReply.control(bytes: try await state.usersPage(query, writer: HTTPReply.writer))
+                } catch {
+                    return HTTPReply.control(error.json, status: .badRequest)
+                }
+            }
             guard method == .post else { return HTTPReply.methodNotAllowed(allow: "GET, OPTIONS, POST") }
             return try await withBody(request) { body throws(ControlError) in
                 let refs = try await state.seedUsers(body)

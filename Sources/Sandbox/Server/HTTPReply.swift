@@ -4,7 +4,8 @@ import MigrationCore
 
 /// Builds the server's responses: the JSON envelope and Go's plain-text errors.
 enum HTTPReply {
-    private static let writer = JSONWriter(sortedKeys: false, escapeHTML: true)
+    /// How every body is written (Go's encoder: HTML-safe, keys in the order given).
+    static let writer = JSONWriter(sortedKeys: false, escapeHTML: true)
     private static let pragma = HTTPField.Name("Pragma")!
 
     /// `{"result": …}` with status 200 (Go's encoder adds a newline).
@@ -19,7 +20,12 @@ enum HTTPReply {
 
     /// A JSON body with the Admin API's no-store headers.
     static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
-        var bytes = writer.bytes(value)
+        json(bytes: writer.bytes(value), status: status)
+    }
+
+    /// A JSON body already written (by `writer`), with the same headers and final newline.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        var bytes = bytes
         bytes.append(0x0A)
         return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store", pragma: "no-cache"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -52,6 +58,11 @@ enum HTTPReply {
     /// A control API body (bare object, no envelope).
     static func control(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         json(value, status: status)
+    }
+
+    /// A control API body already written as bytes (the users listing).
+    static func control(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        json(bytes: bytes, status: status)
     }
 
     private static func htmlEscape(_ s: String) -> String {

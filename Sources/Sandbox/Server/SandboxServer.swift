@@ -27,7 +27,7 @@ public final class SandboxServer: Sendable {
     public let keyPair: RSAKeyPair
     /// `DIR/admin-key.pem`.
     public let keyFilePath: String
-    private let state: SandboxState
+    let state: SandboxState
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
     private let workerTask: Task<Void, Never>

@@ -60,12 +60,14 @@ actor SandboxState {
 
     // MARK: - Control
 
-    /// `POST /_sandbox/reset`.
+    /// `POST /_sandbox/reset`: a new world. The stores are replaced (not emptied keeping their
+    /// capacity) and the freed memory is handed back to the system.
     func reset() {
         generation += 1
         project = Self.defaultProject(key: sandboxKey)
         users = UserStore()
         jobs = [:]
+        defer { SandboxMemory.releaseFreed() }
         earliestExpiry = nil
         queue = []
         queueHead = 0
@@ -89,7 +91,26 @@ actor SandboxState {
         try users.seed(body, project: project, now: now.date)
     }
 
-    func usersJSON() -> JSONValue { users.listJSON(now: now.date) }
+    /// `GET /_sandbox/users`: one page (or the users with a login ID), written straight to bytes.
+    func usersPage(_ query: UsersQuery, writer: JSONWriter) throws(ControlError) -> [UInt8] {
+        let at = now.date
+        var out: [UInt8] = []
+        if let loginID = query.loginID {
+            let found = users.users(loginID: loginID)
+            UserStore.writePage(found, next: nil, total: found.count, now: at, writer: writer, to: &out)
+            return out
+        }
+        guard let page = users.page(after: query.after, limit: query.limit) else {
+            throw ControlError(message: "after: no user has the id \(query.after ?? "") (give the previous page's next; "
+                                   + "a reset drops every user, so a cursor from before a reset is stale)", path: "")
+        }
+        out.reserveCapacity(page.users.count * 512)
+        UserStore.writePage(page.users, next: page.next, total: users.count, now: at, writer: writer, to: &out)
+        return out
+    }
+
+    /// Users in the store and the capacity of its containers (tests of reset).
+    var userStorage: (users: Int, capacity: Int) { users.storage }
 
     func jobsJSON() -> JSONValue {
         purgeExpired()
