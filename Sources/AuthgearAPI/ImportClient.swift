@@ -59,16 +59,7 @@ public struct ImportClient: Sendable {
 
     /// The compact JSON request body for `records` (members in their original order).
     public static func requestBody(identifier: String, upsert: Bool, records: [JSONValue]) -> [UInt8] {
-        let writer = JSONWriter()
-        var out = Array(#"{"identifier":"#.utf8)
-        writer.writeString(identifier, to: &out)
-        out += Array(#","upsert":\#(upsert),"records":["#.utf8)
-        for (i, record) in records.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writer.write(record, to: &out)
-        }
-        out += Array("]}".utf8)
-        return out
+        RequestEnvelope(identifier: identifier, upsert: upsert).body(count: records.count) { k, out in JSONWriter().write(records[k], to: &out) }
     }
 
     private func send(method: String, url: String, body: [UInt8]?, jobID: String?) async throws(ImportAPIError) -> ImportJob {

@@ -11,7 +11,7 @@ extension Journal {
             VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
             """)
         for b in batches {
-            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now,
+            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), b.bodySHA256 ?? "", b.bodySize, now,
                                               interruptedAt?.timeIntervalSince1970])
         }
     }
@@ -65,7 +65,8 @@ extension Journal {
 
     static func batch(from row: Row) -> BatchRecord {
         BatchRecord(id: row["id"], runID: row["run_id"], purpose: BatchPurpose(rawValue: row["purpose"]) ?? .initial,
-                    upsert: row["upsert"], records: decodeRecords(row["records"]), bodySHA256: row["body_sha256"],
+                    upsert: row["upsert"], records: decodeRecords(row["records"]),
+                    bodySHA256: (row["body_sha256"] as String?).flatMap { $0.isEmpty ? nil : $0 },
                     bodySize: row["body_size"], state: BatchRecord.State(rawValue: row["state"]) ?? .planned, jobID: row["job_id"],
                     attempts: row["attempts"], interruptedAt: (row["interrupted_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
                     lastAttemptAt: (row["last_attempt_at"] as Double?).map { Date(timeIntervalSince1970: $0) },

@@ -170,11 +170,13 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Commits `sending` before the POST leaves.
-    public func markSending(_ batchID: Int64) throws {
+    /// Commits `sending` before the POST leaves, with the hash of the body on its first send.
+    public func markSending(_ batchID: Int64, bodySHA256: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE batch SET state = 'sending', attempts = attempts + 1, last_attempt_at = ? WHERE id = ?",
-                           arguments: [Date().timeIntervalSince1970, batchID])
+            try db.execute(sql: """
+                UPDATE batch SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?,
+                       body_sha256 = CASE WHEN body_sha256 = '' THEN ? ELSE body_sha256 END WHERE id = ?
+                """, arguments: [Date().timeIntervalSince1970, bodySHA256, batchID])
         }
     }
 
@@ -204,13 +206,13 @@ public final class Journal: Sendable {
     /// Stores a completed job's results and, for records the job lost, a recovery batch, in one transaction.
     /// `lostSince`: when the lost job (or an interrupted attempt) may have created those records' users;
     /// the recovery batch keeps it so that its `skipped` results say "possibly created by this run".
-    public func complete(_ batchID: Int64, results: [RecordResult], recovery: PlannedBatch?, lostSince: Date? = nil, runID: String) throws {
+    public func complete(_ batchID: Int64, results: [RecordResult], recovery: [PlannedBatch] = [], lostSince: Date? = nil, runID: String) throws {
         try write { db in
             for r in results { try Journal.insertResult(db, runID: runID, r) }
             try db.execute(sql: "UPDATE batch SET state = 'completed', completed_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, batchID])
-            if let recovery {
-                try Journal.insertBatches(db, runID: runID, purpose: .recovery, [recovery], interruptedAt: lostSince)
+            if !recovery.isEmpty {
+                try Journal.insertBatches(db, runID: runID, purpose: .recovery, recovery, interruptedAt: lostSince)
             }
         }
     }

@@ -83,7 +83,9 @@ public struct BatchRecord: Sendable, Equatable {
     public var upsert: Bool
     /// Source record numbers; position k is `details[].index == k`.
     public var records: [Int]
-    public var bodySHA256: String
+    /// SHA-256 of the body as first sent (nil until then): a re-send must be these exact bytes.
+    public var bodySHA256: String?
+    /// The body's exact size as planned; the bytes built to send must have it.
     public var bodySize: Int
     public var state: State
     public var jobID: String?
@@ -132,11 +134,13 @@ public struct RecordResult: Sendable, Equatable {
 /// batch derived from it (a recovery batch) is built and hashed the same way.
 public struct PlannedBatch: Sendable, Equatable {
     public var records: [Int]
-    /// The body's `upsert` (part of the hashed bytes).
+    /// The body's `upsert` (part of the bytes).
     public var upsert: Bool
-    public var bodySHA256: String
+    /// Known once the body is sent (see `BatchRecord.bodySHA256`); planning does not build bodies.
+    public var bodySHA256: String?
+    /// The exact size of the body (`RequestEnvelope.bodySize` of the records' compact sizes).
     public var bodySize: Int
-    public init(records: [Int], upsert: Bool, bodySHA256: String, bodySize: Int) {
+    public init(records: [Int], upsert: Bool, bodySHA256: String? = nil, bodySize: Int) {
         self.records = records
         self.upsert = upsert
         self.bodySHA256 = bodySHA256

@@ -17,9 +17,9 @@ final class JournalOutcomeTests: XCTestCase {
                          errorReason: nil, errorMessage: nil, errorJSON: nil, possiblyCreatedAt: nil)
         }
         try journal.complete(first.id, results: [result(0, first.id, "failed"), result(1, first.id, "skipped"), result(2, first.id, "inserted")],
-                             recovery: nil, runID: run.id)
+                             runID: run.id)
         let retry = try journal.addBatches(run: run.id, purpose: .retryFailed, [PlannedBatch(records: [0], upsert: false, bodySHA256: "b", bodySize: 5)])
-        try journal.complete(retry[0].id, results: [result(0, retry[0].id, "inserted")], recovery: nil, runID: run.id)
+        try journal.complete(retry[0].id, results: [result(0, retry[0].id, "inserted")], runID: run.id)
         var seen: [(Int, String)] = []
         try journal.forEachLatestOutcome(run: run.id) { seen.append(($0, $1)) }
         XCTAssertEqual(seen.map(\.0), [0, 1, 2])

@@ -191,7 +191,7 @@ final class JournalSafetyTests: EngineSandboxTestCase {
             RecordResult(record: $0, batchID: first.id, outcome: "inserted", userID: "u\($0)", warnings: [], errorReason: nil,
                          errorMessage: nil, errorJSON: nil, possiblyCreatedAt: nil)
         }
-        try journal.complete(first.id, results: partial, recovery: nil, runID: run.id)
+        try journal.complete(first.id, results: partial, runID: run.id)
         XCTAssertEqual(try journal.recordsWithoutOutcome(run: run.id), Array(first.records.dropFirst(15)) + Array(20..<40))
         // The engine plans them again rather than calling the run finished.
         let counts = try await sandbox.runner(run, workspace, journal: journal).run()
