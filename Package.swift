@@ -38,7 +38,7 @@ let package = Package(
         // The only code that calls ncurses: a Terminal over the real tty.
         .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
         // Screens: state, messages, pure update, pure render, key tables.
-        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine"]),
+        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
 
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(

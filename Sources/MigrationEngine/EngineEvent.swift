@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 
 /// What the engine reports while it runs; the TUI and the headless reporter consume the same stream.
@@ -23,12 +24,12 @@ public struct OutcomeCounts: Sendable, Equatable {
     public init() {}
     public var total: Int { inserted + updated + skipped + failed }
 
-    public mutating func add(_ outcome: String) {
+    public mutating func add(_ outcome: Outcome, count: Int = 1) {
         switch outcome {
-        case "inserted": inserted += 1
-        case "updated": updated += 1
-        case "skipped": skipped += 1
-        default: failed += 1
+        case .inserted: inserted += count
+        case .updated: updated += count
+        case .skipped: skipped += count
+        case .failed, .other: failed += count   // an unknown outcome is not a success (see `Outcome.other`)
         }
     }
 }

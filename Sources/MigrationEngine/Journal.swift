@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -234,13 +235,13 @@ public final class Journal: Sendable {
 
     /// Calls `body(record, outcome)` for each record's latest result, in record order, without
     /// building result objects (the TUI's outcome column over a million records).
-    public func forEachLatestOutcome(run id: String, _ body: (Int, String) -> Void) throws {
+    public func forEachLatestOutcome(run id: String, _ body: (Int, Outcome) -> Void) throws {
         try read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT record, outcome FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
-            var pending: (Int, String)?
+            var pending: (Int, Outcome)?
             while let row = try rows.next() {
                 let record: Int = row[0]
-                let outcome: String = row[1]
+                let outcome = Outcome(row[1] as String)
                 if let p = pending, p.0 != record { body(p.0, p.1) }
                 pending = (record, outcome)
             }
@@ -259,13 +260,7 @@ public final class Journal: Sendable {
                 WHERE r.run_id = ? GROUP BY r.outcome
                 """, arguments: [id, id])
             for row in rows {
-                let n: Int = row["n"]
-                switch row["outcome"] as String {
-                case "inserted": counts.inserted += n
-                case "updated": counts.updated += n
-                case "skipped": counts.skipped += n
-                default: counts.failed += n
-                }
+                counts.add(Outcome(row["outcome"] as String), count: row["n"])
             }
             return counts
         }

@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 
 /// One migration run as the journal keeps it.
@@ -103,7 +104,7 @@ public struct BatchRecord: Sendable, Equatable {
 public struct RecordResult: Sendable, Equatable {
     public var record: Int
     public var batchID: Int64
-    public var outcome: String
+    public var outcome: Outcome
     public var userID: String?
     public var warnings: [String]
     public var errorReason: String?
@@ -115,7 +116,7 @@ public struct RecordResult: Sendable, Equatable {
     public var possiblyCreatedAt: Date?
     public var recordedAt: Date
 
-    public init(record: Int, batchID: Int64, outcome: String, userID: String?, warnings: [String], errorReason: String?,
+    public init(record: Int, batchID: Int64, outcome: Outcome, userID: String?, warnings: [String], errorReason: String?,
                 errorMessage: String?, errorJSON: String?, possiblyCreatedAt: Date?, recordedAt: Date = Date()) {
         self.record = record
         self.batchID = batchID

@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 import MigrationCore
 
@@ -195,7 +196,7 @@ public actor MigrationRunner {
                     return nil
                 case .rejected(let m), .notFound(let m):
                     // The request itself is refused: every record of it fails with the server's reason.
-                    let results = batch.records.map { RecordResult(record: $0, batchID: batch.id, outcome: "failed", userID: nil, warnings: [],
+                    let results = batch.records.map { RecordResult(record: $0, batchID: batch.id, outcome: .failed, userID: nil, warnings: [],
                                                                    errorReason: "RequestRejected", errorMessage: m, errorJSON: nil, possiblyCreatedAt: nil) }
                     journaled { try journal.complete(batch.id, results: results, runID: runID) }
                     record(results, batch: batch.id)
@@ -272,7 +273,7 @@ public actor MigrationRunner {
             }
             results.append(RecordResult(record: record, batchID: batch.id, outcome: d.outcome, userID: d.userID, warnings: d.warnings,
                                         errorReason: d.errorReason, errorMessage: d.errorMessage, errorJSON: d.errorJSON,
-                                        possiblyCreatedAt: d.outcome == "skipped" ? batch.interruptedAt : nil))
+                                        possiblyCreatedAt: d.outcome == .skipped ? batch.interruptedAt : nil))
         }
         for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
         // A recovery planned from a cut-short source would never match the restored file: record
@@ -304,7 +305,7 @@ public actor MigrationRunner {
         var c = OutcomeCounts()
         for r in results { c.add(r.outcome); counts.add(r.outcome) }
         done += results.count
-        emit(.batchCompleted(batch: batch, counts: c, failures: results.filter { $0.outcome == "failed" }))
+        emit(.batchCompleted(batch: batch, counts: c, failures: results.filter { !$0.outcome.isSuccess }))
         let now = Date()
         if now.timeIntervalSince(lastProgress) > 0.2 || done == toSend {
             lastProgress = now
