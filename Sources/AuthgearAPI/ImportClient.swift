@@ -3,7 +3,8 @@ import MigrationCore
 
 /// Calls the User Import API: `POST /_api/admin/users/import` and `GET …/import/{id}`.
 ///
-/// One call, one HTTP request: retrying is the caller's decision (see ``RetryPolicy``).
+/// One call, one HTTP request: retrying is the caller's decision (the engine's policy is
+/// `ClientImportService` in MigrationEngine).
 /// Works with any ``HTTPTransport``.
 public struct ImportClient: Sendable {
     /// The project's Admin API origin without trailing slash, e.g. `https://myapp.authgear.cloud`.
