@@ -78,7 +78,7 @@ public struct ImportDocumentWriter {
             throw index.file.changedError()
         }
         guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.text()
             unlink(tmp)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
         }
