@@ -1,6 +1,6 @@
-import COpenSSL
 import Foundation
 import MigrationCore
+import OpenSSLCrypto
 
 /// Builds the exact request bytes of a batch from the source and its edits, and their hash.
 /// The same records and edits always give the same bytes, so a batch re-sent after a crash is
@@ -65,13 +65,6 @@ public struct RequestBodies: Sendable {
         return batches
     }
 
-    /// Lower-case hex SHA-256 (libcrypto).
-    public static func sha256(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        bytes.withUnsafeBytes { raw in
-            _ = EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil)
-        }
-        return digest.map { String(format: "%02x", $0) }.joined()
-    }
+    /// Lower-case hex SHA-256 of a body (libcrypto, hashed in place).
+    public static func sha256(_ bytes: [UInt8]) -> String { SHA256.hex(bytes) }
 }
