@@ -31,6 +31,9 @@ let package = Package(
 
         // Admin API client: token signing, import endpoints, error taxonomy, retry policy.
         .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "OpenSSLCrypto"]),
+        // Where connection settings come from: the profiles file, the key file (with its permission
+        // checks) and the passphrase (environment or a prompt on /dev/tty). AuthgearAPI reads no files.
+        .target(name: "ConnectionSetup", dependencies: ["AuthgearAPI"]),
         // HTTPTransport over libcurl: the only code that calls libcurl.
         .target(name: "CurlTransport", dependencies: ["AuthgearAPI", "CCurl"]),
 
@@ -64,19 +67,19 @@ let package = Package(
         .executableTarget(
             name: "authgear-migrate",
             dependencies: [
-                "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine",
+                "MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine",
                 "TerminalKit", "NcursesTerminal", "MigratorUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
-        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
+        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuthgearAPITests",
-            dependencies: ["AuthgearAPI", "CurlTransport", "Sandbox", "MigrationCore"]
+            dependencies: ["AuthgearAPI", "ConnectionSetup", "CurlTransport", "Sandbox", "MigrationCore"]
         ),
         .testTarget(
             name: "SandboxTests",
@@ -84,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "authgear-migrate"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "authgear-migrate"]
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),

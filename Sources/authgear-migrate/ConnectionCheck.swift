@@ -1,5 +1,6 @@
 import Synchronization
 import AuthgearAPI
+import ConnectionSetup
 import CurlTransport
 import Foundation
 import MigrationCore
