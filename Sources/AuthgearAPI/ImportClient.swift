@@ -19,9 +19,9 @@ public struct ImportClient: Sendable {
     /// it off: it needs only outcomes, ids, warnings and errors, and building a tree of every
     /// echo was a quarter of the importer's CPU.
     public var keepsRecordEcho = true
-    private let tokens: TokenProvider
-    private let transport: any HTTPTransport
-    private let clock: @Sendable () -> Date
+    let tokens: TokenProvider
+    let transport: any HTTPTransport
+    let clock: @Sendable () -> Date
 
     /// A client for the project at `endpoint` (trailing slashes are trimmed).
     public init(endpoint: String, projectID: String, tokens: TokenProvider, transport: any HTTPTransport,

@@ -1,6 +1,6 @@
-import COpenSSL
 import Foundation
 import MigrationCore
+import OpenSSLCrypto
 
 /// The one builder of request bodies: plans batches by the records' exact compact sizes (no
 /// body is built to plan), builds each body once per send from the source and its edits, and
@@ -78,13 +78,6 @@ public struct RequestBodies: Sendable {
         return plan.batches.map { PlannedBatch(records: $0.records, upsert: upsert, bodySize: $0.bodySize) }
     }
 
-    /// Lower-case hex SHA-256 (libcrypto).
-    public static func sha256(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        bytes.withUnsafeBytes { raw in
-            _ = EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil)
-        }
-        return digest.map { String(format: "%02x", $0) }.joined()
-    }
+    /// Lower-case hex SHA-256 of a body (libcrypto, hashed in place).
+    public static func sha256(_ bytes: [UInt8]) -> String { SHA256.hex(bytes) }
 }

@@ -1,4 +1,5 @@
 import AuthgearAPI
+import ConnectionSetup
 import Foundation
 import MigrationCore
 import MigrationEngine
