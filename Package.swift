@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "OpenSSLCrypto"]),
         // Where connection settings come from: the profiles file, the key file (with its permission
         // checks) and the passphrase (environment or a prompt on /dev/tty). AuthgearAPI reads no files.
-        .target(name: "ConnectionSetup", dependencies: ["AuthgearAPI"]),
+        .target(name: "ConnectionSetup", dependencies: ["AuthgearAPI", "MigrationCore"]),
         // HTTPTransport over libcurl: the only code that calls libcurl.
         .target(name: "CurlTransport", dependencies: ["AuthgearAPI", "CCurl"]),
 

@@ -1,4 +1,5 @@
 import AuthgearAPI
+import MigrationCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,11 +16,11 @@ public enum AdminKeyFile {
     /// unless `allowInsecure` is set; refuses anything but a regular file and files over 1 MiB.
     public static func contents(_ path: String, allowInsecure: Bool) throws(TokenSigningError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .keyFileUnreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .keyFileUnreadable(path: path, reason: SystemError.text()) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw .keyFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+            throw .keyFileUnreadable(path: path, reason: SystemError.text())
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .keyFileUnreadable(path: path, reason: "not a regular file")
@@ -42,7 +43,7 @@ public enum AdminKeyFile {
             let n = read(fd, &chunk, chunk.count)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .keyFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+                throw .keyFileUnreadable(path: path, reason: SystemError.text())
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])

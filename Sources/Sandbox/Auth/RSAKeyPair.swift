@@ -1,4 +1,5 @@
 import Foundation
+import MigrationCore
 import OpenSSLCrypto
 
 /// The sandbox's Admin API key pair, as the PEM text it writes to disk and hands out.
@@ -41,7 +42,7 @@ public struct RSAKeyPair: Sendable, Equatable {
         }
         let pair = try generate()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw KeyError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw KeyError(description: "cannot create \(path): \(SystemError.text())") }
         defer { close(fd) }
         let bytes = Array(pair.privateKeyPEM.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
