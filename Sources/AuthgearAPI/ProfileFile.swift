@@ -120,3 +120,5 @@ public enum ConnectionSettingsError: Error, Sendable, Equatable, CustomStringCon
         }
     }
 }
+
+extension ConnectionSettingsError: CommandFailure {}

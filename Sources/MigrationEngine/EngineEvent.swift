@@ -1,5 +1,6 @@
 import AuthgearAPI
 import Foundation
+import MigrationCore
 
 /// What the engine reports while it runs; the TUI and the headless reporter consume the same stream.
 public enum EngineEvent: Sendable {
@@ -88,5 +89,13 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
             let list = records.prefix(10).map(String.init).joined(separator: ", ") + (records.count > 10 ? ", …" : "")
             return "\(records.count) planned record(s) have no outcome although every batch is done (records \(list)): the run is not finished; `authgear-migrate resume` sends them again"
         }
+    }
+}
+
+extension RunStop: CommandFailure {
+    /// 1 when every batch is done but records have no outcome (like records that failed), else 2.
+    public var exitStatus: Int32 {
+        if case .unaccounted = self { return 1 }
+        return 2
     }
 }

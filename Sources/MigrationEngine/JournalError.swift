@@ -94,3 +94,5 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 }
+
+extension JournalError: CommandFailure {}

@@ -134,3 +134,5 @@ public enum RunCoordinator {
         return (changes, ignored)
     }
 }
+
+extension RunCoordinator.Failure: CommandFailure {}

@@ -1,5 +1,6 @@
 import AuthgearAPI
 import Foundation
+import MigrationCore
 @testable import MigrationEngine
 import XCTest
 
@@ -45,5 +46,19 @@ final class EnginePolicyTests: XCTestCase {
             XCTAssertEqual(kind(error, post: true), post, "POST \(error)")
             XCTAssertEqual(kind(error, post: false), get, "GET \(error)")
         }
+    }
+
+    /// Each error type says its exit status (README "Exit status"); only records without an outcome mean 1.
+    func testErrorsCarryTheirExitStatus() {
+        let failures: [(any CommandFailure, Int32)] = [
+            (RunStop.unaccounted([3]), 1),
+            (RunStop.interrupted, 2),
+            (RunStop.forbidden("no"), 2),
+            (JournalError(path: "/j", kind: .damaged, detail: "d", hint: "h"), 2),
+            (RunCoordinator.Failure("unfinished run"), 2),
+            (SourceError(path: "/s", message: "not a source"), 2),
+            (ConnectionSettingsError.profileFileMissing(name: "p", path: "/x"), 2),
+        ]
+        for (failure, status) in failures { XCTAssertEqual(failure.exitStatus, status, "\(failure)") }
     }
 }
