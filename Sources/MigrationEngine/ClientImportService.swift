@@ -13,12 +13,12 @@ public struct ClientImportService: ImportService {
         self.client = c
     }
 
-    public func create(body: [UInt8]) async throws(ServiceError) -> JobSnapshot {
-        do { return Self.snapshot(try await client.createJob(body: body)) } catch { throw Self.classify(error, isPOST: true) }
+    public func create(body: [UInt8]) async throws(ServiceError) -> ImportJob {
+        do { return try await client.createJob(body: body) } catch { throw Self.classify(error, isPOST: true) }
     }
 
-    public func get(id: String) async throws(ServiceError) -> JobSnapshot {
-        do { return Self.snapshot(try await client.getJob(id: id)) } catch { throw Self.classify(error, isPOST: false) }
+    public func get(id: String) async throws(ServiceError) -> ImportJob {
+        do { return try await client.getJob(id: id) } catch { throw Self.classify(error, isPOST: false) }
     }
 
     static func classify(_ error: ImportAPIError, isPOST: Bool) -> ServiceError {
@@ -40,14 +40,6 @@ public struct ClientImportService: ImportService {
         case .bodyTooLarge, .invalidJSON, .invalidRequest, .contentType, .rejected:
             return .rejected(error.description)
         }
-    }
-
-    static func snapshot(_ job: ImportJob) -> JobSnapshot {
-        JobSnapshot(id: job.id, completed: job.status == .completed, details: job.details.map { d in
-            let e = d.errors.first
-            return JobDetail(index: d.index, outcome: d.outcome, userID: d.userID, warnings: d.warnings,
-                             errorReason: e?.reason, errorMessage: e?.message, errorCause: e?.causeKind, errorJSON: e.map(errorJSON))
-        }, jobError: job.error?.description)
     }
 
     /// The server's error object as JSON text: name, reason, message, code, info (no record echo).

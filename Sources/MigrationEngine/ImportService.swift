@@ -1,59 +1,24 @@
 import AuthgearAPI
 import Foundation
 
-/// What the engine needs from the server, in the engine's own terms. `ClientImportService`
-/// adapts the real `ImportClient`; tests may use fakes.
+/// What the engine needs from the server: the import client's own `ImportJob` answers (the one
+/// type of a job and its per-record `ImportDetail`s). `ClientImportService` adapts the real
+/// `ImportClient` and classifies its failures; tests may use fakes.
 public protocol ImportService: Sendable {
     /// POSTs one request body; answers the job (normally pending).
-    func create(body: [UInt8]) async throws(ServiceError) -> JobSnapshot
+    func create(body: [UInt8]) async throws(ServiceError) -> ImportJob
     /// GETs a job.
-    func get(id: String) async throws(ServiceError) -> JobSnapshot
+    func get(id: String) async throws(ServiceError) -> ImportJob
 }
 
-/// A job as the engine sees it.
-public struct JobSnapshot: Sendable, Equatable {
-    public var id: String
-    public var completed: Bool
-    public var details: [JobDetail]
-    /// The job-level error of a crashed task (its records are missing from `details`).
-    public var jobError: String?
+extension ImportDetail {
+    /// The record's error (a failed record has exactly one, spec §9.3).
+    var error: APIErrorBody? { errors.first }
 
-    public init(id: String, completed: Bool, details: [JobDetail] = [], jobError: String? = nil) {
-        self.id = id
-        self.completed = completed
-        self.details = details
-        self.jobError = jobError
-    }
-}
-
-/// One record's result inside a job (the record echo is deliberately not kept).
-public struct JobDetail: Sendable, Equatable {
-    public var index: Int
-    public var outcome: Outcome
-    public var userID: String?
-    public var warnings: [String]
-    public var errorReason: String?
-    public var errorMessage: String?
-    /// The error's `info.cause.kind` (e.g. `DuplicatedIdentity`).
-    public var errorCause: String?
-    /// The error object as JSON text (cause kind etc.), for reports.
-    public var errorJSON: String?
-
-    public init(index: Int, outcome: Outcome, userID: String?, warnings: [String], errorReason: String? = nil,
-                errorMessage: String? = nil, errorCause: String? = nil, errorJSON: String? = nil) {
-        self.index = index
-        self.outcome = outcome
-        self.userID = userID
-        self.warnings = warnings
-        self.errorReason = errorReason
-        self.errorMessage = errorMessage
-        self.errorCause = errorCause
-        self.errorJSON = errorJSON
-    }
-
-    /// Whether this failure can come from two jobs racing for the same user (after a re-send).
-    public var isRaceFailure: Bool {
-        outcome == .failed && (errorReason == "UnexpectedError" || errorCause == "DuplicatedIdentity")
+    /// Whether this failure can come from two jobs racing for the same user (after a re-send):
+    /// read from the error's typed reason and cause.
+    var isRaceFailure: Bool {
+        outcome == .failed && (error?.reason == "UnexpectedError" || error?.causeKind == "DuplicatedIdentity")
     }
 }
 

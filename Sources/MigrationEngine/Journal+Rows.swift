@@ -12,7 +12,7 @@ extension Journal {
             VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
             """)
         for b in batches {
-            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), b.bodySHA256 ?? "", b.bodySize, now,
+            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), "" /* hashed at the first send */, b.bodySize, now,
                                               interruptedAt?.timeIntervalSince1970])
         }
     }

@@ -130,21 +130,3 @@ public struct RecordResult: Sendable, Equatable {
         self.recordedAt = recordedAt
     }
 }
-
-/// A batch to be written to the journal: its records and everything that shaped its body, so a
-/// batch derived from it (a recovery batch) is built and hashed the same way.
-public struct PlannedBatch: Sendable, Equatable {
-    public var records: [Int]
-    /// The body's `upsert` (part of the bytes).
-    public var upsert: Bool
-    /// Known once the body is sent (see `BatchRecord.bodySHA256`); planning does not build bodies.
-    public var bodySHA256: String?
-    /// The exact size of the body (`RequestEnvelope.bodySize` of the records' compact sizes).
-    public var bodySize: Int
-    public init(records: [Int], upsert: Bool, bodySHA256: String? = nil, bodySize: Int) {
-        self.records = records
-        self.upsert = upsert
-        self.bodySHA256 = bodySHA256
-        self.bodySize = bodySize
-    }
-}

@@ -145,14 +145,14 @@ public actor MigrationRunner {
             }
             guard let job = await send(&batch) else { return }
             batch.jobID = job.id
-            if job.completed { await finish(batch, job); return }
+            if job.status == .completed { await finish(batch, job); return }
         }
         guard let jobID = batch.jobID else { return }
         if let job = await poll(batch, jobID: jobID) { await finish(batch, job) }
     }
 
     /// POSTs the batch until the server answers with a job, or the run must stop.
-    private func send(_ batch: inout BatchRecord) async -> JobSnapshot? {
+    private func send(_ batch: inout BatchRecord) async -> ImportJob? {
         let body: [UInt8], sha: String
         do { (body, sha) = try bodies.request(for: batch) } catch {
             fail(.sourceChanged(error.description))
@@ -218,7 +218,7 @@ public actor MigrationRunner {
     }
 
     /// GETs the job until it is completed. Nil when the run stops or the job's results are lost.
-    private func poll(_ batch: BatchRecord, jobID: String) async -> JobSnapshot? {
+    private func poll(_ batch: BatchRecord, jobID: String) async -> ImportJob? {
         var interval = options.firstPoll
         var polls = 0
         var failures = 0
@@ -230,7 +230,7 @@ public actor MigrationRunner {
             do {
                 let job = try await service.get(id: jobID)
                 failures = 0
-                if job.completed { return job }
+                if job.status == .completed { return job }
                 emit(.jobPending(batch: batch.id, jobID: jobID, polls: polls, since: sentAt))
                 interval = min(options.maxPoll, interval * 1.6)
             } catch {
@@ -260,7 +260,7 @@ public actor MigrationRunner {
     }
 
     /// Stores a completed job's results; lost records go to a recovery batch.
-    private func finish(_ batch: BatchRecord, _ job: JobSnapshot) async {
+    private func finish(_ batch: BatchRecord, _ job: ImportJob) async {
         var results: [RecordResult] = []
         var lost: [Int] = []
         var seen = Set<Int>()
@@ -272,7 +272,8 @@ public actor MigrationRunner {
                 lost.append(record)
             }
             results.append(RecordResult(record: record, batchID: batch.id, outcome: d.outcome, userID: d.userID, warnings: d.warnings,
-                                        errorReason: d.errorReason, errorMessage: d.errorMessage, errorJSON: d.errorJSON,
+                                        errorReason: d.error?.reason, errorMessage: d.error?.message,
+                                        errorJSON: d.error.map(ClientImportService.errorJSON),
                                         possiblyCreatedAt: d.outcome == .skipped ? batch.interruptedAt : nil))
         }
         for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
@@ -291,10 +292,10 @@ public actor MigrationRunner {
             fail(Self.journalStop(error))
             return
         }
-        if let jobError = job.jobError { journaled { try journal.log(run: runID, kind: "job_error", detail: "\(job.id): \(jobError)") } }
+        if let jobError = job.error?.description { journaled { try journal.log(run: runID, kind: "job_error", detail: "\(job.id): \(jobError)") } }
         if !lost.isEmpty {
             emit(.recoveryPlanned(batch: batch.id, records: lost.count,
-                                  reason: job.jobError.map { "a task of job \(job.id) crashed: \($0)" } ?? "results to confirm after a re-sent request"))
+                                  reason: job.error.map { "a task of job \(job.id) crashed: \($0.description)" } ?? "results to confirm after a re-sent request"))
         }
         record(results, batch: batch.id)
     }

@@ -65,7 +65,7 @@ public struct RequestBodies: Sendable {
         let planner = BatchPlanner(identifier: workspace.settings.identifier, upsert: upsert, maxRecords: maxRecords)
         let plan = planner.plan(records: records, size: { n in
             if case .replaced(let v)? = workspace.edits[n] { return JSONWriter().bytes(v).count }
-            return Int(report.requestSizes[n])
+            return Int(report.recordSizes[n])
         })
         if !plan.oversized.isEmpty {
             throw RunCoordinator.Failure("""
@@ -75,7 +75,7 @@ public struct RequestBodies: Sendable {
                 """)
         }
         if let changed = sourceChangedMessage() { throw RunCoordinator.Failure(changed) }
-        return plan.batches.map { PlannedBatch(records: $0.records, upsert: upsert, bodySize: $0.bodySize) }
+        return plan.batches
     }
 
     /// Lower-case hex SHA-256 of a body (libcrypto, hashed in place).

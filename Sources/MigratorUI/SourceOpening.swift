@@ -61,7 +61,7 @@ public enum SourceOpening {
         do { edits = try EditStore(path: editsPath).load(for: index.file) } catch {
             throw Failure(description: "\(error)")
         }
-        let doc = index.documentSettings
+        let doc = index.documentDefaults
         let settings = ValidationSettings(identifier: doc.identifier.flatMap(ImportIdentifier.init(rawValue:)) ?? .email, upsert: doc.upsert ?? false)
         return .opened(SourceSession(path: path, workspace: SourceWorkspace(index: index, edits: edits, settings: settings),
                                      mappingPath: mappingPath, editsPath: editsPath))

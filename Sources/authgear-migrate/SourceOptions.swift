@@ -49,7 +49,7 @@ struct SourceOptions: ParsableArguments {
         if let layout = index.csv, !layout.mapping.unknownHeaders.isEmpty {
             progress.note("note: CSV columns not mapped to any field (ignored): \(layout.mapping.unknownHeaders.joined(separator: ", "))")
         }
-        let doc = index.documentSettings
+        let doc = index.documentDefaults
         let chosen = identifier ?? doc.identifier.flatMap(ImportIdentifier.init(rawValue:)) ?? .email
         let settings = ValidationSettings(identifier: chosen, upsert: upsert ?? doc.upsert ?? false)
         let store = EditStore(path: edits ?? EditStore.defaultPath(forSource: file))

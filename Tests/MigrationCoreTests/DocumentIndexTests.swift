@@ -20,7 +20,7 @@ final class DocumentIndexTests: XCTestCase {
         XCTAssertEqual(texts(idx), ["{\"email\":\"a@b\"}", "{\"email\":\"c@d\"}"])
         XCTAssertEqual(idx.allSpans.map(\.start), [13, 30])
         XCTAssertEqual(idx.allSpans.map(\.line), [1, 1])
-        XCTAssertEqual(idx.documentSettings, DocumentSettings(identifier: "phone_number", upsert: true))
+        XCTAssertEqual(idx.documentDefaults, DocumentDefaults(identifier: "phone_number", upsert: true))
         XCTAssertTrue(idx.isComplete)
         XCTAssertEqual(idx.progress, 1)
     }
@@ -44,7 +44,7 @@ final class DocumentIndexTests: XCTestCase {
         XCTAssertNil(idx.finish())
         XCTAssertEqual(idx.allSpans.map(\.line), [4, 8])
         XCTAssertEqual(texts(idx)[0], "{\n      \"email\": \"a@b\",\n      \"name\": \"A\"\n    }")
-        XCTAssertEqual(idx.documentSettings, DocumentSettings(identifier: "email", upsert: nil))
+        XCTAssertEqual(idx.documentDefaults, DocumentDefaults(identifier: "email", upsert: nil))
         if case .success(let v) = idx.loadRecord(1) { XCTAssertEqual(v["email"], .string("c@d")) } else { XCTFail() }
     }
 
@@ -67,7 +67,7 @@ final class DocumentIndexTests: XCTestCase {
         XCTAssertEqual(texts(idx), ["{\"email\": \"a@b\"}", "{\r\n\"email\": \"c@d\"\r\n}"])
         XCTAssertEqual(idx.allSpans.map(\.line), [4, 5])
         var out: [UInt8] = []
-        idx.requestBytes(span: idx.span(1), into: &out)
+        idx.recordBytes(span: idx.span(1), into: &out)
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "{\"email\":\"c@d\"}")
     }
 

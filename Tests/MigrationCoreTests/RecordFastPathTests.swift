@@ -193,7 +193,7 @@ final class RecordFastPathTests: XCTestCase {
             var expected = RecordValidator(settings: settings).validate(value).issues
             if n == 0 || n == 6 { expected += report.issues[n]?.filter(ValidationPass.isDuplicateFinding) ?? [] }
             XCTAssertEqual(report.issues[n] ?? [], expected, "row \(n)")
-            XCTAssertEqual(Int(report.requestSizes[n]), JSONWriter().bytes(value).count, "row \(n)")
+            XCTAssertEqual(Int(report.recordSizes[n]), JSONWriter().bytes(value).count, "row \(n)")
         }
         XCTAssertEqual(report.issues[0]?.last?.rule, "duplicate_identifier")
     }

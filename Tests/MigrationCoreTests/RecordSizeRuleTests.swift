@@ -29,7 +29,7 @@ final class RecordSizeRuleTests: XCTestCase {
         let limit = RecordSizeRule.limit(ValidationSettings(identifier: .email))
         let w = try workspace([record(size: limit), record(size: limit + 1, email: "bigger@example.com"), #"{"email":"small@example.com"}"#])
         let r = w.validate()
-        XCTAssertEqual(Int(r.requestSizes[0]), limit)
+        XCTAssertEqual(Int(r.recordSizes[0]), limit)
         XCTAssertEqual(r.status[0], .valid, "exactly at the limit fits a request of its own: \(r.issues[0] ?? [])")
         XCTAssertEqual(r.status[1], .errors)
         XCTAssertEqual(r.status[2], .valid)
@@ -41,7 +41,7 @@ final class RecordSizeRuleTests: XCTestCase {
         XCTAssertTrue(issue.message.contains("largest field is /name"), issue.message)
         // What validation lets through, the planner can always place.
         let plan = BatchPlanner(identifier: .email, upsert: false)
-            .plan(records: (0..<r.recordCount).filter { r.isSendable($0) }, size: { Int(r.requestSizes[$0]) })
+            .plan(records: (0..<r.recordCount).filter { r.isSendable($0) }, size: { Int(r.recordSizes[$0]) })
         XCTAssertEqual(plan.oversized, [])
         XCTAssertEqual(plan.batches.flatMap(\.records), [0, 2])
         XCTAssertTrue(plan.batches.allSatisfy { $0.bodySize <= 500_000 })

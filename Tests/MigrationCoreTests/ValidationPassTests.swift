@@ -29,7 +29,7 @@ final class ValidationPassTests: XCTestCase {
         XCTAssertEqual(r.issues[1]?.first?.rule, "format.email")
         XCTAssertEqual(r.issues[3]?.first?.rule, "record.not_object")
         XCTAssertEqual(r.issues[2]?.first?.message, "disabled = false has no effect in insert.")
-        XCTAssertEqual(Int(r.requestSizes[0]), #"{"email":"a@example.com"}"#.utf8.count)
+        XCTAssertEqual(Int(r.recordSizes[0]), #"{"email":"a@example.com"}"#.utf8.count)
     }
 
     func testDuplicateIdentifiersAfterNormalisationAreReportedOnEveryRecord() throws {
@@ -134,7 +134,7 @@ final class ValidationPassTests: XCTestCase {
         let w = try workspace(lines)
         let r = w.validate()
         let plan = BatchPlanner(identifier: .email, upsert: false, maxRecords: 100)
-            .plan(records: (0..<r.recordCount).filter { r.isSendable($0) }, size: { Int(r.requestSizes[$0]) })
+            .plan(records: (0..<r.recordCount).filter { r.isSendable($0) }, size: { Int(r.recordSizes[$0]) })
         XCTAssertEqual(plan.recordCount, 245)
         XCTAssertEqual(plan.batches.map(\.records.count), [100, 100, 45])
         XCTAssertFalse(plan.batches.flatMap(\.records).contains(7))

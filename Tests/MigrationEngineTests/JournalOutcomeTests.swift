@@ -1,5 +1,6 @@
 import AuthgearAPI
 import Foundation
+import MigrationCore
 import MigrationEngine
 import XCTest
 
@@ -11,7 +12,7 @@ final class JournalOutcomeTests: XCTestCase {
         let journal = try Journal(path: dir + "/journal.sqlite")
         let run = RunRecord(sourcePath: "/data/users.json", sourceSize: 10, sourceFingerprint: "f", sourceFormat: "json-array", mappingPath: nil,
                             editsPath: dir + "/edits", identifier: "email", upsert: false, endpoint: "https://x", projectID: "p", recordCount: 3)
-        try journal.createRun(run, batches: [PlannedBatch(records: [0, 1, 2], upsert: false, bodySHA256: "a", bodySize: 10)])
+        try journal.createRun(run, batches: [PlannedBatch(records: [0, 1, 2], upsert: false, bodySize: 10)])
         let first = try XCTUnwrap(journal.batches(run: run.id).first)
         func result(_ n: Int, _ batch: Int64, _ outcome: Outcome) -> RecordResult {
             RecordResult(record: n, batchID: batch, outcome: outcome, userID: outcome == .failed ? nil : "u\(n)", warnings: [],
@@ -19,7 +20,7 @@ final class JournalOutcomeTests: XCTestCase {
         }
         try journal.complete(first.id, results: [result(0, first.id, .failed), result(1, first.id, .skipped), result(2, first.id, .inserted)],
                              runID: run.id)
-        let retry = try journal.addBatches(run: run.id, purpose: .retryFailed, [PlannedBatch(records: [0], upsert: false, bodySHA256: "b", bodySize: 5)])
+        let retry = try journal.addBatches(run: run.id, purpose: .retryFailed, [PlannedBatch(records: [0], upsert: false, bodySize: 5)])
         try journal.complete(retry[0].id, results: [result(0, retry[0].id, .inserted)], runID: run.id)
         var seen: [(Int, Outcome)] = []
         try journal.forEachLatestOutcome(run: run.id) { seen.append(($0, $1)) }

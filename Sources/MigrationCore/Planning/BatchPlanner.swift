@@ -1,15 +1,17 @@
-/// One import request: which source records it carries, in order.
-public struct Batch: Sendable, Equatable {
-    /// 0-based batch number within the plan.
-    public var number: Int
+/// One import request as planned: which source records it carries, in order, and everything
+/// that shapes its body, so the body (and a recovery batch made of some of its records) is built
+/// the same way whenever it is sent. The journal keeps it as a `BatchRecord`.
+public struct PlannedBatch: Sendable, Equatable {
     /// Source record numbers; position `k` here is `details[].index == k` in the server's answer.
     public var records: [Int]
-    /// Exact byte length of the request body.
+    /// The body's `upsert`.
+    public var upsert: Bool
+    /// The exact byte length of the body (`RequestEnvelope.bodySize` of the records' compact sizes).
     public var bodySize: Int
 
-    public init(number: Int, records: [Int], bodySize: Int) {
-        self.number = number
+    public init(records: [Int], upsert: Bool, bodySize: Int) {
         self.records = records
+        self.upsert = upsert
         self.bodySize = bodySize
     }
 }
@@ -18,7 +20,7 @@ public struct Batch: Sendable, Equatable {
 public struct BatchPlan: Sendable, Equatable {
     public var identifier: ImportIdentifier
     public var upsert: Bool
-    public var batches: [Batch]
+    public var batches: [PlannedBatch]
     /// Records whose body alone would exceed the limit.
     public var oversized: [Int]
 
@@ -50,13 +52,13 @@ public struct BatchPlanner: Sendable {
     /// Plans batches for `records` (source numbers, in order) whose compact sizes `size(n)` gives.
     public func plan(records: some Sequence<Int>, size: (Int) -> Int) -> BatchPlan {
         let overhead = envelope.overhead
-        var batches: [Batch] = []
+        var batches: [PlannedBatch] = []
         var oversized: [Int] = []
         var current: [Int] = []
         var currentSize = overhead
         func flush() {
             guard !current.isEmpty else { return }
-            batches.append(Batch(number: batches.count, records: current, bodySize: currentSize))
+            batches.append(PlannedBatch(records: current, upsert: upsert, bodySize: currentSize))
             current = []
             currentSize = overhead
         }

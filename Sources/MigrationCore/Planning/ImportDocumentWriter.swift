@@ -27,15 +27,7 @@ public struct ImportDocumentWriter {
         switch edits[n] {
         case .excluded?: return false
         case .replaced(let value)?: JSONWriter().write(value, to: &out); return true
-        case nil:
-            let span = index.span(n)
-            if index.csv != nil {
-                guard case .success(let value) = index.loadRecord(span: span) else { return false }
-                JSONWriter().write(value, to: &out)
-                return true
-            }
-            JSONCompactor.compact(index.rawBytes(span), into: &out)
-            return true
+        case nil: return index.recordBytes(span: index.span(n), into: &out)
         }
     }
 

@@ -11,7 +11,7 @@ struct JSONRecordScanner {
     var line = 1
     var recordCount = 0
     let emit: (RecordSpan) -> Bool
-    var settings = DocumentSettings()
+    var settings = DocumentDefaults()
 
     init(file: SourceFile, emit: @escaping (RecordSpan) -> Bool) {
         self.file = file

@@ -16,7 +16,7 @@ public final class RecordIndex: Sendable {
         var complete = false
         var cancelled = false
         var failure: SourceError?
-        var settings = DocumentSettings()
+        var settings = DocumentDefaults()
     }
     private let state = Mutex(State())
     private let finished = DispatchSemaphore(value: 0)
@@ -63,7 +63,7 @@ public final class RecordIndex: Sendable {
     /// The fatal problem the scan ran into, if any (the records before it stay usable).
     public var failure: SourceError? { state.withLock { $0.failure } }
     /// `identifier` / `upsert` from an Authgear import document (known once the scan passed them).
-    public var documentSettings: DocumentSettings { state.withLock { $0.settings } }
+    public var documentDefaults: DocumentDefaults { state.withLock { $0.settings } }
 
     /// The span of record `i` (0-based); `i` must be below `count`.
     public func span(_ i: Int) -> RecordSpan { state.withLock { $0.spans[i] } }
@@ -123,7 +123,7 @@ public final class RecordIndex: Sendable {
             return true
         }
         var failure: SourceError?
-        var settings = DocumentSettings()
+        var settings = DocumentDefaults()
         do throws(SourceError) {
             switch format {
             case .authgear, .jsonArray:

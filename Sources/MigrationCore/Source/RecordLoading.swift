@@ -70,13 +70,18 @@ extension RecordIndex {
         }
     }
 
-    /// The compact JSON text of an unedited record as it will be sent.
-    public func requestBytes(span: RecordSpan, into out: inout [UInt8]) {
+    /// Appends the compact JSON text of an unedited record as it will be sent (a CSV row as the
+    /// record its mapping makes); false when the row cannot be mapped. The one writer of a
+    /// source record's bytes: request bodies and exports go through it.
+    @discardableResult
+    public func recordBytes(span: RecordSpan, into out: inout [UInt8]) -> Bool {
         if let csv {
-            if case .success(let value) = csv.record(file: file, span: span) { JSONWriter().write(value, to: &out) }
-            return
+            guard case .success(let value) = csv.record(file: file, span: span) else { return false }
+            JSONWriter().write(value, to: &out)
+            return true
         }
         JSONCompactor.compact(rawBytes(span), into: &out)
+        return true
     }
 
     /// 1-based column of a file offset (scans back to the previous newline).

@@ -28,7 +28,7 @@ public struct RecordSpan: Sendable, Equatable {
 }
 
 /// What an Authgear import document says about the run, next to its records.
-public struct DocumentSettings: Sendable, Equatable {
+public struct DocumentDefaults: Sendable, Equatable {
     public var identifier: String?
     public var upsert: Bool?
     public init(identifier: String? = nil, upsert: Bool? = nil) {

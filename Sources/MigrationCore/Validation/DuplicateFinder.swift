@@ -202,7 +202,7 @@ struct DuplicateFinder {
         for (n, extra) in findings {
             var list = report.issues[n] ?? []
             list.append(contentsOf: extra)
-            report.update(n, issues: list, size: Int(report.requestSizes[n]), excluded: report.status[n] == .excluded)
+            report.update(n, issues: list, size: Int(report.recordSizes[n]), excluded: report.status[n] == .excluded)
         }
     }
 }

@@ -150,7 +150,7 @@ public struct ValidationPass: Sendable {
         }
         for m in affected where m != n {
             guard let list = report.issues[m], list.contains(where: Self.isDuplicateFinding) else { continue }
-            report.update(m, issues: list.filter { !Self.isDuplicateFinding($0) }, size: Int(report.requestSizes[m]),
+            report.update(m, issues: list.filter { !Self.isDuplicateFinding($0) }, size: Int(report.recordSizes[m]),
                           excluded: report.status[m] == .excluded)
         }
         DuplicateFinder(pass: self).report(candidates: report.loginIDs.groups(among: fingerprints), into: &report)
@@ -172,7 +172,7 @@ struct OrderedMerge {
         waiting[number] = part
         while let part = waiting.removeValue(forKey: next) {
             report.status.append(contentsOf: part.status)
-            report.requestSizes.append(contentsOf: part.sizes)
+            report.recordSizes.append(contentsOf: part.sizes)
             for (k, list) in part.issues { report.issues.append(part.base + k, list) }
             keys.append(part.loginIDHashes, base: part.base)
             next += 1

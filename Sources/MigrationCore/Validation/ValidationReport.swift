@@ -9,7 +9,7 @@ public struct ValidationReport: Sendable {
     /// Issues of the records that have any, by 0-based record number.
     public internal(set) var issues: IssueTable
     /// Byte length of each record's compact JSON as it will be sent (0 for unreadable records).
-    public internal(set) var requestSizes: [Int32]
+    public internal(set) var recordSizes: [Int32]
     /// Fingerprints of every record's login IDs, for finding duplicates again after an edit.
     var loginIDs = LoginIDKeys()
 
@@ -21,7 +21,7 @@ public struct ValidationReport: Sendable {
     public init(count: Int) {
         status = [Status](repeating: .valid, count: count)
         issues = IssueTable()
-        requestSizes = [Int32](repeating: 0, count: count)
+        recordSizes = [Int32](repeating: 0, count: count)
     }
 
     public var validCount: Int { status.lazy.filter { $0 == .valid || $0 == .warnings }.count }
@@ -67,7 +67,7 @@ public struct ValidationReport: Sendable {
 
     /// Replaces one record's verdict (after an edit).
     public mutating func update(_ record: Int, issues list: [Issue], size: Int, excluded: Bool = false) {
-        requestSizes[record] = Int32(clamping: size)
+        recordSizes[record] = Int32(clamping: size)
         if excluded {
             status[record] = .excluded
             issues[record] = nil
