@@ -1,0 +1,63 @@
+import Foundation
+import TerminalKit
+
+/// Help, confirmations and menus, drawn over the screen.
+enum OverlayView {
+    static func help(_ buffer: inout ScreenBuffer, _ state: AppState) {
+        let bindings = KeyMap.bindings(for: state.screen)
+        var lines: [(String, String, Bool)] = bindings.map { ($0.keyLabel, $0.help, $0.isEnabled(state)) }
+        lines.append(("Esc", "Close a prompt or a dialog; back", true))
+        if !bindings.contains(where: { $0.keys.contains(.char(":")) }) {
+            lines.append((":", "Commands: a record number to jump to, :export FILE, :open FILE, :q", true))
+        }
+        let keyWidth = min(22, (lines.map { $0.0.cellWidth }.max() ?? 8) + 2)
+        let width = min(buffer.width - 4, 116)
+        let height = min(buffer.height - 2, lines.count + 5)
+        let rect = buffer.bounds.centered(width: width, height: height)
+        buffer.fill(rect)
+        let inner = rect.inset(1)
+        let rows = inner.height - 2
+        let offset = min(state.helpOffset, max(0, lines.count - rows))
+        let scrolls = lines.count > rows
+        buffer.box(rect, title: "Keys — \(state.screen.rawValue) (\(scrolls ? "↑↓ scroll, other keys close" : "any key closes"))", style: Theme.key)
+        if scrolls {
+            let more = "\(offset + 1)–\(min(lines.count, offset + rows)) of \(lines.count)"
+            buffer.put(" \(more) ", x: rect.maxX - more.cellWidth - 4, y: rect.maxY - 1, style: Theme.key)
+        }
+        for (i, l) in lines.dropFirst(offset).prefix(rows).enumerated() {
+            let style: Style = l.2 ? .plain : Theme.dim
+            buffer.putFitted(l.0, x: inner.x + 1, y: inner.y + i, width: keyWidth, style: l.2 ? Theme.key : Theme.dim)
+            buffer.put(l.1 + (l.2 ? "" : " (not now)"), x: inner.x + 1 + keyWidth, y: inner.y + i, style: style, maxWidth: inner.width - keyWidth - 2)
+        }
+        if !state.logPath.isEmpty {
+            buffer.put("Log file: \(state.logPath)", x: inner.x + 1, y: inner.maxY - 1, style: Theme.dim, maxWidth: inner.width - 2)
+        }
+    }
+
+    static func confirm(_ buffer: inout ScreenBuffer, _ c: Confirmation) {
+        let wrapWidth = min(buffer.width - 8, 84)
+        let lines = c.lines.flatMap { Widgets.wrap($0, width: wrapWidth) }
+        let width = min(buffer.width - 2, max(c.title.cellWidth, lines.map(\.cellWidth).max() ?? 0) + 6)
+        let rect = buffer.bounds.centered(width: max(40, width), height: min(buffer.height - 2, lines.count + 5))
+        buffer.fill(rect)
+        buffer.box(rect, title: c.title, style: Theme.warning.bolded)
+        let inner = rect.inset(1)
+        for (i, l) in lines.prefix(inner.height - 2).enumerated() {
+            buffer.put(l, x: inner.x + 2, y: inner.y + 1 + i, maxWidth: inner.width - 3)
+        }
+        let keys = "[\(c.key)] confirm    [Esc] cancel"
+        buffer.put(keys, x: inner.x + max(1, (inner.width - keys.cellWidth) / 2), y: inner.maxY - 1, style: Theme.key)
+    }
+
+    static func menu(_ buffer: inout ScreenBuffer, _ m: Menu) {
+        let width = min(buffer.width - 4, max(30, (m.items.map(\.cellWidth).max() ?? 0) + 6))
+        let rect = buffer.bounds.centered(width: width, height: min(buffer.height - 2, m.items.count + 2))
+        buffer.fill(rect)
+        buffer.box(rect, title: m.title, style: Theme.key)
+        let inner = rect.inset(1)
+        let start = max(0, m.selected - inner.height + 1)
+        for (i, item) in m.items.dropFirst(start).prefix(inner.height).enumerated() {
+            buffer.putFitted(" " + item, x: inner.x, y: inner.y + i, width: inner.width, style: start + i == m.selected ? Theme.selected : .plain)
+        }
+    }
+}
