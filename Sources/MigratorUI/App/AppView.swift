@@ -76,20 +76,20 @@ public enum AppView {
         }
         if let failure = state.loading?.readFailure {
             // Stays on screen (not a passing message): the file was not read to its end.
-            buffer.put(" \(Widgets.count(state.session?.count ?? 0)) records · " + failure, x: row.x, y: row.y,
+            buffer.put(" \(Format.count(state.session?.count ?? 0)) records · " + failure, x: row.x, y: row.y,
                        style: Style(foreground: .red, bold: true, reverse: true), maxWidth: row.width)
             return
         }
         var parts: [String] = []
         if let session = state.session {
             let total = session.count
-            parts.append("\(Widgets.count(total)) records")
+            parts.append("\(Format.count(total)) records")
             if let l = state.loading {
                 if !l.indexComplete { parts.append("indexing \(Int(l.indexFraction * 100))%") }
                 if l.validationComplete, let t = session.totals {
-                    parts.append("\(Widgets.count(t.errors)) invalid")
-                    parts.append("\(Widgets.count(t.warnings)) with warnings")
-                    if t.excluded > 0 { parts.append("\(Widgets.count(t.excluded)) excluded") }
+                    parts.append("\(Format.count(t.errors)) invalid")
+                    parts.append("\(Format.count(t.warnings)) with warnings")
+                    if t.excluded > 0 { parts.append("\(Format.count(t.excluded)) excluded") }
                 } else if l.validationTotal > 0 {
                     parts.append("validating \(Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100))%")
                 } else {
@@ -100,12 +100,12 @@ public enum AppView {
             if edits > 0 { parts.append("\(edits) edited") }
         }
         if state.run.active, let snap = state.run.snapshot {
-            parts.append("import \(Widgets.count(snap.done))/\(Widgets.count(snap.toSend))")
+            parts.append("import \(Format.count(snap.done))/\(Format.count(snap.toSend))")
         }
         var right = ""
         if state.screen == .records, let session = state.session {
             let rows = state.records.rowCount(total: session.count)
-            right = "\(Widgets.count(rows == 0 ? 0 : state.records.cursor + 1))/\(Widgets.count(rows)) "
+            right = "\(Format.count(rows == 0 ? 0 : state.records.cursor + 1))/\(Format.count(rows)) "
             if state.records.filter != .all { right = "[\(state.records.filter.label)\(state.records.filtering ? " …" : "")] " + right }
             if state.records.searching { right = "searching… " + right }
         }

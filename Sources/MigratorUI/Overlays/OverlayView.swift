@@ -35,18 +35,8 @@ enum OverlayView {
     }
 
     static func confirm(_ buffer: inout ScreenBuffer, _ c: Confirmation) {
-        let wrapWidth = min(buffer.width - 8, 84)
-        let lines = c.lines.flatMap { Widgets.wrap($0, width: wrapWidth) }
-        let width = min(buffer.width - 2, max(c.title.cellWidth, lines.map(\.cellWidth).max() ?? 0) + 6)
-        let rect = buffer.bounds.centered(width: max(40, width), height: min(buffer.height - 2, lines.count + 5))
-        buffer.fill(rect)
-        buffer.box(rect, title: c.title, style: Theme.warning.bolded)
-        let inner = rect.inset(1)
-        for (i, l) in lines.prefix(inner.height - 2).enumerated() {
-            buffer.put(l, x: inner.x + 2, y: inner.y + 1 + i, maxWidth: inner.width - 3)
-        }
-        let keys = "[\(c.key)] confirm    [Esc] cancel"
-        buffer.put(keys, x: inner.x + max(1, (inner.width - keys.cellWidth) / 2), y: inner.maxY - 1, style: Theme.key)
+        Dialog(title: c.title, lines: c.lines, footer: "[\(c.key)] confirm    [Esc] cancel",
+               borderStyle: Theme.warning.bolded, footerStyle: Theme.key).render(into: &buffer, area: buffer.bounds)
     }
 
     static func menu(_ buffer: inout ScreenBuffer, _ m: Menu) {
@@ -55,9 +45,6 @@ enum OverlayView {
         buffer.fill(rect)
         buffer.box(rect, title: m.title, style: Theme.key)
         let inner = rect.inset(1)
-        let start = max(0, m.selected - inner.height + 1)
-        for (i, item) in m.items.dropFirst(start).prefix(inner.height).enumerated() {
-            buffer.putFitted(" " + item, x: inner.x, y: inner.y + i, width: inner.width, style: start + i == m.selected ? Theme.selected : .plain)
-        }
+        List(m.items.map { " " + $0 }, selected: m.selected, selectedStyle: Theme.selected).render(into: &buffer, area: inner)
     }
 }

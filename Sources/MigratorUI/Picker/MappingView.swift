@@ -19,7 +19,7 @@ extension PickerView {
         let pi = previewRect.inset(1)
         var y = pi.y
         for line in m.preview {
-            for part in Widgets.wrap(line, width: pi.width) where y < pi.maxY {
+            for part in TextBox.wrap(line, width: pi.width) where y < pi.maxY {
                 buffer.put(part, x: pi.x, y: y, style: line.hasPrefix("line ") ? Theme.error : .plain)
                 y += 1
             }

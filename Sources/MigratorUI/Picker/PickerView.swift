@@ -10,7 +10,7 @@ enum PickerView {
         buffer.box(listRect, title: p.directory, style: p.recentFocused ? Theme.dim : Theme.key)
         let inner = listRect.inset(1)
         var rows: [(String, String, String, Bool)] = [("..", "", "parent directory", true)]
-        rows += p.entries.map { ($0.name + ($0.isDirectory ? "/" : ""), $0.isDirectory ? "" : Widgets.bytes($0.size), $0.format ?? ($0.isDirectory ? "" : "?"), $0.isDirectory) }
+        rows += p.entries.map { ($0.name + ($0.isDirectory ? "/" : ""), $0.isDirectory ? "" : Format.bytes($0.size), $0.format ?? ($0.isDirectory ? "" : "?"), $0.isDirectory) }
         let start = max(0, min(p.selected - inner.height / 2, rows.count - inner.height))
         for (i, row) in rows.dropFirst(start).prefix(inner.height).enumerated() {
             let y = inner.y + i

@@ -17,7 +17,7 @@ enum InspectorView {
             let where_ = issue.pointer.isEmpty ? "(record)" : issue.pointer
             let style = issue.severity == .error ? Theme.error : Theme.warning
             let head = "\(issue.severity == .error ? "✗" : "!") \(where_): "
-            for (i, l) in Widgets.wrap(head + issue.message + " [\(issue.rule)]", width: inner.width - 2).enumerated() {
+            for (i, l) in TextBox.wrap(head + issue.message + " [\(issue.rule)]", width: inner.width - 2).enumerated() {
                 issueLines.append(((i == 0 ? "" : "  ") + l, style))
             }
         }
@@ -26,7 +26,7 @@ enum InspectorView {
         let (jsonRect, issuesRect) = inner.splitBottom(issueRows)
         if let value = session.record(n) {
             let faulty = Set(issues.map(\.pointer).filter { !$0.isEmpty })
-            let lines = Widgets.prettyLines(value, mask: !reveal)
+            let lines = JSONText.prettyLines(value, mask: !reveal)
             // Scroll so the first faulty field is visible.
             let firstFault = lines.firstIndex { faulty.contains($0.pointer) } ?? 0
             let start = max(0, min(firstFault - jsonRect.height / 2, lines.count - jsonRect.height))

@@ -32,18 +32,12 @@ enum RecordsView {
         }
     }
 
-    struct Column {
-        var title: String
-        var width: Int
-        var alignRight = false
-    }
-
-    static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Column] {
+    static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Table.Column] {
         let digits = max(3, String(max(0, session.count - 1)).count)
-        var cols = [Column(title: "#", width: digits, alignRight: true), Column(title: "chk", width: 4)]
+        var cols = [Table.Column("#", width: digits, alignRight: true), Table.Column("chk", width: 4)]
         var used = digits + 1 + 4 + 1
         if withResult {
-            cols.append(Column(title: "result", width: 6))
+            cols.append(Table.Column("result", width: 6))
             used += 7
         }
         let fixed = cols.count
@@ -51,7 +45,7 @@ enum RecordsView {
             let want = i == 0 ? 28 : (name.contains("name") ? 18 : 14)
             let w = min(want, width - used)
             if w < 6 { break }
-            cols.append(Column(title: name, width: w))
+            cols.append(Table.Column(name, width: w))
             used += w + 1
         }
         // Give the spare room to the identifier column.
@@ -63,56 +57,51 @@ enum RecordsView {
         let outcomes = state.records.outcomes
         let cols = columns(session, width: rect.width, withResult: outcomes != nil)
         let fixed = outcomes == nil ? 2 : 3
-        var x = rect.x
-        for c in cols {
-            buffer.putFitted(c.title, x: x, y: rect.y, width: c.width, style: Theme.header, alignRight: c.alignRight)
-            x += c.width + 1
-        }
-        let rows = state.records.rowCount(total: session.count)
-        let height = rect.height - 1
-        if rows == 0 {
-            let text = state.records.filtering ? "filtering…" : (state.records.rows != nil ? "no records \(state.records.filter.label)" : "no records yet")
-            buffer.put(text, x: rect.x + 1, y: rect.y + 2, style: Theme.dim)
-            return
-        }
-        for i in 0..<height {
-            let row = state.records.top + i
-            guard row < rows else { break }
-            let n = state.records.record(atRow: row)
-            let y = rect.y + 1 + i
+        let records = state.records
+        let rows = records.rowCount(total: session.count)
+        let unreadable = Unreadable()
+        let table = Table(columns: cols, rowCount: rows, top: records.top, selected: records.cursor, headerStyle: Theme.header) { row in
+            let n = records.record(atRow: row)
             let status = session.status(n)
             let edited = session.isEdited(n) && status != .excluded
             let value = session.record(n)
-            x = rect.x
-            for (k, c) in cols.enumerated() {
-                let text: String
-                var style = Style.plain
+            if value == nil, let problem = session.loadProblem(n) { unreadable.rows.append((row, problem.message)) }
+            return cols.indices.map { k -> Table.Cell in
                 switch k {
-                case 0: text = String(n)
+                case 0: return Table.Cell(String(n))
                 case 1:
                     switch status {
-                    case .valid: text = edited ? "ok*" : "ok"; style = Theme.ok
-                    case .warnings: text = edited ? "wrn*" : "warn"; style = Theme.warning
-                    case .errors: text = edited ? "err*" : "err"; style = Theme.error
-                    case .excluded: text = "excl"; style = Theme.dim
+                    case .valid: return Table.Cell(edited ? "ok*" : "ok", style: Theme.ok)
+                    case .warnings: return Table.Cell(edited ? "wrn*" : "warn", style: Theme.warning)
+                    case .errors: return Table.Cell(edited ? "err*" : "err", style: Theme.error)
+                    case .excluded: return Table.Cell("excl", style: Theme.dim)
                     }
                 case 2 where outcomes != nil:
-                    text = outcomes!.label(n)
-                    style = text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok)
+                    let text = outcomes!.label(n)
+                    return Table.Cell(text, style: text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok))
                 default:
                     let field = session.columns[k - fixed]
-                    text = Secrets.isSecretField(field) ? Secrets.mask : Widgets.cellText(value?[field])
-                    if status == .excluded { style = Theme.dim }
+                    let text = Secrets.isSecretField(field) ? Secrets.mask : JSONText.cellText(value?[field])
+                    return Table.Cell(text, style: status == .excluded ? Theme.dim : .plain)
                 }
-                buffer.putFitted(text, x: x, y: y, width: c.width, style: style, alignRight: c.alignRight)
-                x += c.width + 1
-            }
-            if value == nil, let problem = session.loadProblem(n) {
-                buffer.put("unreadable: " + problem.message, x: rect.x + cols[0].width + 6, y: y, style: Theme.error, maxWidth: rect.width - cols[0].width - 6)
-            }
-            if row == state.records.cursor {
-                buffer.restyle(Rect(x: rect.x, y: y, width: rect.width, height: 1)) { $0.reverse = true }
             }
         }
+        table.render(into: &buffer, area: rect)
+        if rows == 0 {
+            let text = records.filtering ? "filtering…" : (records.rows != nil ? "no records \(records.filter.label)" : "no records yet")
+            buffer.put(text, x: rect.x + 1, y: rect.y + 2, style: Theme.dim)
+            return
+        }
+        // A record that could not be read says why across its row (still highlighted when selected).
+        for (row, message) in unreadable.rows {
+            guard let line = table.rowRect(row, in: rect) else { continue }
+            buffer.put("unreadable: " + message, x: rect.x + cols[0].width + 6, y: line.y, style: Theme.error, maxWidth: rect.width - cols[0].width - 6)
+            if row == records.cursor { buffer.restyle(line) { $0.reverse = true } }
+        }
     }
+}
+
+/// Rows found unreadable while the table drew them.
+private final class Unreadable {
+    var rows: [(Int, String)] = []
 }
