@@ -114,16 +114,20 @@ public enum AppView {
         if rightWidth < row.width / 2 { buffer.put(right, x: row.maxX - rightWidth, y: row.y, style: Style(bold: true, reverse: true)) }
     }
 
-    /// The hint bar: the enabled bindings marked `hint`, as many as fit, from the same table as help.
+    /// The hint bar: the bindings marked `hint`, as many as fit, from the same table as help.
+    /// Keys that do nothing now are dimmed (help and the status line say why); when not all
+    /// hints fit, the dimmed ones give way first.
     static func drawHints(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
         buffer.fill(row)
+        func width(_ b: KeyBinding) -> Int { b.keys.first!.description.cellWidth + 1 + b.name.cellWidth + 2 }
+        var shown = KeyMap.bindings(for: state.screen).filter(\.hint)
+        if shown.reduce(0, { $0 + width($1) }) > row.width { shown.removeAll { !$0.isEnabled(state) } }
         var x = row.x
-        for b in KeyMap.bindings(for: state.screen) where b.hint && b.isEnabled(state) {
-            let key = b.keys.first!.description
-            let width = key.cellWidth + 1 + b.name.cellWidth + 2
-            if x + width > row.maxX { break }
-            x += buffer.put(key, x: x, y: row.y, style: Theme.key)
-            x += buffer.put(" " + b.name + "  ", x: x, y: row.y)
+        for b in shown {
+            let enabled = b.isEnabled(state)
+            if x + width(b) > row.maxX { break }
+            x += buffer.put(b.keys.first!.description, x: x, y: row.y, style: enabled ? Theme.key : Theme.dim)
+            x += buffer.put(" " + b.name + "  ", x: x, y: row.y, style: enabled ? .plain : Theme.dim)
         }
     }
 }

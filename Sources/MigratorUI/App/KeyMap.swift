@@ -23,20 +23,30 @@ public struct KeyBinding {
     public var help: String
     /// Shown in the hint bar (the rest only in help).
     public var hint: Bool
-    public var isEnabled: (AppState) -> Bool
+    /// Why the key does nothing now ("open a file first"), or nil when it works. A disabled key
+    /// is dimmed in the hint bar, gives its reason in help, and pressing it puts the reason on
+    /// the status line.
+    public var disabledReason: (AppState) -> String?
 
     init(_ keys: [Key], _ action: Action, _ name: String, _ help: String, hint: Bool = false,
-         when isEnabled: @escaping (AppState) -> Bool = { _ in true }) {
+         disabled disabledReason: @escaping (AppState) -> String? = { _ in nil }) {
         self.keys = keys
         self.action = action
         self.name = name
         self.help = help
         self.hint = hint
-        self.isEnabled = isEnabled
+        self.disabledReason = disabledReason
     }
+
+    public func isEnabled(_ state: AppState) -> Bool { disabledReason(state) == nil }
 
     /// How the keys are written in hints and help ("j/↓").
     public var keyLabel: String { keys.map(\.description).joined(separator: "/") }
+
+    /// What the status line says when the key is pressed while disabled: "L launch — not now: …".
+    public func notNow(_ reason: String, key: Key? = nil) -> String {
+        "\((key ?? keys[0]).description) \(name) — not now: \(reason)"
+    }
 }
 
 public enum KeyMap {
@@ -54,8 +64,9 @@ public enum KeyMap {
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit", "Quit (asks first while an import is running)", hint: true),
     ] }
 
-    static func hasSession(_ s: AppState) -> Bool { s.session != nil }
-    static func hasRun(_ s: AppState) -> Bool { s.run.runID != nil }
+    /// Disabled reasons shared by several screens.
+    static func needsSession(_ s: AppState) -> String? { s.session != nil ? nil : "open a file first" }
+    static func needsRun(_ s: AppState) -> String? { s.run.runID != nil ? nil : "no import has run in this session yet" }
 
     /// The bindings of `screen`, most useful first.
     public static func bindings(for screen: Screen) -> [KeyBinding] {
@@ -73,5 +84,14 @@ public enum KeyMap {
     /// The enabled binding for `key` on the current screen.
     public static func binding(for key: Key, in state: AppState) -> KeyBinding? {
         bindings(for: state.screen).first { $0.keys.contains(key) && $0.isEnabled(state) }
+    }
+
+    /// When `key` has no enabled binding on the current screen but a disabled one: what the
+    /// status line says ("L launch — not now: set endpoint and key file first").
+    public static func disabledMessage(for key: Key, in state: AppState) -> String? {
+        for b in bindings(for: state.screen) where b.keys.contains(key) {
+            if let reason = b.disabledReason(state) { return b.notNow(reason, key: key) }
+        }
+        return nil
     }
 }

@@ -5,10 +5,11 @@ import TerminalKit
 enum OverlayView {
     static func help(_ buffer: inout ScreenBuffer, _ state: AppState) {
         let bindings = KeyMap.bindings(for: state.screen)
-        var lines: [(String, String, Bool)] = bindings.map { ($0.keyLabel, $0.help, $0.isEnabled(state)) }
-        lines.append(("Esc", "Close a prompt or a dialog; back", true))
+        // (keys, help, why not now — nil when the key works)
+        var lines: [(String, String, String?)] = bindings.map { ($0.keyLabel, $0.help, $0.disabledReason(state)) }
+        lines.append(("Esc", "Close a prompt or a dialog; back", nil))
         if !bindings.contains(where: { $0.keys.contains(.char(":")) }) {
-            lines.append((":", "Commands: a record number to jump to, :export FILE, :open FILE, :q", true))
+            lines.append((":", "Commands: a record number to jump to, :export FILE, :open FILE, :q", nil))
         }
         let keyWidth = min(22, (lines.map { $0.0.cellWidth }.max() ?? 8) + 2)
         let width = min(buffer.width - 4, 116)
@@ -25,9 +26,10 @@ enum OverlayView {
             buffer.put(" \(more) ", x: rect.maxX - more.cellWidth - 4, y: rect.maxY - 1, style: Theme.key)
         }
         for (i, l) in lines.dropFirst(offset).prefix(rows).enumerated() {
-            let style: Style = l.2 ? .plain : Theme.dim
-            buffer.putFitted(l.0, x: inner.x + 1, y: inner.y + i, width: keyWidth, style: l.2 ? Theme.key : Theme.dim)
-            buffer.put(l.1 + (l.2 ? "" : " (not now)"), x: inner.x + 1 + keyWidth, y: inner.y + i, style: style, maxWidth: inner.width - keyWidth - 2)
+            let enabled = l.2 == nil
+            buffer.putFitted(l.0, x: inner.x + 1, y: inner.y + i, width: keyWidth, style: enabled ? Theme.key : Theme.dim)
+            buffer.put(l.1 + (l.2.map { " — not now: " + $0 } ?? ""), x: inner.x + 1 + keyWidth, y: inner.y + i,
+                       style: enabled ? .plain : Theme.dim, maxWidth: inner.width - keyWidth - 2)
         }
         if !state.logPath.isEmpty {
             buffer.put("Log file: \(state.logPath)", x: inner.x + 1, y: inner.maxY - 1, style: Theme.dim, maxWidth: inner.width - 2)

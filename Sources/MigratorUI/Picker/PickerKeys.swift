@@ -8,7 +8,7 @@ extension KeyMap {
             KeyBinding([.backspace, .char("h"), .left], .parent, "parent", "Go to the parent directory", hint: true),
             KeyBinding([.char("o"), .char("/")], .typePath, "type path", "Type a path (Tab completes)", hint: true),
             KeyBinding([.tab], .toggleRecent, "recent", "Switch between the directory and recent files", hint: true),
-            KeyBinding([.escape], .back, "back", "Back to the records", when: hasSession),
+            KeyBinding([.escape], .back, "back", "Back to the records", disabled: { $0.session != nil ? nil : "no file is open yet" }),
         ] + moveKeys + common
     }
 
