@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
         // Screens: state, messages, pure update, pure render, key tables.
         .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine"]),
+        // The TUI's live effect handler: files, background indexing and validation, the engine. The
+        // connection (flags, check) is injected by the executable.
+        .target(name: "MigratorLive", dependencies: ["MigratorUI", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
 
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(
@@ -53,7 +56,7 @@ let package = Package(
             name: "authgear-migrate",
             dependencies: [
                 "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine",
-                "TerminalKit", "NcursesTerminal", "MigratorUI",
+                "TerminalKit", "NcursesTerminal", "MigratorUI", "MigratorLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
         .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"], exclude: ["Snapshots"]),
+        .testTarget(name: "MigratorLiveTests", dependencies: ["MigratorLive", "MigratorUI", "MigrationCore"]),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],
