@@ -11,6 +11,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Hummingbird's own dependencies, named because the Sandbox imports their modules directly.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // C system libraries: the only places that see C headers.
@@ -21,15 +26,21 @@ let package = Package(
         // Records, readers, lazy index, validation, edits, batch planning. Pure Swift.
         .target(name: "MigrationCore", exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
 
+        // The only code that calls libcrypto: SHA-256, RSA keys (load, generate, PEM), RS256, base64url.
+        .target(name: "OpenSSLCrypto", dependencies: ["COpenSSL"]),
+
         // Admin API client: token signing, import endpoints, error taxonomy, retry policy.
-        .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "COpenSSL"]),
+        .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "OpenSSLCrypto"]),
+        // Where connection settings come from: the profiles file, the key file (with its permission
+        // checks) and the passphrase (environment or a prompt on /dev/tty). AuthgearAPI reads no files.
+        .target(name: "ConnectionSetup", dependencies: ["AuthgearAPI", "MigrationCore"]),
         // HTTPTransport over libcurl: the only code that calls libcurl.
         .target(name: "CurlTransport", dependencies: ["AuthgearAPI", "CCurl"]),
 
         // Runs a migration: plan → submit → poll → outcomes, recorded in a SQLite journal.
         .target(
             name: "MigrationEngine",
-            dependencies: ["MigrationCore", "AuthgearAPI", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["MigrationCore", "AuthgearAPI", "OpenSSLCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
@@ -38,7 +49,7 @@ let package = Package(
         // The only code that calls ncurses: a Terminal over the real tty.
         .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
         // Screens: state, messages, pure update, pure render, key tables.
-        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine"]),
+        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
         // The TUI's live effect handler: files, background indexing and validation, the engine. The
         // connection (flags, check) is injected by the executable.
         .target(name: "MigratorLive", dependencies: ["MigratorUI", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
@@ -47,41 +58,46 @@ let package = Package(
         .target(
             name: "Sandbox",
             dependencies: [
-                "MigrationCore", "COpenSSL",
+                "MigrationCore", "OpenSSLCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
         .executableTarget(
             name: "authgear-migrate",
             dependencies: [
-                "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine",
+                "MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine",
                 "TerminalKit", "NcursesTerminal", "MigratorUI", "MigratorLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
-        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
+        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuthgearAPITests",
-            dependencies: ["AuthgearAPI", "CurlTransport", "Sandbox", "MigrationCore", "COpenSSL"]
+            dependencies: ["AuthgearAPI", "ConnectionSetup", "CurlTransport", "Sandbox", "MigrationCore"]
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "MigrationCore", "COpenSSL"]
+            dependencies: ["Sandbox", "MigrationCore"]
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "authgear-migrate"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "authgear-migrate"]
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
         .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"], exclude: ["Snapshots"]),
         .testTarget(name: "MigratorLiveTests", dependencies: ["MigratorLive", "MigratorUI", "MigrationCore"]),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
+        .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

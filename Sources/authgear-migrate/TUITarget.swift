@@ -1,5 +1,6 @@
 import Foundation
 import AuthgearAPI
+import ConnectionSetup
 import MigratorLive
 import MigratorUI
 
