@@ -44,7 +44,8 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
-        // Terminal UI toolkit: cells, styles, ScreenBuffer, keys, the Terminal protocol, frame diff. No ncurses.
+        // Terminal UI toolkit: cells, styles, ScreenBuffer, keys, the Terminal protocol, frame diff, and widgets
+        // (Table, List, Gauge, TextBox, Dialog) as pure renders into a ScreenBuffer. No ncurses, no app knowledge.
         .target(name: "TerminalKit"),
         // The only code that calls ncurses: a Terminal over the real tty.
         .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
