@@ -44,12 +44,16 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
-        // Terminal UI toolkit: cells, styles, ScreenBuffer, keys, the Terminal protocol, frame diff. No ncurses.
+        // Terminal UI toolkit: cells, styles, ScreenBuffer, keys, the Terminal protocol, frame diff, and widgets
+        // (Table, List, Gauge, TextBox, Dialog) as pure renders into a ScreenBuffer. No ncurses, no app knowledge.
         .target(name: "TerminalKit"),
         // The only code that calls ncurses: a Terminal over the real tty.
         .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
         // Screens: state, messages, pure update, pure render, key tables.
         .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
+        // The TUI's live effect handler: files, background indexing and validation, the engine. The
+        // connection (flags, check) is injected by the executable.
+        .target(name: "MigratorLive", dependencies: ["MigratorUI", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
 
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(
@@ -68,7 +72,7 @@ let package = Package(
             name: "authgear-migrate",
             dependencies: [
                 "MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine",
-                "TerminalKit", "NcursesTerminal", "MigratorUI",
+                "TerminalKit", "NcursesTerminal", "MigratorUI", "MigratorLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,6 +96,7 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
         .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"], exclude: ["Snapshots"]),
+        .testTarget(name: "MigratorLiveTests", dependencies: ["MigratorLive", "MigratorUI", "MigrationCore"]),
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MigrationCore
 import MigrationEngine
+import MigratorLive
 import MigratorUI
 import NcursesTerminal
 
@@ -51,7 +52,7 @@ struct TUICommand: ParsableCommand {
             var state = AppState()
             state.colors = colors
             state.logPath = log.path
-            let handler = LiveEffects(connection: connection, journalPath: journal ?? Journal.defaultPath, log: log, format: format)
+            let handler = LiveEffects(target: LiveTarget(connection), journalPath: journal ?? Journal.defaultPath, log: log, format: format)
             let runtime = UIRuntime(terminal: terminal, state: state, handler: handler)
             log.write("tui started (\(terminal.size.width)x\(terminal.size.height))")
             var start: [Effect] = [.loadSettings, .listDirectory(FileManager.default.currentDirectoryPath), .loadRecent]

@@ -11,7 +11,7 @@ enum ReviewView {
             x += buffer.put(label, x: x, y: body.y, style: tab == r.tab ? Theme.selected.bolded : Theme.dim) + 1
         }
         let total = r.groups.reduce(0) { $0 + $1.records.count }
-        buffer.put("\(Widgets.count(total)) record\(total == 1 ? "" : "s")" + (r.marked.isEmpty ? "" : " · \(r.marked.count) marked"),
+        buffer.put("\(Format.count(total)) record\(total == 1 ? "" : "s")" + (r.marked.isEmpty ? "" : " · \(r.marked.count) marked"),
                    x: x + 2, y: body.y, style: Theme.key)
         let area = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         if !r.loaded {
@@ -40,7 +40,7 @@ enum ReviewView {
         let gi = groupsRect.inset(1)
         let gStart = max(0, r.group - gi.height + 1)
         for (i, g) in r.groups.dropFirst(gStart).prefix(gi.height).enumerated() {
-            let count = Widgets.count(g.records.count)
+            let count = Format.count(g.records.count)
             buffer.putFitted(g.key, x: gi.x, y: gi.y + i, width: gi.width - count.count - 1)
             buffer.put(count, x: gi.maxX - count.count, y: gi.y + i, style: Theme.key)
             if gStart + i == r.group {
@@ -68,7 +68,7 @@ enum ReviewView {
             var text = "record \(item.record) · \(item.identifier) · \(item.reason): \(item.message)"
             if let id = item.userID { text += " · user \(id)" }
             if let detail = item.detail { text += " · \(detail)" }
-            for (i, line) in Widgets.wrap(text, width: di.width).prefix(di.height).enumerated() {
+            for (i, line) in TextBox.wrap(text, width: di.width).prefix(di.height).enumerated() {
                 buffer.put(line, x: di.x, y: di.y + i, style: r.tab == .failed ? Theme.error : .plain)
             }
         }

@@ -76,20 +76,20 @@ public enum AppView {
         }
         if let failure = state.loading?.readFailure {
             // Stays on screen (not a passing message): the file was not read to its end.
-            buffer.put(" \(Widgets.count(state.session?.count ?? 0)) records · " + failure, x: row.x, y: row.y,
+            buffer.put(" \(Format.count(state.session?.count ?? 0)) records · " + failure, x: row.x, y: row.y,
                        style: Style(foreground: .red, bold: true, reverse: true), maxWidth: row.width)
             return
         }
         var parts: [String] = []
         if let session = state.session {
             let total = session.count
-            parts.append("\(Widgets.count(total)) records")
+            parts.append("\(Format.count(total)) records")
             if let l = state.loading {
                 if !l.indexComplete { parts.append("indexing \(Int(l.indexFraction * 100))%") }
                 if l.validationComplete, let t = session.totals {
-                    parts.append("\(Widgets.count(t.errors)) invalid")
-                    parts.append("\(Widgets.count(t.warnings)) with warnings")
-                    if t.excluded > 0 { parts.append("\(Widgets.count(t.excluded)) excluded") }
+                    parts.append("\(Format.count(t.errors)) invalid")
+                    parts.append("\(Format.count(t.warnings)) with warnings")
+                    if t.excluded > 0 { parts.append("\(Format.count(t.excluded)) excluded") }
                 } else if l.validationTotal > 0 {
                     parts.append("validating \(Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100))%")
                 } else {
@@ -100,12 +100,12 @@ public enum AppView {
             if edits > 0 { parts.append("\(edits) edited") }
         }
         if state.run.active, let snap = state.run.snapshot {
-            parts.append("import \(Widgets.count(snap.done))/\(Widgets.count(snap.toSend))")
+            parts.append("import \(Format.count(snap.done))/\(Format.count(snap.toSend))")
         }
         var right = ""
         if state.screen == .records, let session = state.session {
             let rows = state.records.rowCount(total: session.count)
-            right = "\(Widgets.count(rows == 0 ? 0 : state.records.cursor + 1))/\(Widgets.count(rows)) "
+            right = "\(Format.count(rows == 0 ? 0 : state.records.cursor + 1))/\(Format.count(rows)) "
             if state.records.filter != .all { right = "[\(state.records.filter.label)\(state.records.filtering ? " …" : "")] " + right }
             if state.records.searching { right = "searching… " + right }
         }
@@ -114,16 +114,20 @@ public enum AppView {
         if rightWidth < row.width / 2 { buffer.put(right, x: row.maxX - rightWidth, y: row.y, style: Style(bold: true, reverse: true)) }
     }
 
-    /// The hint bar: the enabled bindings marked `hint`, as many as fit, from the same table as help.
+    /// The hint bar: the bindings marked `hint`, as many as fit, from the same table as help.
+    /// Keys that do nothing now are dimmed (help and the status line say why); when not all
+    /// hints fit, the dimmed ones give way first.
     static func drawHints(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
         buffer.fill(row)
+        func width(_ b: KeyBinding) -> Int { b.keys.first!.description.cellWidth + 1 + b.name.cellWidth + 2 }
+        var shown = KeyMap.bindings(for: state.screen).filter(\.hint)
+        if shown.reduce(0, { $0 + width($1) }) > row.width { shown.removeAll { !$0.isEnabled(state) } }
         var x = row.x
-        for b in KeyMap.bindings(for: state.screen) where b.hint && b.isEnabled(state) {
-            let key = b.keys.first!.description
-            let width = key.cellWidth + 1 + b.name.cellWidth + 2
-            if x + width > row.maxX { break }
-            x += buffer.put(key, x: x, y: row.y, style: Theme.key)
-            x += buffer.put(" " + b.name + "  ", x: x, y: row.y)
+        for b in shown {
+            let enabled = b.isEnabled(state)
+            if x + width(b) > row.maxX { break }
+            x += buffer.put(b.keys.first!.description, x: x, y: row.y, style: enabled ? Theme.key : Theme.dim)
+            x += buffer.put(" " + b.name + "  ", x: x, y: row.y, style: enabled ? .plain : Theme.dim)
         }
     }
 }

@@ -1,5 +1,4 @@
 import AuthgearAPI
-import ConnectionSetup
 import Foundation
 import MigrationCore
 import MigrationEngine
@@ -12,11 +11,10 @@ extension LiveEffects {
         switch effect {
         case .loadSettings: mailbox.post(.settingsLoaded(loaded))
         case .checkConnection(let s):
-            let options = connectionOptions(s)
+            let check = target.check
             let log = self.log
             Thread.detachNewThread {
-                let steps = ConnectionCheck.steps(options, passphrase: Self.passphrase, warn: { log.write("warning: \($0)") }).map { CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? "")) }
-                mailbox.post(.checkFinished(steps))
+                mailbox.post(.checkFinished(check(s, { log.write("warning: \($0)") })))
             }
         case .launch(let s): launch(s, state: state, mailbox: mailbox)
         case .resume(let id, let s): resume(id, settings: s, state: state, mailbox: mailbox)
@@ -33,35 +31,10 @@ extension LiveEffects {
         }
     }
 
-    /// Target settings as far as flags, environment and profile give them (the form fills the rest).
-    static func loadSettings(_ connection: ConnectionOptions) -> ImportSettings {
-        var s = ImportSettings()
-        let env = ProcessInfo.processInfo.environment
-        if let resolved = try? connection.resolve(warn: { _ in }) {
-            s.endpoint = resolved.endpoint.value
-            s.projectID = resolved.projectID.value
-            s.keyID = resolved.keyID.value
-            s.keyFile = resolved.keyFile.value
-        } else {
-            s.endpoint = connection.endpoint ?? env["AUTHGEAR_ENDPOINT"] ?? ""
-            s.projectID = connection.projectID ?? env["AUTHGEAR_PROJECT_ID"] ?? ""
-            s.keyID = connection.keyID ?? env["AUTHGEAR_KEY_ID"] ?? ""
-            s.keyFile = connection.keyFile ?? env["AUTHGEAR_KEY_FILE"] ?? ""
-        }
-        return s
-    }
-
-    /// The connection options with what the operator changed in the form as flags (the rest keeps its source).
-    /// The TUI owns the terminal: an encrypted key's passphrase comes from AUTHGEAR_KEY_PASSPHRASE, never a prompt.
-    static var passphrase: PassphraseSource { .environment(ProcessInfo.processInfo.environment) }
-
-    func connectionOptions(_ s: ImportSettings) -> ConnectionOptions {
-        var o = connection
-        if s.endpoint != loaded.endpoint { o.endpoint = s.endpoint }
-        if s.projectID != loaded.projectID { o.projectID = s.projectID }
-        if s.keyID != loaded.keyID { o.keyID = s.keyID }
-        if s.keyFile != loaded.keyFile { o.keyFile = s.keyFile }
-        return o
+    /// Resolves the form's settings, warnings to the log.
+    func connect(_ s: ImportSettings) throws -> LiveTarget.Connection {
+        let log = self.log
+        return try target.connect(s, { log.write("warning: \($0)") })
     }
 
     func openJournal() throws -> Journal {
@@ -69,7 +42,7 @@ extension LiveEffects {
     }
 
     /// Posts the latest unfinished run of the journal, if any, so the UI can offer to resume it.
-    func offerUnfinishedRun(mailbox: Mailbox) {
+    public func offerUnfinishedRun(mailbox: Mailbox) {
         guard FileManager.default.fileExists(atPath: journalPath), let journal = try? openJournal(),
               let run = try? journal.latestUnfinishedRun() else { return }
         let done = (try? journal.outcomeCounts(run: run.id).total) ?? 0
@@ -88,15 +61,14 @@ extension LiveEffects {
     func launch(_ s: ImportSettings, state: AppState, mailbox: Mailbox) {
         guard let session = state.session else { return }
         let workspace = Self.snapshot(session)
-        let options = connectionOptions(s)
         do {
-            let settings = try options.resolve(warn: { log.write("warning: \($0)") })
-            let client = try options.client(settings, passphrase: Self.passphrase)
+            let settings = try connect(s)
+            let client = try settings.makeClient()
             let journal = try openJournal()
             let lock = try JournalLock.acquire(journal: journal.path, command: "tui")
             defer { lock.release() }
-            let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
-                                                  projectID: settings.projectID.value, mappingPath: session.mappingPath,
+            let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint,
+                                                  projectID: settings.projectID, mappingPath: session.mappingPath,
                                                   editsPath: session.editsPath)
             log.write("run \(run.id) started: \(run.recordCount) records, \(run.sourcePath) → \(run.endpoint) project \(run.projectID)")
             start(run: run, workspace: workspace, journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
@@ -106,7 +78,6 @@ extension LiveEffects {
     }
 
     func resume(_ id: String, settings s: ImportSettings, state: AppState, mailbox: Mailbox) {
-        let options = connectionOptions(s)
         let log = self.log
         let openPath = state.session.map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
         Thread.detachNewThread { [self] in
@@ -116,11 +87,11 @@ extension LiveEffects {
                 defer { lock.release() }
                 guard let run = try journal.run(id: id) else { throw RunCoordinator.Failure("run \(id) is not in \(journalPath)") }
                 let workspace = try RunCoordinator.openSource(for: run)
-                let settings = try options.resolve(warn: { log.write("warning: \($0)") })
-                if settings.endpoint.value != run.endpoint || settings.projectID.value != run.projectID {
-                    throw RunCoordinator.Failure("run \(id.prefix(8)) imports into \(run.endpoint) project \(run.projectID), but the settings point to \(settings.endpoint.value) project \(settings.projectID.value): fix them in import settings (L)")
+                let settings = try connect(s)
+                if settings.endpoint != run.endpoint || settings.projectID != run.projectID {
+                    throw RunCoordinator.Failure("run \(id.prefix(8)) imports into \(run.endpoint) project \(run.projectID), but the settings point to \(settings.endpoint) project \(settings.projectID): fix them in import settings (L)")
                 }
-                let client = try options.client(settings, passphrase: Self.passphrase)
+                let client = try settings.makeClient()
                 if openPath != run.sourcePath {
                     let session = SourceSession(path: run.sourcePath, workspace: workspace, mappingPath: run.mappingPath, editsPath: run.editsPath)
                     mailbox.post(.sourceOpened(SessionBox(session)))
@@ -139,14 +110,12 @@ extension LiveEffects {
     func secondPass(_ pass: Pass, state: AppState, mailbox: Mailbox) {
         guard let session = state.session, let runID = state.run.runID else { return }
         let workspace = Self.snapshot(session)
-        let options = connectionOptions(state.settings)
         do {
             let journal = try openJournal()
             let lock = try JournalLock.acquire(journal: journal.path, command: "tui second pass")
             defer { lock.release() }
             guard let run = try journal.run(id: runID) else { throw RunCoordinator.Failure("run \(runID) is not in the journal") }
-            let settings = try options.resolve(warn: { log.write("warning: \($0)") })
-            let client = try options.client(settings, passphrase: Self.passphrase)
+            let client = try connect(state.settings).makeClient()
             switch pass {
             case .retryFailed(let records):
                 let (planned, still) = try RunCoordinator.planRetryFailed(run: run, workspace: workspace, journal: journal, only: records)
@@ -200,7 +169,7 @@ extension LiveEffects {
     }
 
     /// Stops the engine cleanly (in-flight requests are abandoned, the journal is committed).
-    func stopRun(wait: Bool) {
+    public func stopRun(wait: Bool) {
         guard let task = runLock.withLock({ $0 }) else { return }
         task.cancel()
         guard wait else { return }

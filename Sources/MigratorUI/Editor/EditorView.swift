@@ -23,7 +23,7 @@ enum EditorView {
         var issueLines: [(String, Style)] = []
         for issue in issues {
             let text = "\(issue.severity == .error ? "✗" : "!") \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message) [\(issue.rule)]"
-            for (i, line) in Widgets.wrap(text, width: max(10, body.width - 4)).enumerated() {
+            for (i, line) in TextBox.wrap(text, width: max(10, body.width - 4)).enumerated() {
                 issueLines.append(((i == 0 ? "" : "  ") + line, issue.severity == .error ? Theme.error : Theme.warning))
             }
         }

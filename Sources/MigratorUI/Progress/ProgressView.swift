@@ -21,7 +21,7 @@ enum ProgressView {
         if let id = run.runID { headline += " · run \(id.prefix(8))" }
         buffer.put(headline, x: body.x + 2, y: y, style: run.finished != nil ? Theme.ok : (run.active ? Theme.key : Theme.warning))
         y += 1
-        Widgets.gauge(&buffer, x: body.x + 2, y: y, width: body.width - 4, fraction: fraction, style: Theme.ok)
+        Gauge(fraction: fraction, filledStyle: Theme.ok).render(into: &buffer, area: Rect(x: body.x + 2, y: y, width: body.width - 4, height: 1))
         y += 1
         let totals: [(String, Int, Style)] = [("inserted", c.inserted, Theme.ok), ("updated", c.updated, Theme.ok),
                                                ("skipped", c.skipped, Theme.warning), ("failed", c.failed, Theme.error),
@@ -29,15 +29,15 @@ enum ProgressView {
         var x = body.x + 2
         for (name, value, style) in totals {
             x += buffer.put("\(name) ", x: x, y: y)
-            x += buffer.put(Widgets.count(value), x: x, y: y, style: style.bolded)
+            x += buffer.put(Format.count(value), x: x, y: y, style: style.bolded)
             x += buffer.put("   ", x: x, y: y)
         }
         y += 1
         if let s = run.snapshot {
             var pace = String(format: "%.0f records/s", s.recordsPerSecond)
-            if let eta = s.eta, run.finished == nil { pace += " · ETA \(Widgets.duration(eta))" }
+            if let eta = s.eta, run.finished == nil { pace += " · ETA \(Format.duration(eta))" }
             if run.finished == nil { pace += " · \(s.inFlightBatches) batch\(s.inFlightBatches == 1 ? "" : "es") in flight" }
-            if let started = run.startedAt { pace += " · elapsed \(Widgets.duration(now.timeIntervalSince(started)))" }
+            if let started = run.startedAt { pace += " · elapsed \(Format.duration(now.timeIntervalSince(started)))" }
             buffer.put(pace, x: body.x + 2, y: y, maxWidth: body.width - 4)
         }
         y += 1
@@ -65,10 +65,10 @@ enum ProgressView {
             // A job the server keeps pending says for how long, in warning style.
             let longPending = (b.state == "pending" || b.state == "sent") && age > RunViewState.longPendingSeconds
             let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" || longPending ? Theme.warning : .plain)
-            let detail = longPending ? "pending \(Widgets.duration(age)), server still processing" + (b.note.map { " · " + $0 } ?? "") : (b.note ?? "")
+            let detail = longPending ? "pending \(Format.duration(age)), server still processing" + (b.note.map { " · " + $0 } ?? "") : (b.note ?? "")
             let line = String(b.id).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
                 + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: jobWidth) + "  "
-                + (b.state == "planned" ? "—" : Widgets.duration(age)).fitted(toWidth: 5, alignRight: true) + "  " + detail
+                + (b.state == "planned" ? "—" : Format.duration(age)).fitted(toWidth: 5, alignRight: true) + "  " + detail
             buffer.put(line, x: inner.x, y: inner.y + 1 + i, style: style, maxWidth: inner.width)
         }
     }

@@ -11,7 +11,7 @@ public final class Mailbox: Sendable {
     public func drain() -> [Message] { queue.withLock { q in defer { q.removeAll() }; return q } }
 }
 
-/// Performs effects. The live one (in the executable) starts threads and tasks that post
+/// Performs effects. The live one (MigratorLive) starts threads and tasks that post
 /// messages back; tests use a recording one.
 public protocol EffectHandler: AnyObject {
     func perform(_ effect: Effect, state: AppState, mailbox: Mailbox)

@@ -26,7 +26,10 @@ public enum Update {
         if state.prompt != nil { return PromptUpdate.key(&state, key) }
         if let overlay = state.overlay { return overlayKey(&state, overlay, key) }
         if state.status != nil { state.status = nil }
-        guard let binding = KeyMap.binding(for: key, in: state) else { return [] }
+        guard let binding = KeyMap.binding(for: key, in: state) else {
+            if let message = KeyMap.disabledMessage(for: key, in: state) { state.status = .info(message) }
+            return []
+        }
         return perform(&state, binding.action)
     }
 

@@ -3,13 +3,13 @@ import MigrationCore
 
 /// The TUI's log file: what happened, never a record's content or a secret. The screen the
 /// TUI owns never shows log lines; `?` shows where this file is.
-final class TUILog: @unchecked Sendable {
+public final class TUILog: @unchecked Sendable {
     // @unchecked Sendable: the file handle is only touched under `lock`.
-    let path: String
+    public let path: String
     private let lock = NSLock()
     private let handle: FileHandle?
 
-    init(path: String = StateDirectory.path("tui.log")) {
+    public init(path: String = StateDirectory.path("tui.log")) {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -20,7 +20,7 @@ final class TUILog: @unchecked Sendable {
         _ = try? handle?.seekToEnd()
     }
 
-    func write(_ line: String) {
+    public func write(_ line: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         lock.lock(); defer { lock.unlock() }
         handle?.write(Data("\(stamp) \(line)\n".utf8))

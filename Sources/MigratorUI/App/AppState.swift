@@ -49,64 +49,6 @@ public struct StatusLine: Equatable, Sendable {
     public static func error(_ t: String) -> StatusLine { StatusLine(text: t, kind: .error) }
 }
 
-/// Modal layers drawn over the current screen.
-public enum Overlay: Equatable, Sendable {
-    case help
-    /// A question with counts; `key` is the deliberate key that confirms (Esc/n cancel).
-    case confirm(Confirmation)
-    /// A list to pick from (filter by rule, say).
-    case menu(Menu)
-}
-
-public struct Confirmation: Equatable, Sendable {
-    public var title: String
-    public var lines: [String]
-    public var key: Character
-    public var action: ConfirmedAction
-}
-
-/// What a confirmation, once given, does.
-public enum ConfirmedAction: Equatable, Sendable {
-    case launch
-    case quit
-    case cancelRun
-    case retryFailed([Int])
-    case rerunSkipped([Int])
-    case resume(runID: String)
-}
-
-public struct Menu: Equatable, Sendable {
-    public enum Purpose: Equatable, Sendable { case filter }
-    public var title: String
-    public var items: [String]
-    public var selected = 0
-    public var purpose: Purpose
-}
-
-/// The bottom-line editor: a kind, a label and the text being typed with its cursor.
-public struct Prompt: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
-        case search
-        case command
-        case editValue(pointer: String, asString: Bool)
-        case addField
-        case path
-        case settingsField(SettingsField)
-        case exportReport
-        case exportEdited
-        case mappingTarget(header: String)
-    }
-    public var kind: Kind
-    public var label: String
-    public var text: LineEditor
-
-    public init(_ kind: Kind, label: String, text: String = "") {
-        self.kind = kind
-        self.label = label
-        self.text = LineEditor(text)
-    }
-}
-
 /// Progress of opening a source: indexing, then validating in the background.
 public struct LoadingState: Equatable, Sendable {
     public var path: String

@@ -22,7 +22,7 @@ enum SettingsView {
         y += 1
         if let session = state.session {
             if let t = session.totals {
-                buffer.put("Will send \(Widgets.count(t.sendable)) records · left out: \(Widgets.count(t.errors)) invalid, \(Widgets.count(t.excluded)) excluded",
+                buffer.put("Will send \(Format.count(t.sendable)) records · left out: \(Format.count(t.errors)) invalid, \(Format.count(t.excluded)) excluded",
                            x: body.x + 2, y: y, style: t.errors > 0 ? Theme.warning : Theme.ok, maxWidth: body.width - 4)
             } else {
                 buffer.put("Validation is still running…", x: body.x + 2, y: y, style: Theme.dim)
@@ -34,7 +34,7 @@ enum SettingsView {
         for step in s.check where y < body.maxY {
             buffer.put(step.ok ? "✓" : "✗", x: body.x + 2, y: y, style: step.ok ? Theme.ok : Theme.error)
             buffer.putFitted(step.name, x: body.x + 4, y: y, width: 18)
-            for line in Widgets.wrap(step.detail, width: body.width - 25) where y < body.maxY {
+            for line in TextBox.wrap(step.detail, width: body.width - 25) where y < body.maxY {
                 buffer.put(line, x: body.x + 23, y: y, style: step.ok ? .plain : Theme.error)
                 y += 1
             }

@@ -1,14 +1,46 @@
 import Foundation
+import AuthgearAPI
 import MigrationCore
 import MigrationEngine
 import MigratorUI
 import Synchronization
 
+/// What the live handler needs from the command line, which owns the connection flags and the
+/// connection check: the target as flags, environment and profile give it, and how to turn the
+/// form's settings into a connection.
+public struct LiveTarget: Sendable {
+    /// A resolved target: where runs go, and the client to send with (made only when needed).
+    public struct Connection {
+        public var endpoint: String
+        public var projectID: String
+        public var makeClient: () throws -> ImportClient
+        public init(endpoint: String, projectID: String, makeClient: @escaping () throws -> ImportClient) {
+            self.endpoint = endpoint
+            self.projectID = projectID
+            self.makeClient = makeClient
+        }
+    }
+    /// The settings the form starts with.
+    public var loaded: ImportSettings
+    /// Resolves the form's settings (`warn` goes to the log).
+    public var connect: @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) throws -> Connection
+    /// The connection check's steps for the form's settings.
+    public var check: @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) -> [CheckStep]
+
+    public init(loaded: ImportSettings,
+                connect: @escaping @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) throws -> Connection,
+                check: @escaping @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) -> [CheckStep]) {
+        self.loaded = loaded
+        self.connect = connect
+        self.check = check
+    }
+}
+
 /// Performs the TUI's effects for real: file system, background indexing and validation,
 /// filters over a million records, edits, and (in LiveEffects+Run) the engine. Called on the
 /// UI thread; long work runs on its own threads and answers through the mailbox.
-final class LiveEffects: EffectHandler, Sendable {
-    let connection: ConnectionOptions
+public final class LiveEffects: EffectHandler, Sendable {
+    let target: LiveTarget
     let journalPath: String
     let log: TUILog
     let format: SourceFormat?
@@ -21,15 +53,15 @@ final class LiveEffects: EffectHandler, Sendable {
     /// Target settings from flags, environment and profile, as the form starts with them.
     let loaded: ImportSettings
 
-    init(connection: ConnectionOptions, journalPath: String, log: TUILog, format: SourceFormat?) {
-        self.connection = connection
-        loaded = Self.loadSettings(connection)
+    public init(target: LiveTarget, journalPath: String, log: TUILog, format: SourceFormat?) {
+        self.target = target
+        loaded = target.loaded
         self.journalPath = journalPath
         self.log = log
         self.format = format
     }
 
-    func perform(_ effect: Effect, state: AppState, mailbox: Mailbox) {
+    public func perform(_ effect: Effect, state: AppState, mailbox: Mailbox) {
         switch effect {
         case .listDirectory(let path): mailbox.post(Self.list(path))
         case .completePath(let text): mailbox.post(.pathCompleted(Self.complete(text)))

@@ -1,0 +1,33 @@
+/// Modal layers drawn over the current screen.
+public enum Overlay: Equatable, Sendable {
+    case help
+    /// A question with counts; `key` is the deliberate key that confirms (Esc/n cancel).
+    case confirm(Confirmation)
+    /// A list to pick from (filter by rule, say).
+    case menu(Menu)
+}
+
+public struct Confirmation: Equatable, Sendable {
+    public var title: String
+    public var lines: [String]
+    public var key: Character
+    public var action: ConfirmedAction
+}
+
+/// What a confirmation, once given, does.
+public enum ConfirmedAction: Equatable, Sendable {
+    case launch
+    case quit
+    case cancelRun
+    case retryFailed([Int])
+    case rerunSkipped([Int])
+    case resume(runID: String)
+}
+
+public struct Menu: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable { case filter }
+    public var title: String
+    public var items: [String]
+    public var selected = 0
+    public var purpose: Purpose
+}

@@ -1,0 +1,23 @@
+/// The bottom-line editor: a kind, a label and the text being typed with its cursor.
+public struct Prompt: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case search
+        case command
+        case editValue(pointer: String, asString: Bool)
+        case addField
+        case path
+        case settingsField(SettingsField)
+        case exportReport
+        case exportEdited
+        case mappingTarget(header: String)
+    }
+    public var kind: Kind
+    public var label: String
+    public var text: LineEditor
+
+    public init(_ kind: Kind, label: String, text: String = "") {
+        self.kind = kind
+        self.label = label
+        self.text = LineEditor(text)
+    }
+}

@@ -1,0 +1,25 @@
+import TerminalKit
+
+extension KeyMap {
+    /// The records table.
+    static var records: [KeyBinding] {
+        return [
+            KeyBinding([.enter, .char("e")], .edit, "edit", "Edit the selected record", hint: true, disabled: needsSession),
+            KeyBinding([.char("/")], .search, "search", "Search the records for text", hint: true, disabled: needsSession),
+            KeyBinding([.char("n")], .nextMatch, "next", "Next search match", disabled: { $0.records.search != nil ? nil : "search first (/)" }),
+            KeyBinding([.char("N")], .previousMatch, "previous", "Previous search match", disabled: { $0.records.search != nil ? nil : "search first (/)" }),
+            KeyBinding([.char("f")], .filter, "filter", "Filter: problems, errors, warnings, a rule, edited, excluded, the search text", hint: true, disabled: needsSession),
+            KeyBinding([.char(":")], .jump, "jump", "Jump to a record number (or :export FILE, :q)"),
+            KeyBinding([.char("x")], .toggleExclude, "exclude", "Exclude the record from the import (again to include)", hint: true, disabled: needsSession),
+            KeyBinding([.char("u")], .undo, "undo", "Undo the last edit", disabled: needsSession),
+            KeyBinding([.ctrl("r")], .redo, "redo", "Redo", disabled: needsSession),
+            KeyBinding([.char("i")], .toggleInspector, "inspector", "Show or hide the inspector pane"),
+            KeyBinding([.char("S")], .revealSecrets, "reveal", "Reveal secrets (password hashes, TOTP secrets) in the inspector; again to hide"),
+            KeyBinding([.char("L")], .settings, "import", "Import settings and launch", hint: true, disabled: needsSession),
+            KeyBinding([.char("p")], .progress, "progress", "Live progress of the run", disabled: needsRun),
+            KeyBinding([.char("v")], .review, "review", "Review failed and skipped records", disabled: needsRun),
+            KeyBinding([.char("w")], .exportEdited, "export", "Write the edited records to a new import file", disabled: needsSession),
+            KeyBinding([.char("o")], .openFile, "open", "Open another file"),
+        ] + moveKeys + common
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import MigrationCore
+import TerminalKit
+
+/// The records table (virtualised: only visible rows are read) and the inspector pane.
+enum RecordsView {
+    static func layout(_ body: Rect, _ state: AppState) -> (table: Rect, inspector: Rect?) {
+        guard state.records.inspector else { return (body, nil) }
+        if body.width >= 110 {
+            let (left, right) = body.splitLeft(body.width * 11 / 20)
+            return (left, right)
+        }
+        let (top, bottom) = body.splitTop(max(4, body.height / 2))
+        return (top, bottom)
+    }
+
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState) {
+        guard let session = state.session else {
+            buffer.put("No source open. Press o to open a file.", x: body.x + 2, y: body.y + 1)
+            return
+        }
+        let (tableRect, inspectorRect) = layout(body, state)
+        drawTable(&buffer, tableRect, state, session)
+        if let inspectorRect {
+            let total = state.records.rowCount(total: session.count)
+            if total > 0, state.records.cursor < total {
+                InspectorView.draw(&buffer, inspectorRect, session: session, record: state.records.record(atRow: state.records.cursor),
+                                   reveal: state.records.revealSecrets)
+            } else {
+                buffer.box(inspectorRect, title: "Inspector", style: Theme.dim)
+            }
+        }
+    }
+
+    static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Table.Column] {
+        let digits = max(3, String(max(0, session.count - 1)).count)
+        var cols = [Table.Column("#", width: digits, alignRight: true), Table.Column("chk", width: 4)]
+        var used = digits + 1 + 4 + 1
+        if withResult {
+            cols.append(Table.Column("result", width: 6))
+            used += 7
+        }
+        let fixed = cols.count
+        for (i, name) in session.columns.enumerated() {
+            let want = i == 0 ? 28 : (name.contains("name") ? 18 : 14)
+            let w = min(want, width - used)
+            if w < 6 { break }
+            cols.append(Table.Column(name, width: w))
+            used += w + 1
+        }
+        // Give the spare room to the identifier column.
+        if cols.count > fixed, used < width { cols[fixed].width += width - used }
+        return cols
+    }
+
+    static func drawTable(_ buffer: inout ScreenBuffer, _ rect: Rect, _ state: AppState, _ session: SourceSession) {
+        let outcomes = state.records.outcomes
+        let cols = columns(session, width: rect.width, withResult: outcomes != nil)
+        let fixed = outcomes == nil ? 2 : 3
+        let records = state.records
+        let rows = records.rowCount(total: session.count)
+        let unreadable = Unreadable()
+        let table = Table(columns: cols, rowCount: rows, top: records.top, selected: records.cursor, headerStyle: Theme.header) { row in
+            let n = records.record(atRow: row)
+            let status = session.status(n)
+            let edited = session.isEdited(n) && status != .excluded
+            let value = session.record(n)
+            if value == nil, let problem = session.loadProblem(n) { unreadable.rows.append((row, problem.message)) }
+            return cols.indices.map { k -> Table.Cell in
+                switch k {
+                case 0: return Table.Cell(String(n))
+                case 1:
+                    switch status {
+                    case .valid: return Table.Cell(edited ? "ok*" : "ok", style: Theme.ok)
+                    case .warnings: return Table.Cell(edited ? "wrn*" : "warn", style: Theme.warning)
+                    case .errors: return Table.Cell(edited ? "err*" : "err", style: Theme.error)
+                    case .excluded: return Table.Cell("excl", style: Theme.dim)
+                    }
+                case 2 where outcomes != nil:
+                    let text = outcomes!.label(n)
+                    return Table.Cell(text, style: text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok))
+                default:
+                    let field = session.columns[k - fixed]
+                    let text = Secrets.isSecretField(field) ? Secrets.mask : JSONText.cellText(value?[field])
+                    return Table.Cell(text, style: status == .excluded ? Theme.dim : .plain)
+                }
+            }
+        }
+        table.render(into: &buffer, area: rect)
+        if rows == 0 {
+            let text = records.filtering ? "filtering…" : (records.rows != nil ? "no records \(records.filter.label)" : "no records yet")
+            buffer.put(text, x: rect.x + 1, y: rect.y + 2, style: Theme.dim)
+            return
+        }
+        // A record that could not be read says why across its row (still highlighted when selected).
+        for (row, message) in unreadable.rows {
+            guard let line = table.rowRect(row, in: rect) else { continue }
+            buffer.put("unreadable: " + message, x: rect.x + cols[0].width + 6, y: line.y, style: Theme.error, maxWidth: rect.width - cols[0].width - 6)
+            if row == records.cursor { buffer.restyle(line) { $0.reverse = true } }
+        }
+    }
+}
+
+/// Rows found unreadable while the table drew them.
+private final class Unreadable {
+    var rows: [(Int, String)] = []
+}

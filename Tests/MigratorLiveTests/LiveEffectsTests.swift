@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+import MigrationCore
+@testable import MigratorLive
+import MigratorUI
+
+/// The live effect handler against a real mailbox and small files: what it posts, in order.
+final class LiveEffectsTests: XCTestCase {
+    var work = ""
+    var oldState: String?
+
+    override func setUpWithError() throws {
+        work = NSTemporaryDirectory() + "live-effects-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        // The handler remembers opened files in the state directory: keep it in the scratch directory.
+        oldState = ProcessInfo.processInfo.environment["XDG_STATE_HOME"]
+        setenv("XDG_STATE_HOME", work + "/state", 1)
+    }
+
+    override func tearDownWithError() throws {
+        if let oldState { setenv("XDG_STATE_HOME", oldState, 1) } else { unsetenv("XDG_STATE_HOME") }
+        try? FileManager.default.removeItem(atPath: work)
+    }
+
+    /// A handler whose connection is never used by these tests.
+    func handler() -> LiveEffects {
+        let target = LiveTarget(loaded: ImportSettings(),
+                                connect: { _, _ in throw CocoaError(.featureUnsupported) },
+                                check: { _, _ in [CheckStep(name: "fake", ok: true, detail: "")] })
+        return LiveEffects(target: target, journalPath: work + "/journal.sqlite", log: TUILog(path: work + "/tui.log"), format: nil)
+    }
+
+    /// Drains the mailbox until `done` says so (or 10 s pass), returning everything posted.
+    func messages(_ mailbox: Mailbox, until done: ([Message]) -> Bool) -> [Message] {
+        var all: [Message] = []
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            all += mailbox.drain()
+            if done(all) { break }
+            usleep(10_000)
+        }
+        return all
+    }
+
+    static func isIndexComplete(_ m: Message) -> Bool {
+        if case .indexProgress(_, _, true) = m { return true }
+        return false
+    }
+
+    func testOpeningASmallSourcePostsSourceOpenedThenIndexComplete() throws {
+        let path = work + "/users.ndjson"
+        try Data("{\"email\":\"ada@example.com\"}\n{\"email\":\"grace@example.com\"}\n{\"email\":\"edsger@example.com\"}\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let mailbox = Mailbox()
+        handler().perform(.openSource(path: path, mappingPath: nil), state: AppState(), mailbox: mailbox)
+        let posted = messages(mailbox) { $0.contains(where: Self.isIndexComplete) }
+        guard case .sourceOpened(let box)? = posted.first else { return XCTFail("first message: \(String(describing: posted.first))") }
+        XCTAssertEqual(box.session.path, path)
+        guard case .indexProgress(let indexed, _, true)? = posted.last else { return XCTFail("no complete index progress: \(posted)") }
+        XCTAssertEqual(indexed, 3)
+        usleep(200_000)
+        XCTAssertFalse(mailbox.drain().contains { if case .indexStopped = $0 { return true } else { return false } },
+                       "a whole file does not stop")
+    }
+
+    func testATruncatedSourcePostsIndexStopped() throws {
+        let path = work + "/users.json"
+        try Data("[{\"email\":\"ada@example.com\"},{\"email\":\"grace@exa".utf8).write(to: URL(fileURLWithPath: path))
+        let mailbox = Mailbox()
+        handler().perform(.openSource(path: path, mappingPath: nil), state: AppState(), mailbox: mailbox)
+        let posted = messages(mailbox) { $0.contains { if case .indexStopped = $0 { return true } else { return false } } }
+        guard case .sourceOpened? = posted.first else { return XCTFail("first message: \(String(describing: posted.first))") }
+        XCTAssertTrue(posted.contains(where: Self.isIndexComplete), "reading ends before it stops")
+        guard case .indexStopped(let indexed, let reason)? = posted.last else { return XCTFail("no indexStopped: \(posted)") }
+        XCTAssertEqual(indexed, 1, "the whole first record is kept")
+        XCTAssertFalse(reason.isEmpty)
+    }
+
+    func testTheConnectionCheckIsTheInjectedOne() {
+        let mailbox = Mailbox()
+        handler().perform(.checkConnection(ImportSettings()), state: AppState(), mailbox: mailbox)
+        let posted = messages(mailbox) { !$0.isEmpty }
+        guard case .checkFinished(let steps)? = posted.first else { return XCTFail("\(posted)") }
+        XCTAssertEqual(steps, [CheckStep(name: "fake", ok: true, detail: "")])
+    }
+}
