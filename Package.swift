@@ -61,23 +61,38 @@ let package = Package(
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
         .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
 
-        .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
+        // Shared by the test targets (never linked into the product): the in-process sandbox harness,
+        // the sandbox child process, the one control-API client, temp directories, SplitMix64, the binary locator.
+        .target(
+            name: "TestSupport",
+            dependencies: ["MigrationCore", "AuthgearAPI", "CurlTransport", "MigrationEngine", "Sandbox"],
+            path: "Tests/TestSupport"
+        ),
+
+        .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuthgearAPITests",
-            dependencies: ["AuthgearAPI", "CurlTransport", "Sandbox", "MigrationCore", "COpenSSL"]
+            dependencies: ["AuthgearAPI", "CurlTransport", "Sandbox", "MigrationCore", "COpenSSL", "TestSupport"]
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "MigrationCore", "COpenSSL"]
+            dependencies: ["Sandbox", "MigrationCore", "COpenSSL", "TestSupport"]
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "authgear-migrate"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "TestSupport"]
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
-        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"], exclude: ["Snapshots"]),
+        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine", "TestSupport"], exclude: ["Snapshots"]),
+        // Unit tests of the executable's own code (@testable import).
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
+        // The real binary (next to the test bundle): the CLI, tmux-driven TUI, kill -9 and resume,
+        // against an in-process sandbox or a sandbox child process.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["authgear-migrate", "TestSupport", "MigrationEngine", "MigrationCore"]
+        ),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,19 +3,20 @@ import CurlTransport
 import Foundation
 import MigrationCore
 import Sandbox
+import TestSupport
 import XCTest
 
 /// Faults injected into the real sandbox (`PUT /_sandbox/faults`), classified by the real client
 /// stack, and what ``RetryPolicy`` decides for each on POST (create job) and GET (read job).
 final class SandboxClientFaultTests: XCTestCase {
-    private var sandbox: SandboxClientHarness!
+    private var sandbox: SandboxHarness!
     private var client: ImportClient!
     /// Draws of 0.5: a backoff after attempt 1 is then exactly half the 0.5 s base delay.
     private let policy = RetryPolicy()
     private let half: () -> Double = { 0.5 }
 
     override func setUp() async throws {
-        sandbox = try await SandboxClientHarness.start()
+        sandbox = try await SandboxHarness.start()
         client = try sandbox.client()
     }
 
@@ -26,7 +27,7 @@ final class SandboxClientFaultTests: XCTestCase {
     private func postFailure() async -> ImportAPIError? {
         let client = self.client!
         return await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<2))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<2))
         }
     }
 
@@ -133,7 +134,7 @@ final class SandboxClientFaultTests: XCTestCase {
         let port = CurlTestHTTPServer.closedPort()
         let nowhere = try sandbox.client(endpoint: "http://127.0.0.1:\(port)")
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await nowhere.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await nowhere.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .transport(.notSent(let message))? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertTrue(message.contains("curl error 7"), message)
@@ -148,7 +149,7 @@ final class SandboxClientFaultTests: XCTestCase {
         var slowClient = try sandbox.client()
         slowClient.timeout = 0.5
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await slowClient.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await slowClient.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .transport(.outcomeUnknown)? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertEqual(decide(error!, "POST"), .giveUp(.outcomeUnknown))

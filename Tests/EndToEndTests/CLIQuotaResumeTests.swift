@@ -1,11 +1,12 @@
 import Foundation
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// The headless commands against a sandbox whose quota runs out: `import` pauses (exit 2),
 /// `resume` before the reset pauses again, and after the sandbox clock moves to the next day
 /// `resume` finishes the run.
-final class CLIQuotaResumeTests: EngineSandboxTestCase {
+final class CLIQuotaResumeTests: SandboxTestCase {
     func testImportPausesOnQuotaAndResumeFinishesAfterTheClockMovesToTheNextDay() async throws {
         try await sandbox.control("PUT", "/_sandbox/project",
                                   #"{"usage_limits": {"user_import": [{"quota": 40, "period": "day", "action": "block"}]}}"#)
