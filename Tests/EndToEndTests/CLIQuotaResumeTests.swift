@@ -12,10 +12,7 @@ final class CLIQuotaResumeTests: SandboxTestCase {
                                   #"{"usage_limits": {"user_import": [{"quota": 40, "period": "day", "action": "block"}]}}"#)
         let source = sandbox.writeSource(count: 100)
         let journalPath = sandbox.dir + "/journal.sqlite"
-        let env = CLIProcess.environment([
-            "AUTHGEAR_ENDPOINT": sandbox.server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
-            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": sandbox.server.keyFilePath,
-        ], stateDir: sandbox.dir + "/state")
+        let env = sandbox.cliEnvironment
 
         let first = try CLIProcess.run(["import", source, "--yes", "--journal", journalPath, "--max-records", "20", "--concurrency", "1"],
                                        env: env, in: sandbox.dir)

@@ -7,22 +7,7 @@ import XCTest
 /// The journal as the one record of a migration, through the real binary: one process at a time,
 /// every SQLite failure named, no record lost (the in-process cases are `JournalSafetyTests`).
 final class JournalSafetyCLITests: SandboxTestCase {
-    private var env: [String: String] {
-        CLIProcess.environment([
-            "AUTHGEAR_ENDPOINT": sandbox.server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
-            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": sandbox.server.keyFilePath,
-        ], stateDir: sandbox.dir + "/state")
-    }
-
-    /// Waits until `condition` holds (at most `seconds`).
-    private func wait(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(50_000)
-        }
-        XCTFail("timed out waiting for \(what)")
-    }
+    private var env: [String: String] { sandbox.cliEnvironment }
 
     func testASecondProcessOnTheJournalIsRefusedAndAKilledHoldersLockIsTakenOver() async throws {
         try await sandbox.setWorkerPaused(true)
@@ -33,7 +18,7 @@ final class JournalSafetyCLITests: SandboxTestCase {
                                          env: env, stdout: out, stderr: out)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
         // The first import has sent its batches and waits for the paused worker.
-        try wait("the first import's batches to be sent") {
+        try waitUntil("the first import's batches to be sent") {
             guard FileManager.default.fileExists(atPath: journalPath), let j = try? Journal(path: journalPath),
                   let run = try j.runs().first else { return false }
             return try j.batches(run: run.id).contains { $0.state == .sent }

@@ -34,10 +34,7 @@ final class SecretsTests: SandboxTestCase {
         _ = FileManager.default.createFile(atPath: source, contents: Data(text.utf8))
 
         let journalPath = sandbox.dir + "/journal.sqlite"
-        let env = CLIProcess.environment([
-            "AUTHGEAR_ENDPOINT": sandbox.server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
-            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": sandbox.server.keyFilePath,
-        ], stateDir: sandbox.dir + "/state")
+        let env = sandbox.cliEnvironment
         var outputs: [CLIProcess.Output] = []
         func cli(_ args: [String]) throws -> CLIProcess.Output {
             let out = try CLIProcess.run(args, env: env, in: sandbox.dir)

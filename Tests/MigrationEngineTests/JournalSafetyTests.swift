@@ -7,16 +7,6 @@ import XCTest
 /// The journal as the one record of a migration: one process at a time, refused when its files
 /// change under a run, every SQLite failure named, and no run finished while a record has no outcome.
 final class JournalSafetyTests: SandboxTestCase {
-    /// Waits until `condition` holds (at most `seconds`).
-    private func wait(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(50_000)
-        }
-        XCTFail("timed out waiting for \(what)")
-    }
-
     func testALockLeftByAKilledProcessIsTakenOverAndNamed() throws {
         let journalPath = sandbox.dir + "/journal.sqlite"
         _ = try Journal(path: journalPath)
@@ -42,7 +32,7 @@ final class JournalSafetyTests: SandboxTestCase {
         let (run, workspace) = try sandbox.startRun(source, journal: journal, maxRecords: 20)
         let runner = try sandbox.runner(run, workspace, journal: journal)
         let task = Task { await RunChecks.stop(of: runner) }
-        try wait("a batch to be sent") { try journal.batches(run: run.id).contains { $0.state == .sent } }
+        try waitUntil("a batch to be sent") { try journal.batches(run: run.id).contains { $0.state == .sent } }
         try FileManager.default.removeItem(atPath: journalPath + "-wal")
         try await sandbox.setWorkerPaused(false)
         let stop = await task.value

@@ -152,3 +152,25 @@ public final class SandboxProcess {
         return try blockingAwait { try await control.users() }
     }
 }
+
+extension SandboxHarness {
+    /// The environment of a child `authgear-migrate` that imports into this in-process sandbox
+    /// (its endpoint and key file, project `myapp`, kid `test-kid`; XDG state under `dir/state`).
+    public var cliEnvironment: [String: String] {
+        CLIProcess.environment([
+            "AUTHGEAR_ENDPOINT": server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
+            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": server.keyFilePath,
+        ], stateDir: dir + "/state")
+    }
+}
+
+/// Waits until `condition` holds (polling every 50 ms, at most `seconds`); fails the test otherwise.
+public func waitUntil(_ what: String, seconds: Double = 20, file: StaticString = #filePath, line: UInt = #line,
+                      _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(50_000)
+    }
+    XCTFail("timed out waiting for \(what)", file: file, line: line)
+}
