@@ -61,15 +61,7 @@ final class CurlTransportTLSTests: XCTestCase {
     private var caFile: String { directory.appendingPathComponent("ca.pem").path }
 
     private func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "openssl \(arguments.joined(separator: " "))")
+        XCTAssertEqual(try ExternalTool.run(["openssl"] + arguments, in: directory.path), 0, "openssl \(arguments.joined(separator: " "))")
     }
 
     private func waitUntilListening(_ port: UInt16) throws {

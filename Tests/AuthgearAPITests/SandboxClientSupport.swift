@@ -47,7 +47,7 @@ extension SandboxHarness {
     /// A fresh 2048-bit RSA key (PKCS#8, mode 0600) in the test directory, made with the `openssl` CLI.
     func freshKeyFile() throws -> String {
         let path = dir + "/other-key-\(UUID().uuidString.prefix(8)).pem"
-        let status = try SandboxClientProcess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+        let status = try ExternalTool.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
                                                    "-out", path])
         XCTAssertEqual(status, 0, "openssl genpkey")
         chmod(path, 0o600)
@@ -69,48 +69,5 @@ func sandboxClientFailure<T>(_ call: () async throws(ImportAPIError) -> T,
         return nil
     } catch {
         return error
-    }
-}
-
-/// Runs external programs for the tests (`openssl`, `socat`).
-enum SandboxClientProcess {
-    /// A tool the tests need is missing or did not start.
-    struct Missing: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs `arguments` through `/usr/bin/env` in `directory`; returns the exit status.
-    @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Int32 {
-        let process = try start(arguments, in: directory)
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    /// Starts `arguments` through `/usr/bin/env` with output discarded.
-    static func start(_ arguments: [String], in directory: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// The absolute path of `program` on `PATH`, or `nil`.
-    static func which(_ program: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
-            let candidate = "\(dir)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    /// Waits until something accepts TCP connections on 127.0.0.1:`port` (at most `seconds`).
-    static func waitUntilListening(port: UInt16, seconds: Double = 5) -> Bool {
-        Loopback.waitUntilListening(port: port, seconds: seconds)
     }
 }

@@ -27,17 +27,17 @@ final class SandboxClientTLSTests: XCTestCase {
         try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                      "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], in: dir)
 
-        guard SandboxClientProcess.which("socat") != nil else {
+        guard ExternalTool.which("socat") != nil else {
             // A failure, not a skip: CI installs socat through scripts/setup.sh.
-            throw SandboxClientProcess.Missing(description: "socat is required for the HTTPS tests: run scripts/setup.sh (Debian package socat)")
+            throw ExternalTool.Missing(description: "socat is required for the HTTPS tests: run scripts/setup.sh (Debian package socat)")
         }
         port = CurlTestHTTPServer.closedPort()
-        terminator = try SandboxClientProcess.start([
+        terminator = try ExternalTool.start([
             "socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,cert=server.pem,key=server.key,verify=0",
             "TCP:127.0.0.1:\(sandbox.server.port)",
         ], in: dir)
-        guard SandboxClientProcess.waitUntilListening(port: port) else {
-            throw SandboxClientProcess.Missing(description: "socat did not listen on 127.0.0.1:\(port)")
+        guard Loopback.waitUntilListening(port: port) else {
+            throw ExternalTool.Missing(description: "socat did not listen on 127.0.0.1:\(port)")
         }
     }
 
@@ -54,7 +54,7 @@ final class SandboxClientTLSTests: XCTestCase {
     }
 
     private func openssl(_ arguments: [String], in dir: String) throws {
-        let status = try SandboxClientProcess.run(["openssl"] + arguments, in: dir)
+        let status = try ExternalTool.run(["openssl"] + arguments, in: dir)
         XCTAssertEqual(status, 0, "openssl \(arguments.joined(separator: " "))")
     }
 

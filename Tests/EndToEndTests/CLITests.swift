@@ -13,23 +13,13 @@ final class CLITests: XCTestCase {
 
     func run(_ args: [String], env: [String: String] = [:]) throws -> Run { try CLITests.run(args, env: env) }
 
+    /// Runs `args` in the repository root with a private state directory (removed afterwards).
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Run {
-        let p = Process()
-        p.executableURL = CLITests.binary
-        p.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "cli-state-" + UUID().uuidString
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        p.currentDirectoryURL = CLITests.repoRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let work = TempDirectory(prefix: "cli-run")
+        defer { work.remove() }
+        let o = try CLIProcess.run(args, env: CLIProcess.environment(env, stateDir: work.file("state")), in: work.path,
+                                   currentDirectory: repoRoot)
+        return Run(status: o.status, stdout: o.stdout, stderr: o.stderr)
     }
 
     /// Writes `text` to `name` in a temporary directory removed after the test.

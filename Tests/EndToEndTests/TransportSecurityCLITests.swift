@@ -132,15 +132,7 @@ final class TransportSecurityCLITests: XCTestCase {
     // MARK: - Support
 
     static func run(_ args: [String], in dir: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
+        XCTAssertEqual(try ExternalTool.run(args, in: dir), 0, args.joined(separator: " "))
     }
 }
 
