@@ -11,6 +11,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Hummingbird's own dependencies, named because the Sandbox imports their modules directly.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // C system libraries: the only places that see C headers.
@@ -21,15 +26,21 @@ let package = Package(
         // Records, readers, lazy index, validation, edits, batch planning. Pure Swift.
         .target(name: "MigrationCore", exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
 
+        // The only code that calls libcrypto: SHA-256, RSA keys (load, generate, PEM), RS256, base64url.
+        .target(name: "OpenSSLCrypto", dependencies: ["COpenSSL"]),
+
         // Admin API client: token signing, import endpoints, error taxonomy, retry policy.
-        .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "COpenSSL"]),
+        .target(name: "AuthgearAPI", dependencies: ["MigrationCore", "OpenSSLCrypto"]),
+        // Where connection settings come from: the profiles file, the key file (with its permission
+        // checks) and the passphrase (environment or a prompt on /dev/tty). AuthgearAPI reads no files.
+        .target(name: "ConnectionSetup", dependencies: ["AuthgearAPI", "MigrationCore"]),
         // HTTPTransport over libcurl: the only code that calls libcurl.
         .target(name: "CurlTransport", dependencies: ["AuthgearAPI", "CCurl"]),
 
         // Runs a migration: plan → submit → poll → outcomes, recorded in a SQLite journal.
         .target(
             name: "MigrationEngine",
-            dependencies: ["MigrationCore", "AuthgearAPI", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["MigrationCore", "AuthgearAPI", "OpenSSLCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
@@ -38,49 +49,53 @@ let package = Package(
         // The only code that calls ncurses: a Terminal over the real tty.
         .target(name: "NcursesTerminal", dependencies: ["TerminalKit", "CNcurses"]),
         // Screens: state, messages, pure update, pure render, key tables.
-        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine"]),
+        .target(name: "MigratorUI", dependencies: ["TerminalKit", "MigrationCore", "MigrationEngine", "AuthgearAPI"]),
 
         // Local emulator of the User Import API (spec §12): HTTP server, jobs, worker, control API.
         .target(
             name: "Sandbox",
             dependencies: [
-                "MigrationCore", "COpenSSL",
+                "MigrationCore", "OpenSSLCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
         .executableTarget(
             name: "authgear-migrate",
             dependencies: [
-                "MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine",
+                "MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine",
                 "TerminalKit", "NcursesTerminal", "MigratorUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
-        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
+        .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
 
         // Shared by the test targets (never linked into the product): the in-process sandbox harness,
         // the sandbox child process, the one control-API client, temp directories, SplitMix64, the binary locator.
         .target(
             name: "TestSupport",
-            dependencies: ["MigrationCore", "AuthgearAPI", "CurlTransport", "MigrationEngine", "Sandbox"],
+            dependencies: ["MigrationCore", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine", "Sandbox"],
             path: "Tests/TestSupport"
         ),
 
         .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuthgearAPITests",
-            dependencies: ["AuthgearAPI", "CurlTransport", "Sandbox", "MigrationCore", "COpenSSL", "TestSupport"]
+            dependencies: ["AuthgearAPI", "ConnectionSetup", "CurlTransport", "Sandbox", "MigrationCore", "TestSupport"]
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "MigrationCore", "COpenSSL", "TestSupport"]
+            dependencies: ["Sandbox", "MigrationCore", "TestSupport"]
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "Sandbox", "CurlTransport", "TestSupport"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "TestSupport"]
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
@@ -93,6 +108,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["authgear-migrate", "TestSupport", "MigrationEngine", "MigrationCore"]
         ),
+        .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

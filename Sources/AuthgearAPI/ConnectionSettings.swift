@@ -117,16 +117,17 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// `AUTHGEAR_ALLOW_INSECURE_HTTP`) allowed it: what to warn about on every run.
     public var insecureHTTPWarning: String?
 
-    /// Resolves every field; `profilesPath` defaults to ``ProfileFile/defaultPath(environment:)``.
+    /// Resolves every field from `flags`, `environment` and the profiles file already read:
+    /// `profilesFile` is what `profilesPath` holds, `nil` when there is no file there (reading
+    /// it is the caller's: ConnectionSetup's `resolve(flags:environment:profilesPath:)`).
     public static func resolve(
-        flags: Flags, environment: [String: String], profilesPath: String? = nil
+        flags: Flags, environment: [String: String], profilesPath path: String?, profilesFile: ProfileFile?
     ) throws(ConnectionSettingsError) -> ConnectionSettings {
         let explicitProfile = nonEmpty(flags.profile) ?? nonEmpty(environment[profileVariable])
         let profileName = explicitProfile ?? "default"
-        let path = profilesPath ?? ProfileFile.defaultPath(environment: environment)
         var profile: [String: String] = [:]
         if let path {
-            if let file = try ProfileFile.load(path: path) {
+            if let file = profilesFile {
                 if let values = file.profiles[profileName] {
                     profile = values
                 } else if explicitProfile != nil {

@@ -40,8 +40,8 @@ public enum ImportAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The token could not be minted.
     case token(TokenSigningError)
 
-    /// Whether sending the same request again later may succeed (see ``RetryPolicy`` for the
-    /// full decision, which also weighs the method and ``outcomeUnknown``).
+    /// Whether sending the same request again later may succeed. What a caller does with it (and
+    /// with ``outcomeUnknown`` for a POST) is its own policy: the engine's is `ClientImportService`.
     public var isRetryable: Bool {
         switch self {
         case .server, .rateLimited: return true

@@ -3,7 +3,8 @@ import MigrationCore
 
 /// Calls the User Import API: `POST /_api/admin/users/import` and `GET …/import/{id}`.
 ///
-/// One call, one HTTP request: retrying is the caller's decision (see ``RetryPolicy``).
+/// One call, one HTTP request: retrying is the caller's decision (the engine's policy is
+/// `ClientImportService` in MigrationEngine).
 /// Works with any ``HTTPTransport``.
 public struct ImportClient: Sendable {
     /// The project's Admin API origin without trailing slash, e.g. `https://myapp.authgear.cloud`.
@@ -18,9 +19,9 @@ public struct ImportClient: Sendable {
     /// it off: it needs only outcomes, ids, warnings and errors, and building a tree of every
     /// echo was a quarter of the importer's CPU.
     public var keepsRecordEcho = true
-    private let tokens: TokenProvider
-    private let transport: any HTTPTransport
-    private let clock: @Sendable () -> Date
+    let tokens: TokenProvider
+    let transport: any HTTPTransport
+    let clock: @Sendable () -> Date
 
     /// A client for the project at `endpoint` (trailing slashes are trimmed).
     public init(endpoint: String, projectID: String, tokens: TokenProvider, transport: any HTTPTransport,
@@ -59,16 +60,7 @@ public struct ImportClient: Sendable {
 
     /// The compact JSON request body for `records` (members in their original order).
     public static func requestBody(identifier: String, upsert: Bool, records: [JSONValue]) -> [UInt8] {
-        let writer = JSONWriter()
-        var out = Array(#"{"identifier":"#.utf8)
-        writer.writeString(identifier, to: &out)
-        out += Array(#","upsert":\#(upsert),"records":["#.utf8)
-        for (i, record) in records.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writer.write(record, to: &out)
-        }
-        out += Array("]}".utf8)
-        return out
+        RequestEnvelope(identifier: identifier, upsert: upsert).body(count: records.count) { k, out in JSONWriter().write(records[k], to: &out) }
     }
 
     private func send(method: String, url: String, body: [UInt8]?, jobID: String?) async throws(ImportAPIError) -> ImportJob {

@@ -76,33 +76,6 @@ public struct ImportJob: Sendable, Equatable {
 
 /// One record's result inside a completed job (spec §5.1).
 public struct ImportDetail: Sendable, Equatable {
-    /// What happened to the record.
-    public enum Outcome: Sendable, Equatable, CustomStringConvertible {
-        case inserted, updated, skipped, failed
-        /// An outcome this client does not know (kept verbatim).
-        case other(String)
-
-        public init(_ text: String) {
-            switch text {
-            case "inserted": self = .inserted
-            case "updated": self = .updated
-            case "skipped": self = .skipped
-            case "failed": self = .failed
-            default: self = .other(text)
-            }
-        }
-
-        public var description: String {
-            switch self {
-            case .inserted: return "inserted"
-            case .updated: return "updated"
-            case .skipped: return "skipped"
-            case .failed: return "failed"
-            case .other(let text): return text
-            }
-        }
-    }
-
     /// 0-based position in the request's `records` array.
     public var index: Int
     public var outcome: Outcome

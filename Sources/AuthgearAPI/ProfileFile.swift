@@ -29,15 +29,6 @@ public struct ProfileFile: Sendable, Equatable {
         return home + "/.config/authgear-migrate/profiles.json"
     }
 
-    /// Reads and parses `path`; `nil` when the file does not exist.
-    public static func load(path: String) throws(ConnectionSettingsError) -> ProfileFile? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .profileFileInvalid(path: path, reason: "cannot be read")
-        }
-        return try parse(Array(data), path: path)
-    }
-
     /// Parses the profiles document; `path` only names it in errors.
     public static func parse(_ bytes: [UInt8], path: String) throws(ConnectionSettingsError) -> ProfileFile {
         let json: JSONValue
@@ -129,3 +120,5 @@ public enum ConnectionSettingsError: Error, Sendable, Equatable, CustomStringCon
         }
     }
 }
+
+extension ConnectionSettingsError: CommandFailure {}

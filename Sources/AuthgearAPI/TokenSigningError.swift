@@ -1,3 +1,4 @@
+import MigrationCore
 /// Why an Admin API key could not be loaded or a token could not be signed.
 ///
 /// Messages name the file and the fix; they never contain the key, a token or a passphrase.
@@ -54,3 +55,5 @@ public enum TokenSigningError: Error, Sendable, Equatable, CustomStringConvertib
         }
     }
 }
+
+extension TokenSigningError: CommandFailure {}

@@ -45,8 +45,8 @@ public struct ClientImportService: ImportService {
     static func snapshot(_ job: ImportJob) -> JobSnapshot {
         JobSnapshot(id: job.id, completed: job.status == .completed, details: job.details.map { d in
             let e = d.errors.first
-            return JobDetail(index: d.index, outcome: d.outcome.description, userID: d.userID, warnings: d.warnings,
-                             errorReason: e?.reason, errorMessage: e?.message, errorJSON: e.map(errorJSON))
+            return JobDetail(index: d.index, outcome: d.outcome, userID: d.userID, warnings: d.warnings,
+                             errorReason: e?.reason, errorMessage: e?.message, errorCause: e?.causeKind, errorJSON: e.map(errorJSON))
         }, jobError: job.error?.description)
     }
 

@@ -1,4 +1,6 @@
+import AuthgearAPI
 import Foundation
+import MigrationCore
 
 /// What the engine reports while it runs; the TUI and the headless reporter consume the same stream.
 public enum EngineEvent: Sendable {
@@ -23,12 +25,12 @@ public struct OutcomeCounts: Sendable, Equatable {
     public init() {}
     public var total: Int { inserted + updated + skipped + failed }
 
-    public mutating func add(_ outcome: String) {
+    public mutating func add(_ outcome: Outcome, count: Int = 1) {
         switch outcome {
-        case "inserted": inserted += 1
-        case "updated": updated += 1
-        case "skipped": skipped += 1
-        default: failed += 1
+        case .inserted: inserted += count
+        case .updated: updated += count
+        case .skipped: skipped += count
+        case .failed, .other: failed += count   // an unknown outcome is not a success (see `Outcome.other`)
         }
     }
 }
@@ -87,5 +89,13 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
             let list = records.prefix(10).map(String.init).joined(separator: ", ") + (records.count > 10 ? ", …" : "")
             return "\(records.count) planned record(s) have no outcome although every batch is done (records \(list)): the run is not finished; `authgear-migrate resume` sends them again"
         }
+    }
+}
+
+extension RunStop: CommandFailure {
+    /// 1 when every batch is done but records have no outcome (like records that failed), else 2.
+    public var exitStatus: Int32 {
+        if case .unaccounted = self { return 1 }
+        return 2
     }
 }

@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 
 /// What the engine needs from the server, in the engine's own terms. `ClientImportService`
@@ -28,28 +29,31 @@ public struct JobSnapshot: Sendable, Equatable {
 /// One record's result inside a job (the record echo is deliberately not kept).
 public struct JobDetail: Sendable, Equatable {
     public var index: Int
-    public var outcome: String
+    public var outcome: Outcome
     public var userID: String?
     public var warnings: [String]
     public var errorReason: String?
     public var errorMessage: String?
+    /// The error's `info.cause.kind` (e.g. `DuplicatedIdentity`).
+    public var errorCause: String?
     /// The error object as JSON text (cause kind etc.), for reports.
     public var errorJSON: String?
 
-    public init(index: Int, outcome: String, userID: String?, warnings: [String], errorReason: String? = nil,
-                errorMessage: String? = nil, errorJSON: String? = nil) {
+    public init(index: Int, outcome: Outcome, userID: String?, warnings: [String], errorReason: String? = nil,
+                errorMessage: String? = nil, errorCause: String? = nil, errorJSON: String? = nil) {
         self.index = index
         self.outcome = outcome
         self.userID = userID
         self.warnings = warnings
         self.errorReason = errorReason
         self.errorMessage = errorMessage
+        self.errorCause = errorCause
         self.errorJSON = errorJSON
     }
 
     /// Whether this failure can come from two jobs racing for the same user (after a re-send).
     public var isRaceFailure: Bool {
-        outcome == "failed" && (errorReason == "UnexpectedError" || (errorJSON?.contains("DuplicatedIdentity") ?? false))
+        outcome == .failed && (errorReason == "UnexpectedError" || errorCause == "DuplicatedIdentity")
     }
 }
 

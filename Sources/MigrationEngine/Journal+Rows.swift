@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 import GRDB
 import MigrationCore
@@ -11,7 +12,7 @@ extension Journal {
             VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
             """)
         for b in batches {
-            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), b.bodySHA256, b.bodySize, now,
+            try statement.execute(arguments: [runID, purpose.rawValue, b.upsert, encodeRecords(b.records), b.bodySHA256 ?? "", b.bodySize, now,
                                               interruptedAt?.timeIntervalSince1970])
         }
     }
@@ -23,8 +24,7 @@ extension Journal {
                                            possibly_created_at, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let warnings = r.warnings.isEmpty ? nil : JSONValue.array(r.warnings.map(JSONValue.string)).jsonText
-        try statement.execute(arguments: [runID, r.record, r.batchID, r.outcome, r.userID, warnings,
+        try statement.execute(arguments: [runID, r.record, r.batchID, r.outcome.description, r.userID, encodeWarnings(r.warnings),
                                           r.errorReason, r.errorMessage, r.errorJSON, r.possiblyCreatedAt?.timeIntervalSince1970,
                                           r.recordedAt.timeIntervalSince1970])
     }
@@ -32,6 +32,16 @@ extension Journal {
     static func insertEvent(_ db: Database, runID: String, kind: String, detail: String) throws {
         try db.execute(sql: "INSERT INTO event (run_id, at, kind, detail) VALUES (?, ?, ?, ?)",
                        arguments: [runID, Date().timeIntervalSince1970, kind, detail])
+    }
+
+    /// Warnings as a JSON array of strings (NULL when none); read back by `decodeWarnings`, the same codec.
+    static func encodeWarnings(_ warnings: [String]) -> String? {
+        warnings.isEmpty ? nil : JSONValue.array(warnings.map(JSONValue.string)).jsonText
+    }
+
+    static func decodeWarnings(_ text: String?) -> [String] {
+        guard let text, case .array(let items)? = try? JSONParser.parse(text) else { return [] }
+        return items.compactMap(\.stringValue)
     }
 
     /// Record numbers as little-endian 32-bit integers (compact for 1,000-record batches).
@@ -65,7 +75,8 @@ extension Journal {
 
     static func batch(from row: Row) -> BatchRecord {
         BatchRecord(id: row["id"], runID: row["run_id"], purpose: BatchPurpose(rawValue: row["purpose"]) ?? .initial,
-                    upsert: row["upsert"], records: decodeRecords(row["records"]), bodySHA256: row["body_sha256"],
+                    upsert: row["upsert"], records: decodeRecords(row["records"]),
+                    bodySHA256: (row["body_sha256"] as String?).flatMap { $0.isEmpty ? nil : $0 },
                     bodySize: row["body_size"], state: BatchRecord.State(rawValue: row["state"]) ?? .planned, jobID: row["job_id"],
                     attempts: row["attempts"], interruptedAt: (row["interrupted_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
                     lastAttemptAt: (row["last_attempt_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
@@ -74,9 +85,8 @@ extension Journal {
     }
 
     static func result(from row: Row) -> RecordResult {
-        let warnings: [String] = (row["warnings"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
-        return RecordResult(record: row["record"], batchID: row["batch_id"], outcome: row["outcome"], userID: row["user_id"],
-                            warnings: warnings, errorReason: row["error_reason"], errorMessage: row["error_message"],
+        return RecordResult(record: row["record"], batchID: row["batch_id"], outcome: Outcome(row["outcome"] as String), userID: row["user_id"],
+                            warnings: decodeWarnings(row["warnings"]), errorReason: row["error_reason"], errorMessage: row["error_message"],
                             errorJSON: row["error_json"],
                             possiblyCreatedAt: (row["possibly_created_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
                             recordedAt: Date(timeIntervalSince1970: row["recorded_at"]))

@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -170,11 +171,13 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Commits `sending` before the POST leaves.
-    public func markSending(_ batchID: Int64) throws {
+    /// Commits `sending` before the POST leaves, with the hash of the body on its first send.
+    public func markSending(_ batchID: Int64, bodySHA256: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE batch SET state = 'sending', attempts = attempts + 1, last_attempt_at = ? WHERE id = ?",
-                           arguments: [Date().timeIntervalSince1970, batchID])
+            try db.execute(sql: """
+                UPDATE batch SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?,
+                       body_sha256 = CASE WHEN body_sha256 = '' THEN ? ELSE body_sha256 END WHERE id = ?
+                """, arguments: [Date().timeIntervalSince1970, bodySHA256, batchID])
         }
     }
 
@@ -204,13 +207,13 @@ public final class Journal: Sendable {
     /// Stores a completed job's results and, for records the job lost, a recovery batch, in one transaction.
     /// `lostSince`: when the lost job (or an interrupted attempt) may have created those records' users;
     /// the recovery batch keeps it so that its `skipped` results say "possibly created by this run".
-    public func complete(_ batchID: Int64, results: [RecordResult], recovery: PlannedBatch?, lostSince: Date? = nil, runID: String) throws {
+    public func complete(_ batchID: Int64, results: [RecordResult], recovery: [PlannedBatch] = [], lostSince: Date? = nil, runID: String) throws {
         try write { db in
             for r in results { try Journal.insertResult(db, runID: runID, r) }
             try db.execute(sql: "UPDATE batch SET state = 'completed', completed_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, batchID])
-            if let recovery {
-                try Journal.insertBatches(db, runID: runID, purpose: .recovery, [recovery], interruptedAt: lostSince)
+            if !recovery.isEmpty {
+                try Journal.insertBatches(db, runID: runID, purpose: .recovery, recovery, interruptedAt: lostSince)
             }
         }
     }
@@ -232,13 +235,13 @@ public final class Journal: Sendable {
 
     /// Calls `body(record, outcome)` for each record's latest result, in record order, without
     /// building result objects (the TUI's outcome column over a million records).
-    public func forEachLatestOutcome(run id: String, _ body: (Int, String) -> Void) throws {
+    public func forEachLatestOutcome(run id: String, _ body: (Int, Outcome) -> Void) throws {
         try read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT record, outcome FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
-            var pending: (Int, String)?
+            var pending: (Int, Outcome)?
             while let row = try rows.next() {
                 let record: Int = row[0]
-                let outcome: String = row[1]
+                let outcome = Outcome(row[1] as String)
                 if let p = pending, p.0 != record { body(p.0, p.1) }
                 pending = (record, outcome)
             }
@@ -257,13 +260,7 @@ public final class Journal: Sendable {
                 WHERE r.run_id = ? GROUP BY r.outcome
                 """, arguments: [id, id])
             for row in rows {
-                let n: Int = row["n"]
-                switch row["outcome"] as String {
-                case "inserted": counts.inserted += n
-                case "updated": counts.updated += n
-                case "skipped": counts.skipped += n
-                default: counts.failed += n
-                }
+                counts.add(Outcome(row["outcome"] as String), count: row["n"])
             }
             return counts
         }

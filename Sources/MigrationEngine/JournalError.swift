@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import MigrationCore
 
 /// A problem with the journal itself: it names the journal file and says what to do. Every
 /// journal and SQLite failure reaches the commands as one of these (exit status 2).
@@ -38,7 +39,7 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// Describes a GRDB/SQLite failure; `systemErrno` is SQLite's last OS error, when known.
     init(path: String, _ error: DatabaseError, systemErrno: Int32 = 0) {
-        var os = systemErrno != 0 ? ": \(String(cString: strerror(systemErrno)))" : ""
+        var os = systemErrno != 0 ? ": \(SystemError.text(systemErrno))" : ""
         if error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_FULL, let why = JournalError.writeLimits(path) { os += "; " + why }
         let sqlite = "\(error.message ?? "SQLite error")\(os) (SQLite code \(error.extendedResultCode.rawValue))"
         switch error.resultCode {
@@ -93,3 +94,5 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 }
+
+extension JournalError: CommandFailure {}

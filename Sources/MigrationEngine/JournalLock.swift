@@ -1,4 +1,5 @@
 import Foundation
+import MigrationCore
 import Synchronization
 
 /// One process writes a journal at a time: an exclusive `flock` on `JOURNAL.lock`, held for as long
@@ -35,7 +36,7 @@ public final class JournalLock: Sendable {
             }
             let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = SystemError.text()
                 return .failure(JournalError(path: journalPath, kind: .readOnly, detail: "cannot create the lock file \(lockPath): \(reason)",
                                              hint: "check that the journal's directory is writable by this user"))
             }

@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 
 /// One migration run as the journal keeps it.
@@ -83,7 +84,9 @@ public struct BatchRecord: Sendable, Equatable {
     public var upsert: Bool
     /// Source record numbers; position k is `details[].index == k`.
     public var records: [Int]
-    public var bodySHA256: String
+    /// SHA-256 of the body as first sent (nil until then): a re-send must be these exact bytes.
+    public var bodySHA256: String?
+    /// The body's exact size as planned; the bytes built to send must have it.
     public var bodySize: Int
     public var state: State
     public var jobID: String?
@@ -101,7 +104,7 @@ public struct BatchRecord: Sendable, Equatable {
 public struct RecordResult: Sendable, Equatable {
     public var record: Int
     public var batchID: Int64
-    public var outcome: String
+    public var outcome: Outcome
     public var userID: String?
     public var warnings: [String]
     public var errorReason: String?
@@ -113,7 +116,7 @@ public struct RecordResult: Sendable, Equatable {
     public var possiblyCreatedAt: Date?
     public var recordedAt: Date
 
-    public init(record: Int, batchID: Int64, outcome: String, userID: String?, warnings: [String], errorReason: String?,
+    public init(record: Int, batchID: Int64, outcome: Outcome, userID: String?, warnings: [String], errorReason: String?,
                 errorMessage: String?, errorJSON: String?, possiblyCreatedAt: Date?, recordedAt: Date = Date()) {
         self.record = record
         self.batchID = batchID
@@ -132,11 +135,13 @@ public struct RecordResult: Sendable, Equatable {
 /// batch derived from it (a recovery batch) is built and hashed the same way.
 public struct PlannedBatch: Sendable, Equatable {
     public var records: [Int]
-    /// The body's `upsert` (part of the hashed bytes).
+    /// The body's `upsert` (part of the bytes).
     public var upsert: Bool
-    public var bodySHA256: String
+    /// Known once the body is sent (see `BatchRecord.bodySHA256`); planning does not build bodies.
+    public var bodySHA256: String?
+    /// The exact size of the body (`RequestEnvelope.bodySize` of the records' compact sizes).
     public var bodySize: Int
-    public init(records: [Int], upsert: Bool, bodySHA256: String, bodySize: Int) {
+    public init(records: [Int], upsert: Bool, bodySHA256: String? = nil, bodySize: Int) {
         self.records = records
         self.upsert = upsert
         self.bodySHA256 = bodySHA256

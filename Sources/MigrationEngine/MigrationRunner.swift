@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 import MigrationCore
 
@@ -152,10 +153,9 @@ public actor MigrationRunner {
 
     /// POSTs the batch until the server answers with a job, or the run must stop.
     private func send(_ batch: inout BatchRecord) async -> JobSnapshot? {
-        let body = bodies.body(records: batch.records, upsert: batch.upsert)
-        guard RequestBodies.sha256(body) == batch.bodySHA256 else {
-            fail(.sourceChanged(bodies.sourceChangedMessage()
-                ?? "batch \(batch.id) no longer builds the bytes that were planned: the source file or its edits changed since the run began"))
+        let body: [UInt8], sha: String
+        do { (body, sha) = try bodies.request(for: batch) } catch {
+            fail(.sourceChanged(error.description))
             return nil
         }
         var attempt = 0
@@ -163,7 +163,8 @@ public actor MigrationRunner {
             attempt += 1
             emit(.batchSending(batch: batch.id, records: batch.records.count, attempt: attempt))
             let startedAt = Date()
-            do { try journal.markSending(batch.id) } catch { fail(Self.journalStop(error)); return nil }
+            do { try journal.markSending(batch.id, bodySHA256: sha) } catch { fail(Self.journalStop(error)); return nil }
+            batch.bodySHA256 = sha
             do {
                 let job = try await service.create(body: body)
                 do { try journal.markSent(batch.id, jobID: job.id) } catch { fail(Self.journalStop(error)); return nil }
@@ -195,9 +196,9 @@ public actor MigrationRunner {
                     return nil
                 case .rejected(let m), .notFound(let m):
                     // The request itself is refused: every record of it fails with the server's reason.
-                    let results = batch.records.map { RecordResult(record: $0, batchID: batch.id, outcome: "failed", userID: nil, warnings: [],
+                    let results = batch.records.map { RecordResult(record: $0, batchID: batch.id, outcome: .failed, userID: nil, warnings: [],
                                                                    errorReason: "RequestRejected", errorMessage: m, errorJSON: nil, possiblyCreatedAt: nil) }
-                    journaled { try journal.complete(batch.id, results: results, recovery: nil, runID: runID) }
+                    journaled { try journal.complete(batch.id, results: results, runID: runID) }
                     record(results, batch: batch.id)
                     return nil
                 case .cancelled:
@@ -236,8 +237,11 @@ public actor MigrationRunner {
                 switch error {
                 case .notFound:
                     // Expired (24 h) or lost: the same batch goes out again as a recovery batch, which settles each record.
-                    let recovery = bodies.planned(records: batch.records, upsert: batch.upsert)
-                    if let changed = bodies.sourceChangedMessage() { fail(.sourceChanged(changed)); return nil }
+                    let recovery: [PlannedBatch]
+                    do { recovery = try bodies.plan(records: batch.records, upsert: batch.upsert, maxRecords: batch.records.count) } catch {
+                        fail(.sourceChanged(error.description))
+                        return nil
+                    }
                     journaled { try journal.complete(batch.id, results: [], recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt,
                                           runID: runID) }
                     emit(.recoveryPlanned(batch: batch.id, records: batch.records.count, reason: "job \(jobID) is gone (older than 24 h or lost)"))
@@ -269,13 +273,18 @@ public actor MigrationRunner {
             }
             results.append(RecordResult(record: record, batchID: batch.id, outcome: d.outcome, userID: d.userID, warnings: d.warnings,
                                         errorReason: d.errorReason, errorMessage: d.errorMessage, errorJSON: d.errorJSON,
-                                        possiblyCreatedAt: d.outcome == "skipped" ? batch.interruptedAt : nil))
+                                        possiblyCreatedAt: d.outcome == .skipped ? batch.interruptedAt : nil))
         }
         for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
-        let recovery = lost.isEmpty ? nil : bodies.planned(records: lost.sorted(), upsert: batch.upsert)
         // A recovery planned from a cut-short source would never match the restored file: record
         // nothing; the batch's job is asked again on resume.
-        if recovery != nil, let changed = bodies.sourceChangedMessage() { fail(.sourceChanged(changed)); return }
+        var recovery: [PlannedBatch] = []
+        if !lost.isEmpty {
+            do { recovery = try bodies.plan(records: lost.sorted(), upsert: batch.upsert, maxRecords: lost.count) } catch {
+                fail(.sourceChanged(error.description))
+                return
+            }
+        }
         do {
             try journal.complete(batch.id, results: results, recovery: recovery, lostSince: batch.interruptedAt ?? batch.lastAttemptAt, runID: runID)
         } catch {
@@ -296,7 +305,7 @@ public actor MigrationRunner {
         var c = OutcomeCounts()
         for r in results { c.add(r.outcome); counts.add(r.outcome) }
         done += results.count
-        emit(.batchCompleted(batch: batch, counts: c, failures: results.filter { $0.outcome == "failed" }))
+        emit(.batchCompleted(batch: batch, counts: c, failures: results.filter { !$0.outcome.isSuccess }))
         let now = Date()
         if now.timeIntervalSince(lastProgress) > 0.2 || done == toSend {
             lastProgress = now

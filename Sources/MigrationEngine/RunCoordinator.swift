@@ -1,3 +1,4 @@
+import AuthgearAPI
 import Foundation
 import MigrationCore
 
@@ -85,7 +86,7 @@ public enum RunCoordinator {
     public static func planRetryFailed(run: RunRecord, workspace: SourceWorkspace, journal: Journal, only: [Int]? = nil,
                                        maxRecords: Int = 1000) throws -> (batches: [BatchRecord], stillInvalid: [Int]) {
         let latest = try journal.latestResults(run: run.id)
-        var failed = latest.values.filter { $0.outcome == "failed" }.map(\.record).sorted()
+        var failed = latest.values.filter { $0.outcome == .failed }.map(\.record).sorted()
         if let only { failed = failed.filter(Set(only).contains) }
         let report = workspace.report ?? workspace.validate()
         let ready = failed.filter { report.isSendable($0) }
@@ -98,7 +99,7 @@ public enum RunCoordinator {
 
     /// Records whose latest result is `skipped` (user exists), for `retry --skipped`.
     public static func skippedRecords(run: RunRecord, journal: Journal) throws -> [Int] {
-        try journal.latestResults(run: run.id).values.filter { $0.outcome == "skipped" }.map(\.record).sorted()
+        try journal.latestResults(run: run.id).values.filter { $0.outcome == .skipped }.map(\.record).sorted()
     }
 
     /// Batches for `retry --skipped`: the given records again, with upsert = true.
@@ -133,3 +134,5 @@ public enum RunCoordinator {
         return (changes, ignored)
     }
 }
+
+extension RunCoordinator.Failure: CommandFailure {}

@@ -1,14 +1,47 @@
+import AuthgearAPI
 import Foundation
 import MigrationCore
+
+/// Where a source record stands in a run, as reports show it (their `outcome` column): the
+/// outcome of its latest attempt, or why it has none.
+public enum RecordState: Sendable, Hashable, CustomStringConvertible {
+    case outcome(Outcome)
+    /// Sendable, not sent yet (or its result not known yet).
+    case pending
+    /// Never sendable: it has validation errors.
+    case invalid
+    /// Left out in the editor.
+    case excluded
+
+    /// The report's word for a state (`inserted` … `failed`, `pending`, `invalid`, `excluded`), or nil.
+    public init?(_ text: String) {
+        switch text {
+        case "pending": self = .pending
+        case "invalid": self = .invalid
+        case "excluded": self = .excluded
+        default:
+            let o = Outcome(text)
+            if case .other = o { return nil }
+            self = .outcome(o)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .outcome(let o): return o.description
+        case .pending: return "pending"
+        case .invalid: return "invalid"
+        case .excluded: return "excluded"
+        }
+    }
+}
 
 /// One row of a run report: a source record and its current state.
 public struct ReportRow: Sendable, Equatable {
     public var record: Int
     public var line: Int
     public var identifier: String?
-    /// inserted, updated, skipped, failed; `pending` when not sent yet; `invalid` when never
-    /// sendable; `excluded` when left out in the editor.
-    public var outcome: String
+    public var state: RecordState
     public var userID: String?
     public var warnings: [String]
     public var errorReason: String?
@@ -22,20 +55,22 @@ public struct ReportRow: Sendable, Equatable {
 public enum RunReport {
     public static let columns = ["record", "line", "identifier", "outcome", "user_id", "warnings", "error_reason", "error_message", "possibly_created_at"]
 
-    public static func rows(run: RunRecord, workspace: SourceWorkspace, journal: Journal, outcome filter: String? = nil) throws -> [ReportRow] {
+    /// Every record's row, or only those in state `filter`.
+    public static func rows(run: RunRecord, workspace: SourceWorkspace, journal: Journal, only filter: RecordState? = nil) throws -> [ReportRow] {
         let latest = try journal.latestResults(run: run.id)
         let report = workspace.report ?? workspace.validate()
         var rows: [ReportRow] = []
         let field = workspace.settings.identifier.field
         for n in 0..<report.recordCount {
             let r = latest[n]
-            let outcome = r?.outcome ?? (report.status[n] == .excluded ? "excluded" : (report.isSendable(n) ? "pending" : "invalid"))
-            if let filter, filter != "all", filter != outcome { continue }
+            let state = r.map { RecordState.outcome($0.outcome) }
+                ?? (report.status[n] == .excluded ? .excluded : (report.isSendable(n) ? .pending : .invalid))
+            if let filter, filter != state { continue }
             var identifier: String?
             if case .replaced(let v)? = workspace.edits[n] { identifier = v[field]?.stringValue }
             else if case .success(let v) = workspace.index.loadRecord(n) { identifier = v[field]?.stringValue }
-            let invalidMessage = outcome == "invalid" ? report.issues[n]?.first(where: { $0.severity == .error }) : nil
-            rows.append(ReportRow(record: n, line: Int(workspace.index.span(n).line), identifier: identifier, outcome: outcome,
+            let invalidMessage = state == .invalid ? report.issues[n]?.first(where: { $0.severity == .error }) : nil
+            rows.append(ReportRow(record: n, line: Int(workspace.index.span(n).line), identifier: identifier, state: state,
                                   userID: r?.userID, warnings: r?.warnings ?? [],
                                   errorReason: r?.errorReason ?? invalidMessage?.rule,
                                   errorMessage: r?.errorMessage ?? invalidMessage.map { ($0.pointer.isEmpty ? "" : $0.pointer + ": ") + $0.message },
@@ -50,7 +85,7 @@ public enum RunReport {
         for row in rows {
             var members: [JSONMember] = [
                 JSONMember("record", .number(String(row.record))), JSONMember("line", .number(String(row.line))),
-                JSONMember("identifier", row.identifier.map(JSONValue.string) ?? .null), JSONMember("outcome", .string(row.outcome)),
+                JSONMember("identifier", row.identifier.map(JSONValue.string) ?? .null), JSONMember("outcome", .string(row.state.description)),
                 JSONMember("user_id", row.userID.map(JSONValue.string) ?? .null),
                 JSONMember("warnings", .array(row.warnings.map(JSONValue.string))),
                 JSONMember("error", row.errorReason == nil && row.errorMessage == nil ? .null : .obj([
@@ -67,7 +102,7 @@ public enum RunReport {
     public static func csv(_ rows: [ReportRow]) -> [UInt8] {
         var text = columns.joined(separator: ",") + "\r\n"
         for row in rows {
-            let cells = [String(row.record), String(row.line), row.identifier ?? "", row.outcome, row.userID ?? "",
+            let cells = [String(row.record), String(row.line), row.identifier ?? "", row.state.description, row.userID ?? "",
                          row.warnings.joined(separator: "; "), row.errorReason ?? "", row.errorMessage ?? "",
                          row.possiblyCreatedAt.map(iso) ?? ""]
             text += cells.map(csvCell).joined(separator: ",") + "\r\n"

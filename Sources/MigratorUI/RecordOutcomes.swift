@@ -1,3 +1,4 @@
+import AuthgearAPI
 /// Each record's latest outcome in the current run, one byte per record, for the records
 /// table's result column (a million records cost a megabyte).
 public struct RecordOutcomes: Sendable, Equatable {
@@ -5,13 +6,13 @@ public struct RecordOutcomes: Sendable, Equatable {
 
     public init(count: Int) { codes = [UInt8](repeating: 0, count: count) }
 
-    public mutating func set(_ record: Int, _ outcome: String) {
+    public mutating func set(_ record: Int, _ outcome: Outcome) {
         guard record >= 0, record < codes.count else { return }
         switch outcome {
-        case "inserted": codes[record] = 1
-        case "updated": codes[record] = 2
-        case "skipped": codes[record] = 3
-        default: codes[record] = 4
+        case .inserted: codes[record] = 1
+        case .updated: codes[record] = 2
+        case .skipped: codes[record] = 3
+        case .failed, .other: codes[record] = 4
         }
     }
 

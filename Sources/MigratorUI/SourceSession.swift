@@ -29,7 +29,8 @@ public final class SourceSession {
     public var report: ValidationReport? { workspace.report }
     public var identifier: ImportIdentifier { workspace.settings.identifier }
 
-    /// The record as it will be sent: its edit if edited, else parsed from the source; nil when excluded or unreadable.
+    /// The record as it will be sent: its edit if edited, else parsed from the source (an
+    /// excluded record shows as the source has it); nil when unreadable.
     public func record(_ n: Int) -> JSONValue? {
         switch workspace.edits[n] {
         case .replaced(let v)?: return v

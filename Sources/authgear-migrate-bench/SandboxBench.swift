@@ -1,4 +1,5 @@
 import AuthgearAPI
+import ConnectionSetup
 import CurlTransport
 import Foundation
 import MigrationCore

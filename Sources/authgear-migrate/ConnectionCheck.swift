@@ -1,5 +1,6 @@
 import Synchronization
 import AuthgearAPI
+import ConnectionSetup
 import CurlTransport
 import Foundation
 import MigrationCore
@@ -59,52 +60,56 @@ enum ConnectionCheck {
                 return 1
             }
 
-            let tokens = TokenProvider(minter: signer)
             let transport = CurlTransport(userAgent: "authgear-migrate/\(AuthgearMigrate.version)", caFile: settings.caFile?.value)
-            let url = settings.endpoint.value + "/_api/admin/users/import/userimport_00000000000000000000000000000000"
-            let result = blockingSend(transport: transport, tokens: tokens, url: url)
-            switch result {
-            case .failure(let error):
-                let tls = settings.endpoint.value.lowercased().hasPrefix("https://")
+            let client = ImportClient(endpoint: settings.endpoint.value, projectID: settings.projectID.value,
+                                      tokens: TokenProvider(minter: signer), transport: transport,
+                                      userAgent: "authgear-migrate/\(AuthgearMigrate.version)", timeout: 30)
+            let tls = settings.endpoint.value.lowercased().hasPrefix("https://")
+            let connection = tls ? "connection and TLS" : "connection"
+            let answer: ProbeAnswer
+            switch blockingProbe(client) {
+            case .unreachable(let error):
                 var fix: String? = tls ? "for a private CA pass --ca-file; check the host and port" : "check the host and port; is the server running?"
                 if case .certificate = error { fix = nil }  // the message names the certificate problem and what to do
-                steps.append(Step(name: tls ? "connection and TLS" : "connection", ok: false, detail: error.description, fix: fix))
+                steps.append(Step(name: connection, ok: false, detail: error.description, fix: fix))
                 return 1
-            case .success(let response):
-                let tls = settings.endpoint.value.lowercased().hasPrefix("https://")
-                steps.append(Step(name: tls ? "connection and TLS" : "connection", ok: true, detail: "HTTP \(response.status) from the server" + (tls ? " (certificate verified)" : ""), fix: nil))
-                let serverDate = response.header("Date").flatMap(HTTPDate.parse)
-                let skew = serverDate.map { Date().timeIntervalSince($0) }
-                let body = String(decoding: response.body, as: UTF8.self)
-                if response.status == 404, body.contains("TaskNotFound") {
-                    steps.append(Step(name: "authentication", ok: true, detail: "the server accepted the token (404 TaskNotFound for a job that cannot exist)", fix: nil))
-                } else {
-                    let error = ResponseClassifier.error(for: response, jobID: nil, now: Date())
-                    steps.append(Step(name: "authentication", ok: false, detail: error.description, fix: nil))
-                }
-                if let skew {
-                    let ok = abs(skew) < 240
-                    steps.append(Step(name: "clock", ok: ok, detail: String(format: "local clock %+.0f s from the server's", skew),
-                                      fix: ok ? nil : "synchronise this machine's clock (NTP): tokens are refused beyond 5 minutes of skew"))
-                }
-                return steps.allSatisfy(\.ok) ? 0 : 1
+            case .tokenFailed(let error):
+                steps.append(Step(name: "token", ok: false, detail: "\(error)", fix: nil))
+                return 1
+            case .authenticated(let reply):
+                answer = reply
+                steps.append(connected(reply, name: connection, tls: tls))
+                steps.append(Step(name: "authentication", ok: true, detail: "the server accepted the token (404 TaskNotFound for a job that cannot exist)", fix: nil))
+            case .forbidden(let reply, let error), .notAuthgear(let reply, let error):
+                answer = reply
+                steps.append(connected(reply, name: connection, tls: tls))
+                steps.append(Step(name: "authentication", ok: false, detail: error.description, fix: nil))
             }
+            if let serverDate = answer.serverDate {
+                let skew = Date().timeIntervalSince(serverDate)
+                let ok = abs(skew) < 240
+                steps.append(Step(name: "clock", ok: ok, detail: String(format: "local clock %+.0f s from the server's", skew),
+                                  fix: ok ? nil : "synchronise this machine's clock (NTP): tokens are refused beyond 5 minutes of skew"))
+            }
+            return steps.allSatisfy(\.ok) ? 0 : 1
         }
     }
 
-    private static func blockingSend(transport: CurlTransport, tokens: TokenProvider, url: String) -> Result<HTTPResponse, TransportError> {
-        let box = Mutex<Result<HTTPResponse, TransportError>?>(nil)
+    /// The step for a server that answered at all.
+    private static func connected(_ answer: ProbeAnswer, name: String, tls: Bool) -> Step {
+        Step(name: name, ok: true, detail: "HTTP \(answer.status) from the server" + (tls ? " (certificate verified)" : ""), fix: nil)
+    }
+
+    /// Runs ``ImportClient/probe()`` to its end from synchronous code.
+    private static func blockingProbe(_ client: ImportClient) -> ImportProbe {
+        let box = Mutex<ImportProbe?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            let auth = (try? await tokens.authorizationValue()) ?? ""
-            let request = HTTPRequest(method: "GET", url: url, headers: [HTTPHeader("Authorization", auth)], timeout: 30)
-            let r: Result<HTTPResponse, TransportError>
-            do throws(TransportError) { r = .success(try await transport.send(request)) } catch { r = .failure(error) }
-            box.withLock { $0 = r }
+            let probe = await client.probe()
+            box.withLock { $0 = probe }
             done.signal()
         }
         done.wait()
         return box.withLock { $0! }
     }
-
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuthgearAPI
+import ConnectionSetup
 import CurlTransport
 import Foundation
 

@@ -119,10 +119,10 @@ struct EngineOptions: ParsableArguments {
             return c.failed > 0 ? 1 : 0
         case .failure(.unaccounted(let records)):
             FileHandle.standardError.write(Data("not finished: \(RunStop.unaccounted(records).description) --run \(short)\n".utf8))
-            return 1
+            return RunStop.unaccounted(records).exitStatus
         case .failure(let stop):
             FileHandle.standardError.write(Data("stopped: \(stop.description)\nNothing is lost; continue with: authgear-migrate resume --run \(short)\n".utf8))
-            return 2
+            return stop.exitStatus
         }
     }
 }

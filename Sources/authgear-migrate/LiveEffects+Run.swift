@@ -1,4 +1,5 @@
 import AuthgearAPI
+import ConnectionSetup
 import Foundation
 import MigrationCore
 import MigrationEngine
@@ -231,17 +232,17 @@ extension LiveEffects {
             var groups: [String: [ReviewState.Item]] = [:]
             for r in latest.values.sorted(by: { $0.record < $1.record }) {
                 switch tab {
-                case .failed where r.outcome == "failed":
+                case .failed where !r.outcome.isSuccess:
                     let reason = r.errorReason ?? "failed"
                     groups[reason, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: reason,
                                                                         message: r.errorMessage ?? "", detail: Self.errorInfo(r.errorJSON)))
-                case .skipped where r.outcome == "skipped":
+                case .skipped where r.outcome == .skipped:
                     let key = r.possiblyCreatedAt == nil ? "user already existed" : "possibly created by an interrupted attempt"
                     groups[key, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: key,
                                                                      message: r.warnings.joined(separator: "; "), userID: r.userID))
                 case .warnings:
                     for w in r.warnings {
-                        groups[w, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: r.outcome, message: w, userID: r.userID))
+                        groups[w, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: r.outcome.description, message: w, userID: r.userID))
                     }
                 default: break
                 }
@@ -289,7 +290,7 @@ extension LiveEffects {
             do {
                 let journal = try Journal(path: journalPath)
                 guard let run = try journal.run(id: runID) else { return }
-                var rows = try RunReport.rows(run: run, workspace: workspace, journal: journal, outcome: tab == .warnings ? "all" : tab.rawValue)
+                var rows = try RunReport.rows(run: run, workspace: workspace, journal: journal, only: tab == .warnings ? nil : RecordState(tab.rawValue))
                 if tab == .warnings { rows = rows.filter { !$0.warnings.isEmpty } }
                 let bytes = path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? RunReport.ndjson(rows) : RunReport.csv(rows)
                 let full = URL(fileURLWithPath: path).standardizedFileURL.path

@@ -70,7 +70,7 @@ struct StatusCommand: ParsableCommand {
             var possiblyCreated = 0
             for r in results.values {
                 c.add(r.outcome)
-                if r.outcome == "failed" { reasons[r.errorReason ?? "unknown", default: 0] += 1 }
+                if !r.outcome.isSuccess { reasons[r.errorReason ?? (r.outcome == .failed ? "unknown" : "outcome \(r.outcome)"), default: 0] += 1 }
                 if r.possiblyCreatedAt != nil { possiblyCreated += 1 }
             }
             var byState: [String: Int] = [:]
@@ -132,7 +132,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             guard ["csv", "ndjson"].contains(format) else { throw CLIError.usage("--format must be csv or ndjson") }
-            guard ["all", "failed", "skipped", "inserted", "updated", "pending", "invalid", "excluded"].contains(outcome) else {
+            let only = RecordState(outcome)
+            guard only != nil || outcome == "all" else {
                 throw CLIError.usage("--outcome must be one of failed, skipped, inserted, updated, pending, invalid, excluded, all")
             }
             let j = try where_.open()
@@ -141,7 +142,7 @@ struct ReportCommand: ParsableCommand {
             do { workspace = try RunCoordinator.openSource(for: run, allowChangedSource: allowChangedSource) } catch {
                 throw CLIError.unreadable("\(error)")
             }
-            let rows = try RunReport.rows(run: run, workspace: workspace, journal: j, outcome: userMap ? nil : outcome)
+            let rows = try RunReport.rows(run: run, workspace: workspace, journal: j, only: userMap ? nil : only)
             let bytes = userMap ? RunReport.userMap(rows) : (format == "csv" ? RunReport.csv(rows) : RunReport.ndjson(rows))
             if let output {
                 do { try StateDirectory.writeAtomically(bytes, to: output, mode: 0o600) } catch {

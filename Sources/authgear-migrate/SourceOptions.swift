@@ -63,7 +63,7 @@ extension ImportIdentifier: ExpressibleByArgument {}
 extension SourceFormat: ExpressibleByArgument {}
 
 /// Errors that stop a command, with the exit status they mean.
-enum CLIError: Error, CustomStringConvertible {
+enum CLIError: CommandFailure {
     /// The input cannot be read at all (exit 2).
     case unreadable(String)
     /// The command was used wrongly (exit 2).
@@ -88,7 +88,11 @@ func runReportingErrors(_ body: () throws -> Int32) throws {
     let status: Int32
     do { status = try body() } catch let exit as ExitCode {
         throw exit
+    } catch let failure as CommandFailure {
+        FileHandle.standardError.write(Data(("error: " + failure.description + "\n").utf8))
+        throw ExitCode(failure.exitStatus)
     } catch {
+        // A library error no command expects (a bug, or a case without its own type yet).
         FileHandle.standardError.write(Data(("error: " + String(describing: error) + "\n").utf8))
         throw ExitCode(2)
     }

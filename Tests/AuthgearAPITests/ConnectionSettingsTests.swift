@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import AuthgearAPI
+import ConnectionSetup
 
 final class ConnectionSettingsTests: XCTestCase {
     private var directory = ""

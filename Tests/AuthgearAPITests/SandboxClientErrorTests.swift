@@ -59,7 +59,7 @@ final class SandboxClientErrorTests: XCTestCase {
         guard case .invalidJSON(let message, let offset)? = trailing else { return XCTFail("got \(String(describing: trailing))") }
         XCTAssertEqual(message, "invalid character 'x' after top-level value")
         XCTAssertNotNil(offset)
-        XCTAssertEqual(RetryPolicy().decide(error: trailing!, attempt: 1, method: "POST"), .giveUp(.notRetryable))
+        XCTAssertFalse(trailing!.isRetryable)
     }
 
     /// A body cut mid-value is a 500 on the real server (spec §4.3), not InvalidJSON.
@@ -120,13 +120,13 @@ final class SandboxClientErrorTests: XCTestCase {
         XCTAssertEqual(utf8, .contentType(message: "request content type is invalid"))
         let graphql = try await send("application/graphql")
         XCTAssertEqual(graphql, .contentType(message: "request content type is invalid"))
-        XCTAssertEqual(RetryPolicy().decide(error: textPlain, attempt: 1, method: "POST"), .giveUp(.notRetryable))
+        XCTAssertFalse(textPlain.isRetryable)
         let jobCount = try await sandbox.jobCount()
         XCTAssertEqual(jobCount, 0)
     }
 
     /// The quota is reserved per request, all or nothing (spec §10.1, §11); the client reports
-    /// the period and the next UTC reset, and the retry policy pauses until then.
+    /// the period and the next UTC reset (the engine pauses the run until then).
     func testUsageLimitExceededGivesPeriodAndReset() async throws {
         let client = self.client!
         try await sandbox.control("PUT", "/_sandbox/project",
@@ -141,7 +141,6 @@ final class SandboxClientErrorTests: XCTestCase {
         utc.timeZone = TimeZone(identifier: "UTC")!
         let tomorrow = utc.date(byAdding: .day, value: 1, to: utc.startOfDay(for: Date()))!
         XCTAssertEqual(resetsAt, tomorrow, "resets at the next 00:00 UTC")
-        XCTAssertEqual(RetryPolicy().decide(error: error!, attempt: 1, method: "POST"), .giveUp(.quotaExhausted(resetsAt: tomorrow)))
         XCTAssertFalse(error!.outcomeUnknown)
         // Nothing of the refused request was counted: two more records still fit.
         let fits = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(3..<5))
@@ -163,7 +162,7 @@ final class SandboxClientErrorTests: XCTestCase {
         let unknown = "userimport_" + String(repeating: "0", count: 31) + "Z"
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in try await client.getJob(id: unknown) }
         XCTAssertEqual(error, .jobNotFound(id: unknown))
-        XCTAssertEqual(RetryPolicy().decide(error: error!, attempt: 1, method: "GET"), .giveUp(.notRetryable))
+        XCTAssertFalse(error!.isRetryable)
 
         let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<2))
         _ = try await sandbox.waitForCompletion(client, id: created.id)

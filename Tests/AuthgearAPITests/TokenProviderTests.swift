@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import AuthgearAPI
+import ConnectionSetup
 
 /// A clock the test moves by hand.
 final class TokenTestClock: @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import AuthgearAPI
+import ConnectionSetup
 
 final class TokenSignerTests: XCTestCase {
     private let keys = TokenKeyFixtures.shared

@@ -49,7 +49,7 @@ final class JournalSafetyCLITests: SandboxTestCase {
         let run = try XCTUnwrap(journal.runs().first)
         let users = try await sandbox.userIDsByEmail()
         _ = try RunChecks.assertComplete(journal: journal, runID: run.id, count: 60, users: users)
-        XCTAssertEqual(try journal.latestResults(run: run.id).values.filter { $0.outcome == "inserted" }.count, 60,
+        XCTAssertEqual(try journal.latestResults(run: run.id).values.filter { $0.outcome == .inserted }.count, 60,
                        "every user inserted once, by the first process's jobs")
     }
 

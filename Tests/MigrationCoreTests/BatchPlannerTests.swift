@@ -14,7 +14,9 @@ final class BatchPlannerTests: XCTestCase {
 
     private func checkBodies(_ planner: BatchPlanner, _ plan: BatchPlan, _ records: [Int: [UInt8]], file: StaticString = #filePath, line: UInt = #line) {
         for batch in plan.batches {
-            let body = planner.body(for: batch) { n, out in out.append(contentsOf: records[n]!) }
+            let body = planner.envelope.body(count: batch.records.count) { k, out in out.append(contentsOf: records[batch.records[k]]!) }
+            XCTAssertEqual(planner.envelope.bodySize(recordSizes: batch.records.map { records[$0]!.count }), batch.bodySize,
+                           "the envelope's size rule", file: file, line: line)
             XCTAssertEqual(body.count, batch.bodySize, "batch \(batch.number)", file: file, line: line)
             XCTAssertLessThanOrEqual(body.count, planner.maxBodyBytes, file: file, line: line)
             guard let doc = try? JSONParser.parse(body) else { XCTFail("body does not parse", file: file, line: line); continue }
@@ -41,14 +43,17 @@ final class BatchPlannerTests: XCTestCase {
     }
 
     func testPrefixText() {
-        XCTAssertEqual(String(decoding: BatchPlanner(identifier: .email, upsert: false).bodyPrefix, as: UTF8.self),
+        XCTAssertEqual(String(decoding: BatchPlanner(identifier: .email, upsert: false).envelope.prefix, as: UTF8.self),
                        "{\"identifier\":\"email\",\"upsert\":false,\"records\":[")
         XCTAssertEqual(BatchPlanner(identifier: .email, upsert: false, maxBodyBytes: 10_000_000).maxBodyBytes, 500_000)
+        // An identifier string is escaped (the client's bodies for arbitrary identifiers share the envelope).
+        XCTAssertEqual(String(decoding: RequestEnvelope(identifier: "a\"b", upsert: true).prefix, as: UTF8.self),
+                       "{\"identifier\":\"a\\\"b\",\"upsert\":true,\"records\":[")
     }
 
     func testBatchExactlyAtTheLimitIsAllowedAndOneByteOverSplits() {
         let planner = BatchPlanner(identifier: .email, upsert: false)
-        let overhead = planner.bodyPrefix.count + BatchPlanner.bodySuffix.count
+        let overhead = planner.envelope.overhead
         // Two records plus one comma fill the body to exactly 500,000 bytes.
         let first = 250_000
         let second = 500_000 - overhead - first - 1
@@ -65,7 +70,7 @@ final class BatchPlannerTests: XCTestCase {
 
     func testSingleRecordAtTheLimitAndOversized() {
         let planner = BatchPlanner(identifier: .email, upsert: false)
-        let overhead = planner.bodyPrefix.count + BatchPlanner.bodySuffix.count
+        let overhead = planner.envelope.overhead
         let recs = [0: record(0, size: 100), 1: record(1, size: 500_000 - overhead), 2: record(2, size: 500_001 - overhead), 3: record(3, size: 100)]
         let plan = planner.plan(records: 0..<4, size: { recs[$0]!.count })
         XCTAssertEqual(plan.oversized, [2])

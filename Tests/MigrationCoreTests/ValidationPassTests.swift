@@ -78,16 +78,21 @@ final class ValidationPassTests: XCTestCase {
         XCTAssertEqual(r.issues[0]?.map(\.rule), ["duplicate_identifier"])
     }
 
+    private func sendable(_ w: SourceWorkspace) -> [Int] {
+        let r = w.report!
+        return (0..<r.recordCount).filter { r.isSendable($0) }
+    }
+
     func testEditRevalidatesAtOnceAndExclusionLeavesThePlan() throws {
         let w = try workspace([#"{"email": "broken"}"#, #"{"email": "b@example.com"}"#])
         w.validate()
         XCTAssertEqual(w.report?.status[0], .errors)
         w.edit { $0.replace(0, with: .obj(["email": .string("fixed@example.com")])) }
         XCTAssertEqual(w.report?.status[0], .valid)
-        XCTAssertEqual(w.plan().batches.flatMap(\.records), [0, 1])
+        XCTAssertEqual(sendable(w), [0, 1])
         w.edit { $0.exclude(1) }
         XCTAssertEqual(w.report?.status[1], .excluded)
-        XCTAssertEqual(w.plan().batches.flatMap(\.records), [0])
+        XCTAssertEqual(sendable(w), [0])
         w.edit { _ = $0.undo() }
         XCTAssertEqual(w.report?.status[1], .valid)
         w.edit { _ = $0.undo() }
@@ -127,7 +132,9 @@ final class ValidationPassTests: XCTestCase {
         var lines: [String] = []
         for i in 0..<250 { lines.append(i % 50 == 7 ? #"{"email": 5}"# : #"{"email": "u\#(i)@example.com"}"#) }
         let w = try workspace(lines)
-        let plan = w.plan(maxRecords: 100)
+        let r = w.validate()
+        let plan = BatchPlanner(identifier: .email, upsert: false, maxRecords: 100)
+            .plan(records: (0..<r.recordCount).filter { r.isSendable($0) }, size: { Int(r.requestSizes[$0]) })
         XCTAssertEqual(plan.recordCount, 245)
         XCTAssertEqual(plan.batches.map(\.records.count), [100, 100, 45])
         XCTAssertFalse(plan.batches.flatMap(\.records).contains(7))

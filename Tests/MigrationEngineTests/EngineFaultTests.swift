@@ -38,13 +38,13 @@ final class EngineFaultTests: SandboxTestCase {
 
         // No user existed before the run: every `skipped` was created by an interrupted attempt of
         // this run, and must say so with that attempt's time.
-        let skipped = latest.values.filter { $0.outcome == "skipped" }
+        let skipped = latest.values.filter { $0.outcome == .skipped }
         XCTAssertFalse(skipped.isEmpty, "re-sent batches found no existing user")
         for r in skipped {
             XCTAssertNotNil(r.possiblyCreatedAt, "record \(r.record) skipped without possiblyCreatedAt")
         }
         for b in interrupted where b.purpose == .initial {
-            for r in latest.values where r.batchID == b.id && r.outcome == "skipped" {
+            for r in latest.values where r.batchID == b.id && r.outcome == .skipped {
                 XCTAssertEqual(r.possiblyCreatedAt?.timeIntervalSince1970 ?? 0, b.interruptedAt!.timeIntervalSince1970, accuracy: 0.001)
             }
         }
@@ -84,16 +84,16 @@ final class EngineFaultTests: SandboxTestCase {
 
         for i in 0..<3 {
             // Committed by the crashed task before it failed: found again by the recovery.
-            XCTAssertEqual(latest[i]?.outcome, "skipped", "record \(i)")
+            XCTAssertEqual(latest[i]?.outcome, .skipped, "record \(i)")
             XCTAssertEqual(latest[i]?.batchID, recovery.id)
             XCTAssertNotNil(latest[i]?.possiblyCreatedAt, "record \(i): created by this run's crashed task, not before the run")
         }
         for i in 3..<100 {
-            XCTAssertEqual(latest[i]?.outcome, "inserted", "record \(i)")
+            XCTAssertEqual(latest[i]?.outcome, .inserted, "record \(i)")
             XCTAssertEqual(latest[i]?.batchID, recovery.id)
         }
         for i in 100..<250 {
-            XCTAssertEqual(latest[i]?.outcome, "inserted", "record \(i)")
+            XCTAssertEqual(latest[i]?.outcome, .inserted, "record \(i)")
             XCTAssertEqual(latest[i]?.batchID, batches[0].id)
         }
     }
@@ -111,8 +111,8 @@ final class EngineFaultTests: SandboxTestCase {
         let batches = try journal.batches(run: run.id)
         XCTAssertTrue(batches.contains { $0.attempts > 1 && $0.interruptedAt != nil })
         for b in batches where b.interruptedAt == nil {
-            XCTAssertTrue(latest.values.filter { $0.batchID == b.id }.allSatisfy { $0.outcome == "inserted" }, "batch \(b.id)")
+            XCTAssertTrue(latest.values.filter { $0.batchID == b.id }.allSatisfy { $0.outcome == .inserted }, "batch \(b.id)")
         }
-        for r in latest.values where r.outcome == "skipped" { XCTAssertNotNil(r.possiblyCreatedAt, "record \(r.record)") }
+        for r in latest.values where r.outcome == .skipped { XCTAssertNotNil(r.possiblyCreatedAt, "record \(r.record)") }
     }
 }

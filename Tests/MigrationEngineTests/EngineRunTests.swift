@@ -19,7 +19,7 @@ final class EngineRunTests: SandboxTestCase {
 
         let users = try await sandbox.userIDsByEmail()
         let latest = try RunChecks.assertComplete(journal: journal, runID: run.id, count: 230, users: users)
-        XCTAssertTrue(latest.values.allSatisfy { $0.outcome == "inserted" && $0.possiblyCreatedAt == nil })
+        XCTAssertTrue(latest.values.allSatisfy { $0.outcome == .inserted && $0.possiblyCreatedAt == nil })
         XCTAssertEqual(Set(latest.values.compactMap(\.userID)).count, 230, "user_ids are distinct")
         let batches = try journal.batches(run: run.id)
         XCTAssertTrue(batches.allSatisfy { $0.state == .completed && $0.jobID != nil && $0.attempts == 1 })
@@ -44,7 +44,7 @@ final class EngineRunTests: SandboxTestCase {
         let users = try await sandbox.userIDsByEmail()
         let latest = try RunChecks.assertComplete(journal: journal, runID: second.id, count: 120, users: users)
         for i in 0..<120 {
-            XCTAssertEqual(latest[i]?.outcome, "skipped")
+            XCTAssertEqual(latest[i]?.outcome, .skipped)
             XCTAssertEqual(latest[i]?.userID, firstResults[i]?.userID, "record \(i)")
             // Nothing was interrupted: these users existed before this run.
             XCTAssertNil(latest[i]?.possiblyCreatedAt, "record \(i)")

@@ -63,7 +63,7 @@ final class JournalSafetyTests: SandboxTestCase {
         XCTAssertTrue(recoveries.allSatisfy(\.upsert), "a recovery batch keeps the upsert of the batch it came from")
         let latest = try journal.latestResults(run: run.id)
         XCTAssertEqual(latest.count, count)
-        XCTAssertTrue(latest.values.allSatisfy { $0.outcome == "inserted" || $0.outcome == "updated" }, "\(Set(latest.values.map(\.outcome)))")
+        XCTAssertTrue(latest.values.allSatisfy { $0.outcome == .inserted || $0.outcome == .updated }, "\(Set(latest.values.map(\.outcome)))")
         XCTAssertEqual(try journal.run(id: run.id)?.state, .finished)
         let users = try await sandbox.userIDsByEmail()
         XCTAssertEqual(users.count, count)
@@ -76,10 +76,10 @@ final class JournalSafetyTests: SandboxTestCase {
         // A journal whose first batch is completed but holds results for only some of its records.
         let first = try XCTUnwrap(journal.batches(run: run.id).first)
         let partial = first.records.prefix(15).map {
-            RecordResult(record: $0, batchID: first.id, outcome: "inserted", userID: "u\($0)", warnings: [], errorReason: nil,
+            RecordResult(record: $0, batchID: first.id, outcome: .inserted, userID: "u\($0)", warnings: [], errorReason: nil,
                          errorMessage: nil, errorJSON: nil, possiblyCreatedAt: nil)
         }
-        try journal.complete(first.id, results: partial, recovery: nil, runID: run.id)
+        try journal.complete(first.id, results: partial, runID: run.id)
         XCTAssertEqual(try journal.recordsWithoutOutcome(run: run.id), Array(first.records.dropFirst(15)) + Array(20..<40))
         // The engine plans them again rather than calling the run finished.
         let counts = try await sandbox.runner(run, workspace, journal: journal).run()

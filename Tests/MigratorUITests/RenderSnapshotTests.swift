@@ -119,7 +119,7 @@ final class RenderSnapshotTests: XCTestCase {
             var c = OutcomeCounts()
             c.inserted = 3
             c.failed = 1
-            let failure = RecordResult(record: 4, batchID: 1, outcome: "failed", userID: nil, warnings: [], errorReason: "DuplicatedIdentity",
+            let failure = RecordResult(record: 4, batchID: 1, outcome: .failed, userID: nil, warnings: [], errorReason: "DuplicatedIdentity",
                                        errorMessage: "identity already exists", errorJSON: nil, possiblyCreatedAt: nil, recordedAt: s.now)
             _ = Update.update(&s, .engine(.batchCompleted(batch: 1, counts: c, failures: [failure])))
             s.now = s.now.addingTimeInterval(3)

@@ -93,7 +93,7 @@ final class RunFlowTests: XCTestCase {
         _ = Update.update(&s, .engine(.batchSending(batch: 1, records: 7, attempt: 1)))
         _ = Update.update(&s, .engine(.batchSent(batch: 1, jobID: "userimport_1")))
         XCTAssertEqual(s.run.batches.map(\.state), ["sent"])
-        let failure = RecordResult(record: 4, batchID: 1, outcome: "failed", userID: nil, warnings: [], errorReason: "DuplicatedIdentity",
+        let failure = RecordResult(record: 4, batchID: 1, outcome: .failed, userID: nil, warnings: [], errorReason: "DuplicatedIdentity",
                                    errorMessage: "identity already exists", errorJSON: nil, possiblyCreatedAt: nil, recordedAt: s.now)
         var c = OutcomeCounts()
         c.inserted = 6
@@ -272,9 +272,9 @@ final class OutcomeColumnTests: XCTestCase {
         s.run.active = true
         XCTAssertEqual(Update.update(&s, .runEnded(.success(OutcomeCounts()))), [.loadOutcomes])
         var outcomes = RecordOutcomes(count: 12)
-        outcomes.set(0, "inserted")
-        outcomes.set(2, "failed")
-        outcomes.set(4, "skipped")
+        outcomes.set(0, .inserted)
+        outcomes.set(2, .failed)
+        outcomes.set(4, .skipped)
         _ = Update.update(&s, .outcomesLoaded(outcomes))
         let text = AppView.render(s).text
         XCTAssertTrue(text.contains("result"), text)

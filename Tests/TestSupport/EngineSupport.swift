@@ -1,4 +1,5 @@
 import AuthgearAPI
+import ConnectionSetup
 import CurlTransport
 import Foundation
 import MigrationCore
@@ -105,7 +106,7 @@ public enum RunChecks {
         XCTAssertEqual(users.count, count, "sandbox users", file: file, line: line)
         for i in 0..<count {
             guard let r = latest[i] else { XCTFail("record \(i) has no result", file: file, line: line); continue }
-            XCTAssertTrue(r.outcome == "inserted" || r.outcome == "skipped",
+            XCTAssertTrue(r.outcome == .inserted || r.outcome == .skipped,
                           "record \(i): \(r.outcome) \(r.errorReason ?? "") \(r.errorMessage ?? "")", file: file, line: line)
             XCTAssertNotNil(r.userID, "record \(i) has no user_id", file: file, line: line)
             XCTAssertEqual(r.userID, users[SandboxHarness.email(i)], "record \(i) user_id", file: file, line: line)
@@ -118,7 +119,7 @@ public enum RunChecks {
     public static func assertInsertedAtMostOnce(journal: Journal, runID: String, count: Int,
                                          file: StaticString = #filePath, line: UInt = #line) throws {
         for i in 0..<count {
-            let inserted = try journal.history(run: runID, record: i).filter { $0.outcome == "inserted" }.count
+            let inserted = try journal.history(run: runID, record: i).filter { $0.outcome == .inserted }.count
             XCTAssertLessThanOrEqual(inserted, 1, "record \(i) inserted \(inserted) times", file: file, line: line)
         }
     }

@@ -84,7 +84,7 @@ enum GoTimezone {
         case ELOOP: return "too many levels of symbolic links"
         case EINVAL: return "invalid argument"
         default:
-            let text = String(cString: strerror(e))
+            let text = SystemError.text(e)
             return text.prefix(1).lowercased() + text.dropFirst()
         }
     }

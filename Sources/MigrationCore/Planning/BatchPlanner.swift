@@ -44,15 +44,12 @@ public struct BatchPlanner: Sendable {
         self.maxRecords = maxRecords
     }
 
-    /// `{"identifier":"email","upsert":false,"records":[`
-    public var bodyPrefix: [UInt8] {
-        Array("{\"identifier\":\"\(identifier.rawValue)\",\"upsert\":\(upsert),\"records\":[".utf8)
-    }
-    public static let bodySuffix: [UInt8] = Array("]}".utf8)
+    /// What surrounds the records of every body of this plan.
+    public var envelope: RequestEnvelope { RequestEnvelope(identifier: identifier, upsert: upsert) }
 
     /// Plans batches for `records` (source numbers, in order) whose compact sizes `size(n)` gives.
     public func plan(records: some Sequence<Int>, size: (Int) -> Int) -> BatchPlan {
-        let overhead = bodyPrefix.count + BatchPlanner.bodySuffix.count
+        let overhead = envelope.overhead
         var batches: [Batch] = []
         var oversized: [Int] = []
         var current: [Int] = []
@@ -76,17 +73,5 @@ public struct BatchPlanner: Sendable {
         }
         flush()
         return BatchPlan(identifier: identifier, upsert: upsert, batches: batches, oversized: oversized)
-    }
-
-    /// Builds the exact body of `batch`; `append(n, &out)` appends record `n`'s compact JSON.
-    public func body(for batch: Batch, append: (Int, inout [UInt8]) -> Void) -> [UInt8] {
-        var out = bodyPrefix
-        out.reserveCapacity(batch.bodySize)
-        for (k, n) in batch.records.enumerated() {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            append(n, &out)
-        }
-        out.append(contentsOf: BatchPlanner.bodySuffix)
-        return out
     }
 }

@@ -50,7 +50,7 @@ public struct ImportDocumentWriter {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
         var written = 0
         do {
-            var buffer: [UInt8] = Array("{\"identifier\":\"\(identifier.rawValue)\",\"upsert\":\(upsert),\"records\":[".utf8)
+            var buffer = RequestEnvelope(identifier: identifier, upsert: upsert).prefix
             for n in 0..<index.count where include(n) {
                 var record: [UInt8] = []
                 guard recordBytes(n, into: &record) else { continue }
@@ -62,7 +62,9 @@ public struct ImportDocumentWriter {
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
-            buffer.append(contentsOf: Array("\n]}\n".utf8))
+            buffer.append(0x0A)
+            buffer.append(contentsOf: RequestEnvelope.suffix)
+            buffer.append(0x0A)
             try handle.write(contentsOf: buffer)
             try handle.close()
         } catch {
@@ -76,7 +78,7 @@ public struct ImportDocumentWriter {
             throw index.file.changedError()
         }
         guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.text()
             unlink(tmp)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
         }

@@ -62,13 +62,13 @@ public final class SourceFile: @unchecked Sendable {
         // O_NONBLOCK as well, in case the path became a FIFO since the stat (it has no effect on a regular file).
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.text()
             throw SourceError(path: path, message: "cannot open the file: \(reason)",
                               hint: errno == ENOENT ? "check the path; it is relative to \(FileManager.default.currentDirectoryPath)" : nil)
         }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.text()
             close(fd)
             throw SourceError(path: path, message: "cannot read the file's size: \(reason)")
         }
@@ -87,7 +87,7 @@ public final class SourceFile: @unchecked Sendable {
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.text()
             close(fd)
             throw SourceError(path: path, message: "cannot map the file into memory: \(reason)")
         }

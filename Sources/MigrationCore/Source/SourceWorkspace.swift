@@ -42,11 +42,4 @@ public final class SourceWorkspace: @unchecked Sendable {
         for n in touched where n < r.recordCount { pass.revalidate(n, in: &r) }
         report = r
     }
-
-    /// The batch plan for every sendable record.
-    public func plan(maxRecords: Int = 1000, maxBodyBytes: Int = BatchPlanner.serverBodyLimit) -> BatchPlan {
-        let r = report ?? validate()
-        let planner = BatchPlanner(identifier: settings.identifier, upsert: settings.upsert, maxBodyBytes: maxBodyBytes, maxRecords: maxRecords)
-        return planner.plan(records: (0..<r.recordCount).lazy.filter { r.isSendable($0) }, size: { Int(r.requestSizes[$0]) })
-    }
 }

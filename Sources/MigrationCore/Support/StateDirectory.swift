@@ -21,7 +21,7 @@ public enum StateDirectory {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp])
         }
         if rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemError.text()
             unlink(tmp)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
         }

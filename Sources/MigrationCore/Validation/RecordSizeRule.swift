@@ -1,14 +1,13 @@
 /// `record.too_large`: a record whose request body alone would exceed the server's 500,000-byte
 /// limit (spec §11) can never be sent. Checked on the exact compact bytes the record is sent as,
-/// with the exact envelope of the run's identifier and upsert (`BatchPlanner.bodyPrefix`), so a
+/// with the exact envelope of the run's identifier and upsert (`RequestEnvelope`), so a
 /// record that passes is one `BatchPlanner` can always place in a batch of its own.
 public enum RecordSizeRule {
     public static let rule = "record.too_large"
 
     /// The largest record size (compact bytes) that fits a request with these settings.
     public static func limit(_ settings: ValidationSettings) -> Int {
-        let planner = BatchPlanner(identifier: settings.identifier, upsert: settings.upsert)
-        return BatchPlanner.serverBodyLimit - planner.bodyPrefix.count - BatchPlanner.bodySuffix.count
+        BatchPlanner.serverBodyLimit - RequestEnvelope(identifier: settings.identifier, upsert: settings.upsert).overhead
     }
 
     /// The error for a record of `size` bytes, or nil when it fits; `record` (when parsed) names the largest field.

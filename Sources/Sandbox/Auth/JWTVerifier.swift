@@ -1,6 +1,6 @@
-import COpenSSL
 import Foundation
 import MigrationCore
+import OpenSSLCrypto
 
 /// Checks an Admin API `Authorization` header the way Authgear does (spec §2.1).
 ///
@@ -10,10 +10,11 @@ public struct JWTVerifier: Sendable {
     public static let clockSkew: Double = 300
 
     public var projectID: String
-    /// Public keys by `kid`, as PEM.
-    public var keys: [String: String]
+    /// Public keys by `kid`, parsed once (when the project was configured).
+    public var keys: [String: RSAKey]
 
-    public init(projectID: String, keys: [String: String]) {
+    /// A verifier accepting tokens for `projectID` signed by one of `keys`.
+    public init(projectID: String, keys: [String: RSAKey]) {
         self.projectID = projectID
         self.keys = keys
     }
@@ -35,11 +36,11 @@ public struct JWTVerifier: Sendable {
               let signature = Base64URL.decode(parts[2]),
               let header = try? JSONParser.parse(headerBytes), let claims = try? JSONParser.parse(payloadBytes),
               case .object = header, case .object = claims,
-              let kid = header["kid"]?.stringValue, let pem = keys[kid],
+              let kid = header["kid"]?.stringValue, let key = keys[kid],
               header["alg"]?.stringValue == "RS256"
         else { return false }
         let signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
-        guard Self.verifyRS256(publicKeyPEM: pem, message: signingInput, signature: signature) else { return false }
+        guard key.verifyRS256(signingInput, signature: signature) else { return false }
         return claimsAreValid(claims, now: now)
     }
 
@@ -59,39 +60,5 @@ public struct JWTVerifier: Sendable {
             }
         }
         return true
-    }
-
-    /// RSASSA-PKCS1-v1_5 with SHA-256 over `message`.
-    static func verifyRS256(publicKeyPEM: String, message: [UInt8], signature: [UInt8]) -> Bool {
-        guard let pkey = RSAKeyPair.readPublicKey(publicKeyPEM) else { return false }
-        defer { EVP_PKEY_free(pkey) }
-        guard EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA, let ctx = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestVerifyInit(ctx, nil, EVP_sha256(), nil, pkey) == 1 else { return false }
-        let result = signature.withUnsafeBufferPointer { sig in
-            message.withUnsafeBufferPointer { msg in
-                EVP_DigestVerify(ctx, sig.baseAddress, sig.count, msg.baseAddress, msg.count)
-            }
-        }
-        ERR_clear_error()
-        return result == 1
-    }
-}
-
-/// Unpadded base64url (RFC 4648 §5), as JWS uses.
-public enum Base64URL {
-    /// Encodes without padding.
-    public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Decodes unpadded (or padded) base64url; nil on any other character.
-    public static func decode<S: StringProtocol>(_ text: S) -> [UInt8]? {
-        guard !text.contains("+"), !text.contains("/") else { return nil }
-        var s = String(text).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s.append("=") }
-        return Data(base64Encoded: s).map { Array($0) }
     }
 }

@@ -1,13 +1,28 @@
 import MigrationCore
+import OpenSSLCrypto
 
 /// An admin API signing key the sandbox accepts: `kid` and the RSA public key in PEM.
+///
+/// The PEM is parsed once, here: verifying a request never parses it again.
 public struct AdminKey: Sendable, Equatable {
     public var kid: String
-    public var publicKeyPEM: String
+    /// The key as configured; setting it parses it again.
+    public var publicKeyPEM: String { didSet { publicKey = Self.parse(publicKeyPEM) } }
+    /// The parsed key, `nil` when the PEM is not an RSA public key (then no token verifies).
+    public private(set) var publicKey: RSAKey?
+
     public init(kid: String, publicKeyPEM: String) {
         self.kid = kid
         self.publicKeyPEM = publicKeyPEM
+        self.publicKey = Self.parse(publicKeyPEM)
     }
+
+    /// Equal when `kid` and PEM text are (the parsed key follows from the PEM).
+    public static func == (a: AdminKey, b: AdminKey) -> Bool {
+        a.kid == b.kid && a.publicKeyPEM == b.publicKeyPEM
+    }
+
+    private static func parse(_ pem: String) -> RSAKey? { try? RSAKey(publicKeyPEM: Array(pem.utf8)) }
 }
 
 /// One `user_import` usage limit of the project.

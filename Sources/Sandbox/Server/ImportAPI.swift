@@ -1,5 +1,6 @@
 import Hummingbird
 import MigrationCore
+import OpenSSLCrypto
 
 /// The two User Import endpoints, with the server's order of checks (spec §3.1).
 struct ImportAPI: Sendable {
@@ -9,8 +10,8 @@ struct ImportAPI: Sendable {
     /// a real client mints from its real clock, and `POST /_sandbox/clock` must not lock it out.
     func isAuthorized(_ request: Request) async -> Bool {
         let (project, now) = await (state.project, state.now)
-        var keys: [String: String] = [:]
-        for key in project.adminKeys { keys[key.kid] = key.publicKeyPEM }
+        var keys: [String: RSAKey] = [:]
+        for key in project.adminKeys { keys[key.kid] = key.publicKey }
         let verifier = JWTVerifier(projectID: project.config.projectID, keys: keys)
         let header = request.headers[.authorization]
         return verifier.authorizes(header: header, now: Double(now.nanoseconds) / 1e9)
