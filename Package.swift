@@ -80,24 +80,39 @@ let package = Package(
         // Benchmarks (not tests): swift run -c release authgear-migrate-bench
         .executableTarget(name: "authgear-migrate-bench", dependencies: ["MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine", "MigratorUI", "TerminalKit"]),
 
-        .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore"], exclude: ["Fixtures"]),
+        // Shared by the test targets (never linked into the product): the in-process sandbox harness,
+        // the sandbox child process, the one control-API client, temp directories, SplitMix64, the binary locator.
+        .target(
+            name: "TestSupport",
+            dependencies: ["MigrationCore", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine", "Sandbox"],
+            path: "Tests/TestSupport"
+        ),
+
+        .testTarget(name: "MigrationCoreTests", dependencies: ["MigrationCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuthgearAPITests",
-            dependencies: ["AuthgearAPI", "ConnectionSetup", "CurlTransport", "Sandbox", "MigrationCore"]
+            dependencies: ["AuthgearAPI", "ConnectionSetup", "CurlTransport", "Sandbox", "MigrationCore", "TestSupport"]
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "MigrationCore"]
+            dependencies: ["Sandbox", "MigrationCore", "TestSupport"]
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "authgear-migrate"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "TestSupport"]
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
-        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine"], exclude: ["Snapshots"]),
+        .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "MigratorLiveTests", dependencies: ["MigratorLive", "MigratorUI", "MigrationCore"]),
+        // Unit tests of the executable's own code (@testable import).
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
+        // The real binary (next to the test bundle): the CLI, tmux-driven TUI, kill -9 and resume,
+        // against an in-process sandbox or a sandbox child process.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["authgear-migrate", "TestSupport", "MigrationEngine", "MigrationCore"]
+        ),
         .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CNcurses", "CCurl", "COpenSSL"]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import AuthgearAPI
 import ConnectionSetup
@@ -7,11 +8,9 @@ final class ConnectionSettingsTests: XCTestCase {
     private var directory = ""
 
     override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "connection-settings-\(UUID().uuidString)"
+        directory = makeTempDirectory(prefix: "connection-settings").path   // removed after the test
         try FileManager.default.createDirectory(atPath: directory + "/authgear-migrate", withIntermediateDirectories: true)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
     private func writeProfiles(_ text: String) throws {
         try text.write(toFile: directory + "/authgear-migrate/profiles.json", atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import AuthgearAPI
 import CurlTransport
 import Foundation
+import TestSupport
 import XCTest
 
 /// HTTPS through `openssl s_server -www` with a CA and server certificate made by the `openssl` CLI.
@@ -11,8 +12,7 @@ final class CurlTransportTLSTests: XCTestCase {
     private var extraServers: [Process] = []
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = URL(fileURLWithPath: TempDirectory(prefix: "curl-tls").path)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try openssl(["req", "-x509"] + ec + [
             "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=authgear-migrate test CA",
@@ -61,33 +61,11 @@ final class CurlTransportTLSTests: XCTestCase {
     private var caFile: String { directory.appendingPathComponent("ca.pem").path }
 
     private func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "openssl \(arguments.joined(separator: " "))")
+        XCTAssertEqual(try ExternalTool.run(["openssl"] + arguments, in: directory.path), 0, "openssl \(arguments.joined(separator: " "))")
     }
 
     private func waitUntilListening(_ port: UInt16) throws {
-        for _ in 0..<100 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            close(fd)
-            if connected == 0 { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        if Loopback.waitUntilListening(port: port, seconds: 5) { return }
         // A test that cannot set up its TLS server fails: it must never pass by not running.
         struct TLSServerDidNotStart: Error, CustomStringConvertible {
             let port: UInt16

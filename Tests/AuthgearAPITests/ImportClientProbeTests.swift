@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import AuthgearAPI
 
@@ -51,7 +52,7 @@ final class ImportClientProbeTests: XCTestCase {
     }
 
     func testTheRealSandboxAcceptsItsKeyAndRefusesAnotherKeyID() async throws {
-        let sandbox = try await SandboxClientHarness.start()
+        let sandbox = try await SandboxHarness.start()
         let good = await (try sandbox.client()).probe()
         let tokens = TokenProvider(minter: try sandbox.signer(keyID: "not-the-kid"))
         let bad = await (try sandbox.client(tokens: tokens)).probe()

@@ -3,14 +3,15 @@ import CurlTransport
 import Foundation
 import MigrationCore
 import Sandbox
+import TestSupport
 import XCTest
 
 /// Tokens against the real sandbox (spec §2): accepted, each 403 cause, re-minting over a long run.
 final class SandboxClientAuthTests: XCTestCase {
-    private var sandbox: SandboxClientHarness!
+    private var sandbox: SandboxHarness!
 
     override func setUp() async throws {
-        sandbox = try await SandboxClientHarness.start()
+        sandbox = try await SandboxHarness.start()
     }
 
     override func tearDown() async throws {
@@ -83,7 +84,7 @@ final class SandboxClientAuthTests: XCTestCase {
         for (name, tokens) in cases {
             let client = try sandbox.client(tokens: tokens)
             let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-                try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+                try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
             }
             guard case .forbidden(let skew)? = error else {
                 XCTFail("\(name): got \(String(describing: error))")
@@ -114,7 +115,7 @@ final class SandboxClientAuthTests: XCTestCase {
         let shortLived = try sandbox.signer(lifetime: 1)
         let client = try sandbox.client(tokens: TokenProvider(minter: shortLived, refreshMargin: 0,
                                                               clock: { Date().addingTimeInterval(-241) }))
-        let job = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+        let job = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         XCTAssertEqual(job.status, .pending)
 
         let stale = try sandbox.client(tokens: TokenProvider(minter: shortLived, refreshMargin: 0,
@@ -128,7 +129,7 @@ final class SandboxClientAuthTests: XCTestCase {
     func testSixMinutesLaterANewTokenIsMinted() async throws {
         let tokens = TokenProvider(minter: try sandbox.signer(), clock: sandbox.now)
         let client = try sandbox.client(tokens: tokens)
-        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<3))
+        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<3))
         let first = try await tokens.token()
         _ = try await sandbox.waitForCompletion(client, id: created.id)
         var minted = await tokens.mintCount

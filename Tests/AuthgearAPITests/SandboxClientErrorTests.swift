@@ -3,16 +3,17 @@ import CurlTransport
 import Foundation
 import MigrationCore
 import Sandbox
+import TestSupport
 import XCTest
 
 /// Every error class of the spec (§3.1, §4.3, §5, §10.4, §11), produced by the real sandbox and
 /// mapped by the real client stack to its typed error.
 final class SandboxClientErrorTests: XCTestCase {
-    private var sandbox: SandboxClientHarness!
+    private var sandbox: SandboxHarness!
     private var client: ImportClient!
 
     override func setUp() async throws {
-        sandbox = try await SandboxClientHarness.start()
+        sandbox = try await SandboxHarness.start()
         client = try sandbox.client()
     }
 
@@ -44,7 +45,7 @@ final class SandboxClientErrorTests: XCTestCase {
         let jobCount = try await sandbox.jobCount()
         XCTAssertEqual(jobCount, 1)
         // The connection the sandbox closed after the 413 does not affect the next call.
-        let again = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+        let again = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         XCTAssertEqual(again.status, .pending)
     }
 
@@ -130,9 +131,9 @@ final class SandboxClientErrorTests: XCTestCase {
         let client = self.client!
         try await sandbox.control("PUT", "/_sandbox/project",
                                   #"{"usage_limits":{"user_import":[{"quota":5,"period":"day","action":"block"}]}}"#)
-        _ = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<3))
+        _ = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<3))
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(3..<6))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(3..<6))
         }
         guard case .usageLimitExceeded(let period, let resetsAt)? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertEqual(period, "day")
@@ -142,7 +143,7 @@ final class SandboxClientErrorTests: XCTestCase {
         XCTAssertEqual(resetsAt, tomorrow, "resets at the next 00:00 UTC")
         XCTAssertFalse(error!.outcomeUnknown)
         // Nothing of the refused request was counted: two more records still fit.
-        let fits = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(3..<5))
+        let fits = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(3..<5))
         XCTAssertEqual(fits.status, .pending)
         let jobCount = try await sandbox.jobCount()
         XCTAssertEqual(jobCount, 2)
@@ -150,7 +151,7 @@ final class SandboxClientErrorTests: XCTestCase {
         try await sandbox.control("PUT", "/_sandbox/project",
                                   #"{"usage_limits":{"user_import":[{"quota":1,"period":"month","action":"block"}]}}"#)
         let monthly = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(10..<12))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(10..<12))
         }
         let nextMonth = utc.date(byAdding: .month, value: 1, to: utc.date(from: utc.dateComponents([.year, .month], from: Date()))!)!
         XCTAssertEqual(monthly, .usageLimitExceeded(period: "month", resetsAt: nextMonth))
@@ -163,7 +164,7 @@ final class SandboxClientErrorTests: XCTestCase {
         XCTAssertEqual(error, .jobNotFound(id: unknown))
         XCTAssertFalse(error!.isRetryable)
 
-        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<2))
+        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<2))
         _ = try await sandbox.waitForCompletion(client, id: created.id)
         // Retention is 24 h from creation (spec §10.4); tokens stay valid at the wall clock.
         try await sandbox.advanceClock(86_390)
@@ -178,7 +179,7 @@ final class SandboxClientErrorTests: XCTestCase {
     func testWrongEndpointPathIsEndpointNotFound() async throws {
         let wrong = try sandbox.client(endpoint: sandbox.server.endpoint + "/api")
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await wrong.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await wrong.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .endpointNotFound(let snippet)? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertEqual(snippet, "404 page not found")

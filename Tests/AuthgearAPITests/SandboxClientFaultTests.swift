@@ -3,17 +3,18 @@ import CurlTransport
 import Foundation
 import MigrationCore
 import Sandbox
+import TestSupport
 import XCTest
 
 /// Faults injected into the real sandbox (`PUT /_sandbox/faults`), classified by the real client
 /// stack: whether a request may go again, and whether a POST's outcome is unknown (what the
 /// engine then does with each is `ClientImportService`'s policy, tested in MigrationEngineTests).
 final class SandboxClientFaultTests: XCTestCase {
-    private var sandbox: SandboxClientHarness!
+    private var sandbox: SandboxHarness!
     private var client: ImportClient!
 
     override func setUp() async throws {
-        sandbox = try await SandboxClientHarness.start()
+        sandbox = try await SandboxHarness.start()
         client = try sandbox.client()
     }
 
@@ -24,7 +25,7 @@ final class SandboxClientFaultTests: XCTestCase {
     private func postFailure() async -> ImportAPIError? {
         let client = self.client!
         return await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<2))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<2))
         }
     }
 
@@ -122,7 +123,7 @@ final class SandboxClientFaultTests: XCTestCase {
         let port = CurlTestHTTPServer.closedPort()
         let nowhere = try sandbox.client(endpoint: "http://127.0.0.1:\(port)")
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await nowhere.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await nowhere.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .transport(.notSent(let message))? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertTrue(message.contains("curl error 7"), message)
@@ -137,7 +138,7 @@ final class SandboxClientFaultTests: XCTestCase {
         var slowClient = try sandbox.client()
         slowClient.timeout = 0.5
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await slowClient.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await slowClient.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .transport(.outcomeUnknown)? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertTrue(error!.outcomeUnknown)

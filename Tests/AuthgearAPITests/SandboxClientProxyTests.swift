@@ -3,18 +3,19 @@ import CurlTransport
 import Foundation
 import MigrationCore
 import Sandbox
+import TestSupport
 import XCTest
 
 /// Proxies and answers that do not come from the Admin API: a fake upstream on 127.0.0.1
 /// answering HTML/text, and `http_proxy` pointing at a forwarding proxy in front of the sandbox.
 final class SandboxClientProxyTests: XCTestCase {
-    private var sandbox: SandboxClientHarness!
+    private var sandbox: SandboxHarness!
     private var savedEnvironment: [String: String?] = [:]
     private static let proxyVariables = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY",
                                          "all_proxy", "ALL_PROXY"]
 
     override func setUp() async throws {
-        sandbox = try await SandboxClientHarness.start()
+        sandbox = try await SandboxHarness.start()
         for name in Self.proxyVariables {
             savedEnvironment[name] = ProcessInfo.processInfo.environment[name]
             unsetenv(name)
@@ -58,7 +59,7 @@ final class SandboxClientProxyTests: XCTestCase {
         let client = try sandbox.client(endpoint: upstream.url)
 
         let gateway = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         XCTAssertEqual(gateway, .server(status: 502, body: nil, snippet: "502 Bad Gateway", retryAfter: nil))
         XCTAssertEqual(gateway?.outcomeUnknown, true)
@@ -97,7 +98,7 @@ final class SandboxClientProxyTests: XCTestCase {
         setenv("http_proxy", proxy.url, 1)
         let client = try sandbox.client()
 
-        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<2))
+        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<2))
         let job = try await sandbox.waitForCompletion(client, id: created.id)
         XCTAssertEqual(job.summary?.inserted, 2)
         let relayed = proxy.requests
@@ -117,7 +118,7 @@ final class SandboxClientProxyTests: XCTestCase {
         setenv("http_proxy", "http://127.0.0.1:\(CurlTestHTTPServer.closedPort())", 1)
         let client = try sandbox.client()
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .transport(.notSent)? = error else { return XCTFail("got \(String(describing: error))") }
         unsetenv("http_proxy")
@@ -140,7 +141,7 @@ final class SandboxClientProxyTests: XCTestCase {
             setenv(c.variable, c.proxy, 1)
             let client = try sandbox.client(endpoint: c.endpoint)
             let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-                try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+                try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
             }
             unsetenv(c.variable)
             guard let error, case .transport(.notSent(let message)) = error else { XCTFail("\(c.variable): got \(String(describing: error))"); continue }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,31 +41,8 @@ enum SandboxClientRelay {
 
     /// Sends `bytes` to 127.0.0.1:`port` and reads until the server closes.
     private static func exchange(_ bytes: [UInt8], port: UInt16) -> [UInt8]? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard written > 0 else { return nil }
-            offset += written
-        }
-        var answer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            answer += chunk[0..<count]
-        }
-        return answer.isEmpty ? nil : answer
+        guard let exchanged = Loopback.exchange(bytes, port: port), exchanged.sentAll else { return nil }
+        return exchanged.answer.isEmpty ? nil : exchanged.answer
     }
 
     /// Status, end-to-end headers and the (de-chunked) body of a whole HTTP/1.1 response.

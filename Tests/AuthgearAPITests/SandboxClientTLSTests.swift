@@ -3,17 +3,18 @@ import CurlTransport
 import Foundation
 import MigrationCore
 import Sandbox
+import TestSupport
 import XCTest
 
 /// HTTPS to the sandbox through a TLS terminator (`socat`, Debian package `socat`, installed by
 /// scripts/setup.sh) whose certificate is issued by a test CA made here with the `openssl` CLI.
 final class SandboxClientTLSTests: XCTestCase {
-    private var sandbox: SandboxClientHarness!
+    private var sandbox: SandboxHarness!
     private var terminator: Process?
     private var port: UInt16 = 0
 
     override func setUp() async throws {
-        sandbox = try await SandboxClientHarness.start()
+        sandbox = try await SandboxHarness.start()
         let dir = sandbox.dir
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try openssl(["req", "-x509"] + ec + [
@@ -26,17 +27,17 @@ final class SandboxClientTLSTests: XCTestCase {
         try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                      "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], in: dir)
 
-        guard SandboxClientProcess.which("socat") != nil else {
+        guard ExternalTool.which("socat") != nil else {
             // A failure, not a skip: CI installs socat through scripts/setup.sh.
-            throw SandboxClientProcess.Missing(description: "socat is required for the HTTPS tests: run scripts/setup.sh (Debian package socat)")
+            throw ExternalTool.Missing(description: "socat is required for the HTTPS tests: run scripts/setup.sh (Debian package socat)")
         }
         port = CurlTestHTTPServer.closedPort()
-        terminator = try SandboxClientProcess.start([
+        terminator = try ExternalTool.start([
             "socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,cert=server.pem,key=server.key,verify=0",
             "TCP:127.0.0.1:\(sandbox.server.port)",
         ], in: dir)
-        guard SandboxClientProcess.waitUntilListening(port: port) else {
-            throw SandboxClientProcess.Missing(description: "socat did not listen on 127.0.0.1:\(port)")
+        guard Loopback.waitUntilListening(port: port) else {
+            throw ExternalTool.Missing(description: "socat did not listen on 127.0.0.1:\(port)")
         }
     }
 
@@ -53,7 +54,7 @@ final class SandboxClientTLSTests: XCTestCase {
     }
 
     private func openssl(_ arguments: [String], in dir: String) throws {
-        let status = try SandboxClientProcess.run(["openssl"] + arguments, in: dir)
+        let status = try ExternalTool.run(["openssl"] + arguments, in: dir)
         XCTAssertEqual(status, 0, "openssl \(arguments.joined(separator: " "))")
     }
 
@@ -63,7 +64,7 @@ final class SandboxClientTLSTests: XCTestCase {
         let transport = CurlTransport(userAgent: "sandbox-client-tests", caFile: sandbox.dir + "/ca.pem")
         defer { transport.close() }
         let client = try sandbox.client(endpoint: httpsEndpoint, transport: transport)
-        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<2))
+        let created = try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<2))
         XCTAssertTrue(created.id.hasPrefix("userimport_"))
         XCTAssertNotNil(created.serverDate)
         let job = try await sandbox.waitForCompletion(client, id: created.id)
@@ -79,7 +80,7 @@ final class SandboxClientTLSTests: XCTestCase {
     func testUntrustedCertificateIsNotSent() async throws {
         let client = try sandbox.client(endpoint: httpsEndpoint)  // system CAs only
         let error = await sandboxClientFailure { () async throws(ImportAPIError) in
-            try await client.createJob(identifier: "email", upsert: false, records: SandboxClientHarness.records(0..<1))
+            try await client.createJob(identifier: "email", upsert: false, records: SandboxHarness.records(0..<1))
         }
         guard case .transport(let failure)? = error else { return XCTFail("got \(String(describing: error))") }
         XCTAssertTrue(failure.description.contains("curl error 60"), failure.description)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import MigrationCore
 
@@ -108,7 +109,7 @@ final class PhoneAutomatonDifferentialTests: XCTestCase {
     func testRandomWalksAgreeWithBacktracking() {
         let (compared, failures) = compareInParallel { p, index in
             guard let dfa = p.pattern.dfa else { return (0, ["pattern #\(p.ref) has no automaton"]) }
-            var rng = PhoneTestRandom(seed: 0x5EED_FACE &+ UInt64(index))
+            var rng = SplitMix64(seed: 0x5EED_FACE &+ UInt64(index))
             var failures: [String] = []
             for _ in 0..<1_000 {
                 let digits = Self.walk(dfa, length: 5 + Int(rng.next() % 13), using: &rng)
@@ -123,7 +124,7 @@ final class PhoneAutomatonDifferentialTests: XCTestCase {
 
     /// Digits that mostly follow live transitions (so they reach deep into the pattern), sometimes not.
     /// Plain loops: this runs a million times in debug builds.
-    static func walk(_ dfa: DigitDFA, length: Int, using rng: inout PhoneTestRandom) -> [UInt8] {
+    static func walk(_ dfa: DigitDFA, length: Int, using rng: inout SplitMix64) -> [UInt8] {
         var state = dfa.startState
         var digits = [UInt8](repeating: 0, count: length)
         var live = [Int](repeating: 0, count: 10)
@@ -184,18 +185,5 @@ private final class CollectedResults: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (compared, failures)
-    }
-}
-
-/// A small seeded generator (SplitMix64) so failures reproduce.
-struct PhoneTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import MigrationCore
 
@@ -15,7 +16,7 @@ final class PhoneCheckDifferentialTests: XCTestCase {
 
     /// Inputs for one calling code: numbers walked through the territories' own number-type automata
     /// (mostly valid), random digit strings of every length, national-prefix forms, formatting variants.
-    private func inputs(callingCode code: Int, count: Int, using rng: inout PhoneTestRandom) -> [String] {
+    private func inputs(callingCode code: Int, count: Int, using rng: inout SplitMix64) -> [String] {
         let territories = PhoneMetadata.shared.territoriesByCallingCode[code] ?? []
         func digits(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
         func randomDigits(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(0x30 + Int(rng.next() % 10)) } }
@@ -60,7 +61,7 @@ final class PhoneCheckDifferentialTests: XCTestCase {
     func testCheckAgreesWithReferenceOnGeneratedNumbers() {
         let codes = PhoneMetadata.shared.territoriesByCallingCode.keys.sorted()
         XCTAssertGreaterThan(codes.count, 200)
-        var rng = PhoneTestRandom(seed: 0xC0FFEE)
+        var rng = SplitMix64(seed: 0xC0FFEE)
         var all: [String] = []
         for code in codes { all += inputs(callingCode: code, count: 100_000 / codes.count + 1, using: &rng) }
         // Codes nobody uses, and lengths around the limits.
@@ -90,7 +91,7 @@ final class PhoneCheckDifferentialTests: XCTestCase {
 
     func testRegionCodeAndCallingCodeQueriesAgreeWithReference() {
         let metadata = PhoneMetadata.shared
-        var rng = PhoneTestRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for code in metadata.territoriesByCallingCode.keys.sorted() {
             for input in inputs(callingCode: code, count: 30, using: &rng) {
                 guard let parsed = PhoneNumbers.check(input, method: .isPossibleNumber).parsed else { continue }

@@ -1,15 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import MigrationCore
 
 /// Shared helpers for MigrationCore tests: temp files and JSON parse shortcuts.
 enum TestFiles {
-    /// A fresh temporary directory, removed by the caller's tearDown if wanted.
-    static func makeDirectory() -> String {
-        let dir = NSTemporaryDirectory() + "mc-tests-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    /// A fresh temporary directory (``TempDirectory``), removed by the caller's tearDown if wanted.
+    static func makeDirectory() -> String { TempDirectory(prefix: "mc-tests").path }
 
     /// Writes `bytes` to a new temporary file and returns its path.
     static func write(_ bytes: [UInt8], name: String = "source.json") -> String {

@@ -1,11 +1,12 @@
 import Foundation
 import MigrationCore
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// The engine against a sandbox that fails on purpose: 5xx after processing, connections dropped
 /// after the request was read, 429 with Retry-After, crashed import tasks.
-final class EngineFaultTests: EngineSandboxTestCase {
+final class EngineFaultTests: SandboxTestCase {
     func testFaultyServerStillGivesOneOutcomePerRecordAndOneUserPerIdentifier() async throws {
         try await sandbox.setFaults("""
             {"seed": 20240601, "http": [

@@ -1,11 +1,12 @@
 import Foundation
 import MigrationCore
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// The engine end to end over loopback HTTP against a real sandbox: clean runs, second runs,
 /// quota pauses, changed sources and expired jobs.
-final class EngineRunTests: EngineSandboxTestCase {
+final class EngineRunTests: SandboxTestCase {
     func testCleanRunInsertsEveryRecordOnceAndJournalsTheSandboxUserIDs() async throws {
         let source = sandbox.writeSource(count: 230)
         let journal = try sandbox.journal()

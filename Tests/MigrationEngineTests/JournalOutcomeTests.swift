@@ -2,13 +2,13 @@ import AuthgearAPI
 import Foundation
 import MigrationCore
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// `Journal.forEachLatestOutcome` against a real SQLite file: one call per record, the latest attempt wins.
 final class JournalOutcomeTests: XCTestCase {
     func testLatestOutcomePerRecordInRecordOrder() throws {
-        let dir = NSTemporaryDirectory() + "journal-outcomes-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = makeTempDirectory(prefix: "journal-outcomes").path
         let journal = try Journal(path: dir + "/journal.sqlite")
         let run = RunRecord(sourcePath: "/data/users.json", sourceSize: 10, sourceFingerprint: "f", sourceFormat: "json-array", mappingPath: nil,
                             editsPath: dir + "/edits", identifier: "email", upsert: false, endpoint: "https://x", projectID: "p", recordCount: 3)

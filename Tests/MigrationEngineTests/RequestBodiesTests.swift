@@ -1,11 +1,12 @@
 import Foundation
 import MigrationCore
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// One builder, one size rule: planning sizes batches without building them, every body is built
 /// when it is sent and must have its planned size, and a re-send must be the first send's bytes.
-final class RequestBodiesTests: EngineSandboxTestCase {
+final class RequestBodiesTests: SandboxTestCase {
     func testPlannedSizesAreTheBuiltSizesAndTheHashIsTakenAtTheFirstSend() async throws {
         let source = sandbox.writeSource(count: 45, extra: { #""name":"Ünïcødé \#($0)","custom_attributes":{}"# })
         let journal = try sandbox.journal()

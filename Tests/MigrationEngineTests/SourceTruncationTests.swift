@@ -1,11 +1,12 @@
 import Foundation
 import MigrationCore
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// A source truncated in the middle of a run: the run stops with a message naming the file,
 /// stays resumable, and resume finishes it once the file is restored.
-final class SourceTruncationTests: EngineSandboxTestCase {
+final class SourceTruncationTests: SandboxTestCase {
     func testSourceTruncatedDuringARunStopsItAndResumeFinishesOnceRestored() async throws {
         let count = 2000
         let source = sandbox.writeSource(count: count)

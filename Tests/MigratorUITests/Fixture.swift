@@ -3,6 +3,7 @@ import MigrationCore
 import MigrationEngine
 @testable import MigratorUI
 import TerminalKit
+import TestSupport
 
 /// A small source with realistic defects, opened and validated as the TUI would.
 enum Fixture {
@@ -24,8 +25,7 @@ enum Fixture {
 
     /// Writes the records as a JSON array into a new temporary directory and opens them.
     static func session(records: [String] = records, validate: Bool = true) throws -> SourceSession {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("migratorui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: TempDirectory(prefix: "migratorui").path)
         let path = dir.appendingPathComponent("users.json").path
         try Data(("[\n" + records.joined(separator: ",\n") + "\n]\n").utf8).write(to: URL(fileURLWithPath: path))
         let index = try RecordIndex.open(path: path)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import MigrationCore
+import TestSupport
 import XCTest
 @testable import Sandbox
 
@@ -28,36 +29,13 @@ enum RawHTTP {
     }
 
     private static func sendBlocking(port: Int, method: String, path: String, headers: [(String, String)], body: [UInt8]?) -> RawResponse? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: myapp.localhost\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
-        let request = Array(head.utf8) + (body ?? [])
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { break }  // the server may answer (413) and close before reading everything
-            sent += n
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            received.append(contentsOf: buffer[0..<n])
-        }
-        return parse(received)
+        // The server may answer (413) and close before reading everything: the answer still counts.
+        guard let exchanged = Loopback.exchange(Array(head.utf8) + (body ?? []), port: UInt16(port)) else { return nil }
+        return parse(exchanged.answer)
     }
 
     private static func parse(_ bytes: [UInt8]) -> RawResponse? {
@@ -92,25 +70,24 @@ enum TestJWT {
     }
 }
 
-/// A sandbox server started in-process on an ephemeral port.
+/// A sandbox server started in-process on an ephemeral port (the shared ``SandboxHarness``);
+/// the API under test is called over ``RawHTTP`` so that every byte on the wire is the test's.
 final class TestSandbox: Sendable {
-    let server: SandboxServer
-    let dir: String
+    let harness: SandboxHarness
+    var server: SandboxServer { harness.server }
+    var dir: String { harness.dir }
     var port: Int { server.port }
 
     static func start(recordLatency: Int = 0) async throws -> TestSandbox {
-        let dir = NSTemporaryDirectory() + "sbtest-" + UUID().uuidString
-        return TestSandbox(server: try await SandboxServer.start(port: 0, dir: dir, recordLatency: recordLatency), dir: dir)
+        TestSandbox(harness: try await SandboxHarness.start(recordLatency: recordLatency, prefix: "sbtest"))
     }
 
-    private init(server: SandboxServer, dir: String) {
-        self.server = server
-        self.dir = dir
+    private init(harness: SandboxHarness) {
+        self.harness = harness
     }
 
     func stop() async {
-        await server.shutdown()
-        try? FileManager.default.removeItem(atPath: dir)
+        await harness.shutdown()
     }
 
     /// The sandbox clock's current Unix time.
@@ -122,10 +99,11 @@ final class TestSandbox: Sendable {
         "Bearer " + TestJWT.token(server.keyPair, kid: kid, aud: aud, now: await now(), extra: extra)
     }
 
+    /// Calls the control API; the JSON answer whatever its status (nil when there is none).
     @discardableResult
     func control(_ method: String, _ path: String, _ body: String? = nil) async -> JSONValue? {
-        await RawHTTP.send(port: port, method: method, path: path, headers: [("Content-Type", "application/json")],
-                           body: body.map { Array($0.utf8) })?.json
+        guard let response = try? await harness.controlAPI.send(method, path, body) else { return nil }
+        return try? JSONParser.parse(response.body)
     }
 
     func post(_ body: String, contentType: String = "application/json", auth: String? = nil) async -> RawResponse {

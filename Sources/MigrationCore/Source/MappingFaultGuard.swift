@@ -87,10 +87,11 @@ enum MappingFaultGuard {
             // Every page from the faulting one on is past the file's end: cover them all at once.
             let page = address & ~(pageSize - 1)
             let length = (end - page + pageSize - 1) & ~(pageSize - 1)
+            // Flagged before the zeros appear: another thread that reads them (without a fault of
+            // its own) must find the flag set when it checks.
+            faults[i].store(1, ordering: .sequentiallyConsistent)
             let p = mmap(UnsafeMutableRawPointer(bitPattern: page), length, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            guard p != MAP_FAILED else { return false }
-            faults[i].store(1, ordering: .releasing)
-            return true
+            return p != MAP_FAILED
         }
         return false
     }

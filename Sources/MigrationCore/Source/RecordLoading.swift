@@ -34,6 +34,9 @@ extension RecordIndex {
         // Checked before (no need to parse zeros) and after (the parse may be what hit the cut).
         if file.changedWhileReading { return .failure(changedProblem(span)) }
         let result = parseRecord(span: span)
+        // The tail of the file's last page reads as zeros without any fault: a record that does
+        // not parse is checked against the file's size too (one fstat, on failures only).
+        if case .failure = result, file.hasShrunk() { return .failure(changedProblem(span)) }
         if file.changedWhileReading { return .failure(changedProblem(span)) }
         return result
     }

@@ -1,34 +1,22 @@
 import Foundation
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// `kill -9` of the real importer at 20 random moments of a 5,000-record run against a real
 /// sandbox process; `resume` each time. Nothing may be lost and no user created twice.
 final class KillResumeTests: XCTestCase {
-    /// SplitMix64, so a failing schedule replays.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func testKillNineAtTwentyRandomMomentsThenResumeLosesNothingAndDuplicatesNothing() throws {
         let count = 5000
-        let dir = NSTemporaryDirectory() + "kill-resume-" + UUID().uuidString
+        let dir = makeTempDirectory(prefix: "kill-resume").path
         let stateDir = dir + "/state"
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let sandbox = try SandboxProcess(dir: dir + "/sandbox", stateDir: stateDir)
         defer { sandbox.stop() }
 
         let source = dir + "/users.ndjson"
         var text = ""
-        for i in 0..<count { text += #"{"email":"\#(EngineSandbox.email(i))","given_name":"User \#(i)"}"# + "\n" }
+        for i in 0..<count { text += #"{"email":"\#(SandboxHarness.email(i))","given_name":"User \#(i)"}"# + "\n" }
         _ = FileManager.default.createFile(atPath: source, contents: Data(text.utf8))
         let journalPath = dir + "/journal.sqlite"
         let env = CLIProcess.environment(sandbox.env, stateDir: stateDir)
@@ -37,7 +25,7 @@ final class KillResumeTests: XCTestCase {
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         defer { try? logHandle.close() }
 
-        var random = Seeded(state: 0x5EED_2024)
+        var random = SplitMix64(seed: 0x5EED_2024)   // seeded, so a failing schedule replays
         var kills = 0, exitedOnTheirOwn = 0
         for cycle in 0..<20 {
             // Until a run exists in the journal, starting again means `import`; afterwards `resume`.
@@ -90,7 +78,7 @@ final class KillResumeTests: XCTestCase {
             byEmail[u.email] = u.id
         }
         XCTAssertEqual(byEmail.count, count, "distinct emails")
-        for i in 0..<count { XCTAssertNotNil(byEmail[EngineSandbox.email(i)], "record \(i) has no sandbox user") }
+        for i in 0..<count { XCTAssertNotNil(byEmail[SandboxHarness.email(i)], "record \(i) has no sandbox user") }
 
         let reportOut = try CLIProcess.run(["report", "--journal", journalPath, "--format", "ndjson"], env: env, in: dir)
         XCTAssertEqual(reportOut.status, 0, reportOut.stderr)
@@ -105,8 +93,8 @@ final class KillResumeTests: XCTestCase {
             XCTAssertTrue(outcome == "inserted" || outcome == "skipped", "record \(record): \(row)")
             let userID = row["user_id"] as? String
             XCTAssertNotNil(userID, "record \(record) has no user_id")
-            XCTAssertEqual(userID, byEmail[EngineSandbox.email(record)], "record \(record)")
-            XCTAssertEqual(row["identifier"] as? String, EngineSandbox.email(record))
+            XCTAssertEqual(userID, byEmail[SandboxHarness.email(record)], "record \(record)")
+            XCTAssertEqual(row["identifier"] as? String, SandboxHarness.email(record))
             if outcome == "skipped" {
                 skipped += 1
                 // Nothing existed before the run: a skipped user was created by an interrupted attempt.

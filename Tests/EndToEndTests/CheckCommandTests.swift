@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `check` of the real binary against a real sandbox child process.
 final class CheckCommandTests: XCTestCase {
     func testCheckPassesWithTheSandboxKeyAndFailsWithAWrongKeyID() throws {
-        let work = NSTemporaryDirectory() + "check-" + UUID().uuidString
+        let work = makeTempDirectory(prefix: "check").path
         let sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/state", recordLatencyMs: 5)
         defer { sandbox.stop() }
         XCTAssertEqual(sandbox.env["AUTHGEAR_PROJECT_ID"], "myapp")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The real binary's TUI in tmux against a real sandbox: open the sample, fix an invalid record,
@@ -94,16 +95,15 @@ final class TUIEndToEndTests: XCTestCase {
     var work = ""
 
     override func setUpWithError() throws {
-        work = NSTemporaryDirectory() + "tui-e2e-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
+        work = TempDirectory(prefix: "tui-e2e").path
+        try FileManager.default.copyItem(atPath: ProductBinary.repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
         tmux = Tmux()
     }
 
     override func tearDown() {
         tmux?.kill()
         sandbox?.stop()
+        try? FileManager.default.removeItem(atPath: work)
     }
 
     /// The command line that runs the TUI with the sandbox's settings and a private state directory.

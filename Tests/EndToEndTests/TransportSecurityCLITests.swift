@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The real binary refuses to send the token and password hashes in clear, and stops at once on
@@ -8,15 +9,12 @@ final class TransportSecurityCLITests: XCTestCase {
     private var keyFile = ""
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "transport-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = makeTempDirectory(prefix: "transport-cli").path   // removed after the test
         keyFile = dir + "/key.pem"
         try Self.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keyFile], in: dir)
         chmod(keyFile, 0o600)
         try #"{"email":"a@example.com"}"#.write(toFile: dir + "/users.ndjson", atomically: true, encoding: .utf8)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
 
     private var environment: [String: String] {
         var env = CLIProcess.environment(["AUTHGEAR_PROJECT_ID": "myapp", "AUTHGEAR_KEY_ID": "kid", "AUTHGEAR_KEY_FILE": keyFile],
@@ -134,15 +132,7 @@ final class TransportSecurityCLITests: XCTestCase {
     // MARK: - Support
 
     static func run(_ args: [String], in dir: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
+        XCTAssertEqual(try ExternalTool.run(args, in: dir), 0, args.joined(separator: " "))
     }
 }
 
@@ -222,17 +212,7 @@ final class TLSServer {
         p.standardError = FileHandle.nullDevice
         try p.run()
         process = p
-        for _ in 0..<100 {
-            let c = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var a = sockaddr_in()
-            a.sin_family = sa_family_t(AF_INET)
-            a.sin_port = port.bigEndian
-            a.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let ok = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(c, $0, length) } } == 0
-            close(c)
-            if ok { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        if Loopback.waitUntilListening(port: port, seconds: 5) { return }
         p.terminate()
         throw NSError(domain: "TLSServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "openssl s_server did not start on \(port)"])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The real binary on hostile source files: a hash on a broken line, a FIFO, a file truncated
@@ -9,16 +10,13 @@ final class HostileFileCLITests: XCTestCase {
     private var dir = ""
 
     override func setUp() {
-        dir = NSTemporaryDirectory() + "cli-hostile-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = makeTempDirectory(prefix: "cli-hostile").path   // removed after the test
     }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
     /// Starts the binary; output goes to files so that it never blocks on a pipe.
     private func start(_ args: [String]) throws -> (Process, String, String) {
         let p = Process()
-        p.executableURL = CLITests.binary
+        p.executableURL = CLIProcess.binary
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["XDG_STATE_HOME"] = dir + "/state"

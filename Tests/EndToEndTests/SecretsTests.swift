@@ -1,11 +1,12 @@
 import Foundation
 import MigrationCore
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// A run whose records carry bcrypt hashes and TOTP secrets leaves none of them in the journal
 /// (database and WAL), the reports, or anything the CLI prints.
-final class SecretsTests: EngineSandboxTestCase {
+final class SecretsTests: SandboxTestCase {
     static let bcryptAlphabet = Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     static let base32Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
@@ -15,7 +16,7 @@ final class SecretsTests: EngineSandboxTestCase {
         // Re-sent batches and retries put every code path that stores server answers to work.
         try await sandbox.setFaults(#"{"seed": 9, "http": [{"kind": "status", "status": 500, "processed": true, "share": 0.3, "methods": ["POST"]}]}"#)
 
-        var generator = KillResumeTests.Seeded(state: 42)
+        var generator = SplitMix64(seed: 42)
         var secrets: [String] = []
         let count = 80
         var text = ""
@@ -26,17 +27,14 @@ final class SecretsTests: EngineSandboxTestCase {
             // Record 0 uses the well-known example secret.
             let secret = i == 0 ? "JBSWY3DPEHPK3PXP" : totp
             secrets += [hash, String(hash.dropFirst(7)), mfaHash, String(mfaHash.dropFirst(7)), secret]
-            text += #"{"email":"\#(EngineSandbox.email(i))","password":{"type":"bcrypt","password_hash":"\#(hash)"},"#
+            text += #"{"email":"\#(SandboxHarness.email(i))","password":{"type":"bcrypt","password_hash":"\#(hash)"},"#
                 + #""mfa":{"password":{"type":"bcrypt","password_hash":"\#(mfaHash)"},"totp":{"secret":"\#(secret)"}}}"# + "\n"
         }
         let source = sandbox.dir + "/secrets.ndjson"
         _ = FileManager.default.createFile(atPath: source, contents: Data(text.utf8))
 
         let journalPath = sandbox.dir + "/journal.sqlite"
-        let env = CLIProcess.environment([
-            "AUTHGEAR_ENDPOINT": sandbox.server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
-            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": sandbox.server.keyFilePath,
-        ], stateDir: sandbox.dir + "/state")
+        let env = sandbox.cliEnvironment
         var outputs: [CLIProcess.Output] = []
         func cli(_ args: [String]) throws -> CLIProcess.Output {
             let out = try CLIProcess.run(args, env: env, in: sandbox.dir)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `import --yes` without a terminal against a real sandbox process whose worker is paused: the job
@@ -6,17 +7,16 @@ import XCTest
 /// pending for how long. Once the worker resumes, the run finishes.
 final class CLIPendingJobTests: XCTestCase {
     func testImportWithoutATerminalSaysWhichJobIsStillPendingThenFinishes() throws {
-        let dir = NSTemporaryDirectory() + "cli-pending-" + UUID().uuidString
+        let dir = makeTempDirectory(prefix: "cli-pending").path
         let stateDir = dir + "/state"
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let sandbox = try SandboxProcess(dir: dir + "/sandbox", stateDir: stateDir)
         defer { sandbox.stop() }
         try sandbox.put("/_sandbox/worker", #"{"paused": true}"#)
 
         let source = dir + "/users.ndjson"
         var text = ""
-        for i in 0..<30 { text += #"{"email":"\#(EngineSandbox.email(i))"}"# + "\n" }
+        for i in 0..<30 { text += #"{"email":"\#(SandboxHarness.email(i))"}"# + "\n" }
         _ = FileManager.default.createFile(atPath: source, contents: Data(text.utf8))
         let errPath = dir + "/stderr.txt", outPath = dir + "/stdout.txt"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)

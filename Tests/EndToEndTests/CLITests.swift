@@ -1,47 +1,29 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the real `authgear-migrate` binary: exit codes, output formats, error messages.
 final class CLITests: XCTestCase {
-    static var binary: URL {
-        // The test bundle lives in the products directory next to the executable.
-        var dir = Bundle(for: CLITests.self).bundleURL
-        while dir.pathExtension == "xctest" || dir.lastPathComponent == "Contents" { dir.deleteLastPathComponent() }
-        return dir.appendingPathComponent("authgear-migrate")
-    }
+    /// The executable next to the test bundle in the products directory.
+    static var binary: URL { ProductBinary.authgearMigrate }
 
-    static var repoRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    static var repoRoot: URL { ProductBinary.repoRoot }
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
     func run(_ args: [String], env: [String: String] = [:]) throws -> Run { try CLITests.run(args, env: env) }
 
+    /// Runs `args` in the repository root with a private state directory (removed afterwards).
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Run {
-        let p = Process()
-        p.executableURL = CLITests.binary
-        p.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "cli-state-" + UUID().uuidString
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        p.currentDirectoryURL = CLITests.repoRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let work = TempDirectory(prefix: "cli-run")
+        defer { work.remove() }
+        let o = try CLIProcess.run(args, env: CLIProcess.environment(env, stateDir: work.file("state")), in: work.path,
+                                   currentDirectory: repoRoot)
+        return Run(status: o.status, stdout: o.stdout, stderr: o.stderr)
     }
 
-    func temp(_ name: String, _ text: String) -> String {
-        let dir = NSTemporaryDirectory() + "cli-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
-    }
+    /// Writes `text` to `name` in a temporary directory removed after the test.
+    func temp(_ name: String, _ text: String) -> String { makeTempDirectory(prefix: "cli").write(name, text) }
 
     func testValidateSampleReportsEachDefectWithLineAndField() throws {
         let r = try run(["validate", "samples/legacy-users.json"])

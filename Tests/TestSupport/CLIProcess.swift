@@ -1,28 +1,21 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
 
-/// Runs the real `authgear-migrate` binary as a child process.
-enum CLIProcess {
+/// Runs the real `authgear-migrate` binary (``ProductBinary/authgearMigrate``) as a child process.
+public enum CLIProcess {
     /// The executable next to the test bundle in the products directory.
-    static var binary: URL {
-        var dir = Bundle(for: EngineRunTests.self).bundleURL
-        while dir.pathExtension == "xctest" || dir.lastPathComponent == "Contents" { dir.deleteLastPathComponent() }
-        return dir.appendingPathComponent("authgear-migrate")
-    }
+    public static var binary: URL { ProductBinary.authgearMigrate }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
         /// stdout and stderr bytes together, for greps.
-        var bytes: Data
+        public var bytes: Data
     }
 
     /// The inherited environment plus `env`, with a private XDG state directory.
-    static func environment(_ env: [String: String], stateDir: String) -> [String: String] {
+    public static func environment(_ env: [String: String], stateDir: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = stateDir
         for (k, v) in env { environment[k] = v }
@@ -30,7 +23,8 @@ enum CLIProcess {
     }
 
     /// Starts `args`; stdout and stderr go to the given files.
-    static func spawn(_ args: [String], env: [String: String], stdout: FileHandle, stderr: FileHandle) throws -> Process {
+    public static func spawn(_ args: [String], env: [String: String], stdout: FileHandle, stderr: FileHandle,
+                             currentDirectory: URL? = nil) throws -> Process {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
@@ -38,19 +32,20 @@ enum CLIProcess {
         p.standardOutput = stdout
         p.standardError = stderr
         p.standardInput = FileHandle.nullDevice
+        if let currentDirectory { p.currentDirectoryURL = currentDirectory }
         try p.run()
         return p
     }
 
-    /// Runs `args` to completion, capturing both streams (through files, so a chatty child never blocks).
-    static func run(_ args: [String], env: [String: String], in dir: String) throws -> Output {
+    /// Runs `args` to completion, capturing both streams (through files in `dir`, so a chatty child never blocks).
+    public static func run(_ args: [String], env: [String: String], in dir: String, currentDirectory: URL? = nil) throws -> Output {
         let id = UUID().uuidString
         let outPath = dir + "/out-" + id, errPath = dir + "/err-" + id
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let p = try spawn(args, env: env, stdout: out, stderr: err)
+        let p = try spawn(args, env: env, stdout: out, stderr: err, currentDirectory: currentDirectory)
         p.waitUntilExit()
         try out.close()
         try err.close()
@@ -63,7 +58,7 @@ enum CLIProcess {
     }
 
     /// `KEY=VALUE` lines of a sandbox.env file.
-    static func readEnvFile(_ path: String) throws -> [String: String] {
+    public static func readEnvFile(_ path: String) throws -> [String: String] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var out: [String: String] = [:]
         for line in text.split(separator: "\n") {
@@ -74,22 +69,24 @@ enum CLIProcess {
     }
 
     /// One NDJSON line per element, parsed.
-    static func ndjsonLines(_ text: String) throws -> [[String: Any]] {
+    public static func ndjsonLines(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map { line in
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
         }
     }
 }
 
-/// A child `authgear-migrate sandbox` process.
-final class SandboxProcess {
-    let process: Process
-    let dir: String
-    let endpoint: String
-    let env: [String: String]
+/// A child `authgear-migrate sandbox` process, its env file and the control API client.
+public final class SandboxProcess {
+    public let process: Process
+    public let dir: String
+    public let endpoint: String
+    /// The `KEY=VALUE` pairs of its `sandbox.env` (endpoint, project, key file, key id).
+    public let env: [String: String]
+    public let controlAPI: SandboxControl
 
     /// Starts it (`recordLatencyMs` per record in its worker) and waits for its `sandbox listening on` line.
-    init(dir: String, stateDir: String, recordLatencyMs: Int = 0) throws {
+    public init(dir: String, stateDir: String, recordLatencyMs: Int = 0) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let pipe = Pipe()
         let p = Process()
@@ -115,73 +112,65 @@ final class SandboxProcess {
         }
         endpoint = line[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
         env = try CLIProcess.readEnvFile(dir + "/sandbox.env")
+        controlAPI = SandboxControl(endpoint: endpoint)
     }
 
-    /// GET on the control API, parsed.
-    func get(_ path: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: request("GET", path))
+    /// GET on the control API, parsed (JSONSerialization).
+    public func get(_ path: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(request("GET", path)))
     }
 
     /// POST a JSON body to the control API (seeding users, say); fails on an error status.
-    func post(_ path: String, _ body: String) throws {
+    public func post(_ path: String, _ body: String) throws {
         _ = try request("POST", path, body: body)
     }
 
     /// PUT a JSON body to the control API (pausing the worker, say); fails on an error status.
-    func put(_ path: String, _ body: String) throws {
+    public func put(_ path: String, _ body: String) throws {
         _ = try request("PUT", path, body: body)
     }
 
-    private func request(_ method: String, _ path: String, body: String? = nil) throws -> Data {
-        var r = URLRequest(url: URL(string: endpoint + path)!)
-        r.httpMethod = method
-        if let body {
-            r.httpBody = Data(body.utf8)
-            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    private func request(_ method: String, _ path: String, body: String? = nil) throws -> [UInt8] {
+        let control = controlAPI
+        let response = try blockingAwait { try await control.send(method, path, body) }
+        guard response.status < 300 else {
+            throw NSError(domain: "SandboxProcess", code: response.status,
+                          userInfo: [NSLocalizedDescriptionKey: "\(method) \(path): \(String(decoding: response.body, as: UTF8.self))"])
         }
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        URLSession.shared.dataTask(with: r) { data, response, error in
-            box.data = data
-            box.error = error
-            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        if let error = box.error { throw error }
-        guard box.status < 300 else {
-            throw NSError(domain: "SandboxProcess", code: box.status,
-                          userInfo: [NSLocalizedDescriptionKey: "\(method) \(path): \(String(decoding: box.data ?? Data(), as: UTF8.self))"])
-        }
-        return box.data ?? Data()
+        return response.body
     }
 
-    func stop() {
+    public func stop() {
         process.terminate()
         process.waitUntilExit()
+        controlAPI.close()
     }
 
     /// Every sandbox user as (email, id), following the listing's pages.
-    func users() throws -> [(email: String, id: String)] {
-        var out: [(email: String, id: String)] = []
-        var after: String?
-        repeat {
-            let doc = try XCTUnwrap(get("/_sandbox/users?limit=10000" + (after.map { "&after=" + $0 } ?? "")) as? [String: Any])
-            for u in try XCTUnwrap(doc["users"] as? [[String: Any]]) {
-                let identities = u["identities"] as? [[String: Any]] ?? []
-                let email = identities.first { $0["key"] as? String == "email" }?["value"] as? String ?? ""
-                out.append((email, u["id"] as? String ?? ""))
-            }
-            after = doc["next"] as? String
-        } while after != nil
-        return out
+    public func users() throws -> [(email: String, id: String)] {
+        let control = controlAPI
+        return try blockingAwait { try await control.users() }
     }
 }
 
-/// Hands a URLSession answer to the waiting thread.
-private final class ResultBox: @unchecked Sendable {
-    // @unchecked: written by the URLSession callback before `signal()`, read after `wait()`.
-    var data: Data?
-    var error: Error?
-    var status = 0
+extension SandboxHarness {
+    /// The environment of a child `authgear-migrate` that imports into this in-process sandbox
+    /// (its endpoint and key file, project `myapp`, kid `test-kid`; XDG state under `dir/state`).
+    public var cliEnvironment: [String: String] {
+        CLIProcess.environment([
+            "AUTHGEAR_ENDPOINT": server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
+            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": server.keyFilePath,
+        ], stateDir: dir + "/state")
+    }
+}
+
+/// Waits until `condition` holds (polling every 50 ms, at most `seconds`); fails the test otherwise.
+public func waitUntil(_ what: String, seconds: Double = 20, file: StaticString = #filePath, line: UInt = #line,
+                      _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(50_000)
+    }
+    XCTFail("timed out waiting for \(what)", file: file, line: line)
 }

@@ -1,20 +1,18 @@
 import Foundation
 import MigrationEngine
+import TestSupport
 import XCTest
 
 /// The headless commands against a sandbox whose quota runs out: `import` pauses (exit 2),
 /// `resume` before the reset pauses again, and after the sandbox clock moves to the next day
 /// `resume` finishes the run.
-final class CLIQuotaResumeTests: EngineSandboxTestCase {
+final class CLIQuotaResumeTests: SandboxTestCase {
     func testImportPausesOnQuotaAndResumeFinishesAfterTheClockMovesToTheNextDay() async throws {
         try await sandbox.control("PUT", "/_sandbox/project",
                                   #"{"usage_limits": {"user_import": [{"quota": 40, "period": "day", "action": "block"}]}}"#)
         let source = sandbox.writeSource(count: 100)
         let journalPath = sandbox.dir + "/journal.sqlite"
-        let env = CLIProcess.environment([
-            "AUTHGEAR_ENDPOINT": sandbox.server.endpoint, "AUTHGEAR_PROJECT_ID": "myapp",
-            "AUTHGEAR_KEY_ID": "test-kid", "AUTHGEAR_KEY_FILE": sandbox.server.keyFilePath,
-        ], stateDir: sandbox.dir + "/state")
+        let env = sandbox.cliEnvironment
 
         let first = try CLIProcess.run(["import", source, "--yes", "--journal", journalPath, "--max-records", "20", "--concurrency", "1"],
                                        env: env, in: sandbox.dir)
