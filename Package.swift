@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "MigrationCore", "TestSupport"]
+            dependencies: ["Sandbox", "MigrationCore", "OpenSSLCrypto", "TestSupport"]
         ),
         .testTarget(
             name: "MigrationEngineTests",

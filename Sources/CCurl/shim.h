@@ -11,11 +11,8 @@ static inline CURLcode cc_setopt_slist(CURL *h, CURLoption o, struct curl_slist 
 static inline CURLcode cc_setopt_write_callback(CURL *h, CURLoption o,
     size_t (*f)(char *, size_t, size_t, void *)) { return curl_easy_setopt(h, o, f); }
 static inline CURLcode cc_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode cc_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode cc_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode cc_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode cc_setopt_prereq_callback(CURL *h, CURLoption o,
     int (*f)(void *, char *, char *, int, int)) { return curl_easy_setopt(h, o, f); }
-static inline CURLMcode cc_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 static inline curl_version_info_data *cc_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 #endif

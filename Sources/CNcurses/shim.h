@@ -16,7 +16,6 @@ static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cn_a_dim(void) { return A_DIM; }
 static inline attr_t cn_a_normal(void) { return A_NORMAL; }
 static inline int cn_key_f(int n) { return KEY_F(n); }
-static inline int cn_color_pair(int n) { return COLOR_PAIR(n); }
 
 // The current screen's standard window (the global `stdscr` is off-limits in Swift 6).
 static inline WINDOW *cn_stdscr(void) { return stdscr; }

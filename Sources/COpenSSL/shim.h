@@ -8,7 +8,6 @@
 #include <openssl/crypto.h>
 
 // Macros Swift cannot import, as functions.
-static inline void co_free(void *p) { OPENSSL_free(p); }
 static inline long co_bio_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 static inline EVP_PKEY *co_rsa_gen(unsigned int bits) { return EVP_RSA_gen(bits); }
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import OpenSSLCrypto
 import MigrationCore
 import XCTest
 @testable import Sandbox

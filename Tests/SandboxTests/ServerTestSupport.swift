@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OpenSSLCrypto
 import MigrationCore
 import TestSupport
 import XCTest
@@ -60,7 +61,7 @@ enum TestJWT {
     static func sign(privateKeyPEM: String, header: String, payload: String) -> String {
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
         let pair = RSAKeyPair(privateKeyPEM: privateKeyPEM, publicKeyPEM: "")
-        let signature = try! pair.signRS256(Array(input.utf8))
+        let signature = try! RSAKey(privateKeyPEM: Array(pair.privateKeyPEM.utf8)).signRS256(Array(input.utf8))
         return input + "." + Base64URL.encode(signature)
     }
 

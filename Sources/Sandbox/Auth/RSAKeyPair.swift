@@ -49,16 +49,4 @@ public struct RSAKeyPair: Sendable, Equatable {
         guard written == bytes.count else { throw KeyError(description: "cannot write \(path)") }
         return (pair, true)
     }
-
-    /// RS256 signature of `message` with the private key (parses the PEM: for tests and
-    /// one-off tokens; the server itself only verifies, with keys parsed once).
-    public func signRS256(_ message: [UInt8]) throws(KeyError) -> [UInt8] {
-        do {
-            return try RSAKey(privateKeyPEM: Array(privateKeyPEM.utf8)).signRS256(message)
-        } catch let error as RSAKeyError {
-            throw KeyError(description: "not a readable private key PEM (\(error))")
-        } catch {
-            throw KeyError(description: "RS256 signing failed (\(error))")
-        }
-    }
 }
