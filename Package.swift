@@ -23,8 +23,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
 
+        // Strict RFC 8259 JSON: parser, writer, compactor, JSONValue, UTF-8 checks. Pure Swift, no dependencies.
+        .target(name: "JSON"),
         // Records, readers, lazy index, validation, edits, batch planning. Pure Swift.
-        .target(name: "MigrationCore", exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
+        .target(name: "MigrationCore", dependencies: ["JSON"], exclude: ["Formats/Phone/NOTICE-libphonenumber.txt"]),
 
         // The only code that calls libcrypto: SHA-256, RSA keys (load, generate, PEM), RS256, base64url.
         .target(name: "OpenSSLCrypto", dependencies: ["COpenSSL"]),
