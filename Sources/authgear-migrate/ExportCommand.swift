@@ -50,11 +50,11 @@ struct ExportCommand: ParsableCommand {
                 throw CLIError.unreadable("cannot write \(output): \(error.localizedDescription)")
             }
             let leftOut = report.recordCount - written
-            var message = "wrote \(written.grouped) records to \(output)"
-            if leftOut > 0 { message += " (\(leftOut.grouped) left out: \(onlyValid ? "with errors or excluded" : "excluded or unreadable"))" }
+            var message = "wrote \(written.groupedDigits) records to \(output)"
+            if leftOut > 0 { message += " (\(leftOut.groupedDigits) left out: \(onlyValid ? "with errors or excluded" : "excluded or unreadable"))" }
             print(message)
             if !onlyValid, report.errorCount > 0 {
-                FileHandle.standardError.write(Data("warning: \(report.errorCount.grouped) of the written records have errors; run `authgear-migrate validate \(output)` or use --only-valid\n".utf8))
+                FileHandle.standardError.write(Data("warning: \(report.errorCount.groupedDigits) of the written records have errors; run `authgear-migrate validate \(output)` or use --only-valid\n".utf8))
                 return 1
             }
             return 0

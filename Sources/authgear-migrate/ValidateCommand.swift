@@ -70,11 +70,11 @@ struct ValidateCommand: ParsableCommand {
         let index = workspace.index
         let s = workspace.settings
         var lines: [String] = []
-        lines.append("\(index.file.path): \(report.recordCount.grouped) records (\(index.format.rawValue)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
+        lines.append("\(index.file.path): \(report.recordCount.groupedDigits) records (\(index.format.rawValue)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
         if !workspace.edits.isEmpty { lines.append("  with \(workspace.edits.changes.count) edited record(s) applied") }
-        lines.append("  valid          \(report.validCount.grouped.leftPadded(9))  (\(report.warningCount.grouped) with warnings)")
-        lines.append("  with errors    \(report.errorCount.grouped.leftPadded(9))")
-        if report.excludedCount > 0 { lines.append("  excluded       \(report.excludedCount.grouped.leftPadded(9))") }
+        lines.append("  valid          \(report.validCount.groupedDigits.leftPadded(9))  (\(report.warningCount.groupedDigits) with warnings)")
+        lines.append("  with errors    \(report.errorCount.groupedDigits.leftPadded(9))")
+        if report.excludedCount > 0 { lines.append("  excluded       \(report.excludedCount.groupedDigits.leftPadded(9))") }
         let counts = report.countsByRule()
         for severity in [Issue.Severity.error, .warning] {
             let rows = counts.filter { $0.severity == severity }
@@ -82,7 +82,7 @@ struct ValidateCommand: ParsableCommand {
             lines.append("")
             lines.append(severity == .error ? "Errors by rule:" : "Warnings by rule:")
             let width = rows.map(\.rule.count).max() ?? 0
-            for row in rows { lines.append("  \(row.rule.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.count.grouped.leftPadded(9))") }
+            for row in rows { lines.append("  \(row.rule.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.count.groupedDigits.leftPadded(9))") }
         }
         let problems = report.issues.keys.filter { report.status[$0] == .errors }
         if !problems.isEmpty {
@@ -104,19 +104,6 @@ struct ValidateCommand: ParsableCommand {
             lines.append("Fix the records above (or leave them out with export --only-valid); --json lists every issue.")
         }
         print(lines.joined(separator: "\n"))
-    }
-}
-
-extension Int {
-    /// `1234567` → `1,234,567`.
-    var grouped: String {
-        let digits = String(magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (self < 0 ? "-" : "") + out
     }
 }
 

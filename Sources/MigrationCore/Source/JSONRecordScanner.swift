@@ -248,16 +248,3 @@ struct NonRecordRun {
         }
     }
 }
-
-extension Int {
-    /// `1000` → `1,000`, for messages.
-    var groupedDigits: String {
-        let digits = String(magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (self < 0 ? "-" : "") + out
-    }
-}

@@ -19,21 +19,11 @@ public enum RecordSizeRule {
         if case .object(let members)? = record,
            let (key, bytes) = members.map({ ($0.key, JSONWriter().bytes($0.value).count) }).max(by: { $0.1 < $1.1 }) {
             pointer = "/" + escapePointerToken(key)
-            largest = "; its largest field is \(pointer) (\(grouped(bytes)) bytes)"
+            largest = "; its largest field is \(pointer) (\(bytes.groupedDigits) bytes)"
         }
         return .error(pointer, rule: rule, """
-            the record is \(grouped(size)) bytes as sent, more than the \(grouped(limit)) bytes one record may take in a request \
-            (the server accepts bodies of at most \(grouped(BatchPlanner.serverBodyLimit)) bytes)\(largest): shorten it, or exclude it
+            the record is \(size.groupedDigits) bytes as sent, more than the \(limit.groupedDigits) bytes one record may take in a request \
+            (the server accepts bodies of at most \(BatchPlanner.serverBodyLimit.groupedDigits) bytes)\(largest): shorten it, or exclude it
             """)
-    }
-
-    private static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
     }
 }

@@ -1,17 +1,10 @@
 import Foundation
+import MigrationCore
 
 /// Numbers, sizes and durations as the screens write them.
 enum Format {
     /// 1234567 → "1,234,567" (locale-independent, so snapshots are stable).
-    static func count(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func count(_ n: Int) -> String { n.groupedDigits }
 
     static func bytes(_ n: Int) -> String {
         let units = ["B", "KB", "MB", "GB", "TB"]
