@@ -12,6 +12,8 @@ public actor MigrationRunner {
         public var maxAttempts = 8
         public var backoffBase = 0.5
         public var backoffCap = 30.0
+        /// Recovery batches a record may go out in before it fails with reason NoResult.
+        public var maxRecoveries = 3
         public var firstPoll = 0.25
         public var maxPoll = 5.0
         public init() {}
@@ -121,6 +123,16 @@ public actor MigrationRunner {
             try journal.addBatches(run: runID, purpose: .recovery, planned, interruptedAt: entry.since)
             emit(.recoveryPlanned(batch: 0, records: entry.records.count, reason: "records without an outcome from an earlier run of this process"))
         }
+    }
+
+    /// How many recovery batches of this run already carried each of `records`.
+    private func recoveryCounts(of records: [Int]) -> [Int: Int] {
+        let wanted = Set(records)
+        var counts: [Int: Int] = [:]
+        for b in (try? journal.batches(run: runID)) ?? [] where b.purpose == .recovery {
+            for r in b.records where wanted.contains(r) { counts[r, default: 0] += 1 }
+        }
+        return counts
     }
 
     private static func journalStop(_ error: any Error) -> RunStop {
@@ -277,6 +289,20 @@ public actor MigrationRunner {
                                         possiblyCreatedAt: d.outcome == .skipped ? batch.interruptedAt : nil))
         }
         for (k, record) in batch.records.enumerated() where !seen.contains(k) { lost.append(record) }
+        // A record the server keeps answering without a result (its task crashes every time) is
+        // not sent forever: after `maxRecoveries` recovery batches it fails with reason NoResult,
+        // an outcome that `retry --failed` can take up later.
+        if batch.purpose == .recovery, !lost.isEmpty {
+            let tries = recoveryCounts(of: lost)
+            let given = lost.filter { tries[$0, default: 0] >= options.maxRecoveries }
+            if !given.isEmpty {
+                let message = "the server completed \(options.maxRecoveries) recovery jobs without a result for this record (job \(job.id)"
+                    + (job.error.map { ": \($0.description)" } ?? "") + "); retry it with `authgear-migrate retry --failed`"
+                results += given.map { RecordResult(record: $0, batchID: batch.id, outcome: .failed, userID: nil, warnings: [], errorReason: "NoResult",
+                                                    errorMessage: message, errorJSON: nil, possiblyCreatedAt: nil) }
+                lost.removeAll { tries[$0, default: 0] >= options.maxRecoveries }
+            }
+        }
         // A recovery planned from a cut-short source would never match the restored file: record
         // nothing; the batch's job is asked again on resume.
         var recovery: [PlannedBatch] = []
