@@ -49,6 +49,27 @@ public struct JSONParser {
     private enum Frame {
         case array([JSONValue])
         case object([JSONMember], pendingKey: String)
+
+        /// Appends in place: the payload is moved out (the frame holds a placeholder meanwhile), so
+        /// the array stays uniquely referenced and appending stays O(1) — a copy per element
+        /// would make a large array quadratic.
+        mutating func append(_ value: JSONValue) {
+            switch self {
+            case .array(var items):
+                self = .array([])
+                items.append(value)
+                self = .array(items)
+            case .object(var members, let key):
+                self = .array([])
+                members.append(JSONMember(key, value))
+                self = .object(members, pendingKey: key)
+            }
+        }
+
+        mutating func setPendingKey(_ key: String) {
+            guard case .object(let members, _) = self else { return }
+            self = .object(members, pendingKey: key)
+        }
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
@@ -100,38 +121,39 @@ public struct JSONParser {
 
             // Attach the finished value to its container; close containers as far as possible.
             while true {
-                guard let top = stack.popLast() else { return value }
+                guard !stack.isEmpty else { return value }
+                let top = stack.count - 1
+                stack[top].append(value)
                 skipWhitespace()
-                switch top {
-                case .array(var items):
-                    items.append(value)
+                if case .array = stack[top] {
                     guard pos < end else { throw error("unexpected end of input inside an array: ',' or ']' was expected", at: pos) }
                     if bytes[pos] == UInt8(ascii: ",") {
                         pos += 1
                         skipWhitespace()
                         if pos < end, bytes[pos] == UInt8(ascii: "]") { throw error("trailing comma before ']'", at: pos) }
-                        stack.append(.array(items))
                     } else if bytes[pos] == UInt8(ascii: "]") {
                         pos += 1
+                        guard case .array(let items) = stack.removeLast() else { preconditionFailure() }
                         value = .array(items)
                         continue
                     } else {
                         throw error("unexpected \(describe(pos)) inside an array: ',' or ']' was expected", at: pos)
                     }
-                case .object(var members, let key):
-                    members.append(JSONMember(key, value))
+                } else {
                     guard pos < end else { throw error("unexpected end of input inside an object: ',' or '}' was expected", at: pos) }
                     if bytes[pos] == UInt8(ascii: ",") {
                         pos += 1
                         skipWhitespace()
                         if pos < end, bytes[pos] == UInt8(ascii: "}") { throw error("trailing comma before '}'", at: pos) }
                         guard let next = try nextKeptKey() else {
+                            guard case .object(let members, _) = stack.removeLast() else { preconditionFailure() }
                             value = .object(members)
                             continue
                         }
-                        stack.append(.object(members, pendingKey: next))
+                        stack[top].setPendingKey(next)
                     } else if bytes[pos] == UInt8(ascii: "}") {
                         pos += 1
+                        guard case .object(let members, _) = stack.removeLast() else { preconditionFailure() }
                         value = .object(members)
                         continue
                     } else {

@@ -33,6 +33,11 @@ struct Bench {
             done.wait()
             return
         }
+        if args.first == "--json-parse" {
+            let sizes = (args.count > 1 ? args[1] : "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
+            JSONParseBench.run(elements: sizes)
+            return
+        }
         if args.first == "--engine" {
             try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
@@ -61,6 +66,7 @@ struct Bench {
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
                            authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, after a reset
                            authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
+                           authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
                            authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
                     (build both products in release first: swift build -c release)
                     """)
