@@ -18,7 +18,7 @@ final class JournalSafetyCLITests: SandboxTestCase {
                                          env: env, stdout: out, stderr: out)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
         // The first import has sent its batches and waits for the paused worker.
-        try waitUntil("the first import's batches to be sent") {
+        try await waitUntil("the first import's batches to be sent", seconds: 60) {
             guard FileManager.default.fileExists(atPath: journalPath), let j = try? Journal(path: journalPath),
                   let run = try j.runs().first else { return false }
             return try j.batches(run: run.id).contains { $0.state == .sent }

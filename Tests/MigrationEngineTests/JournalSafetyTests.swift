@@ -32,7 +32,7 @@ final class JournalSafetyTests: SandboxTestCase {
         let (run, workspace) = try sandbox.startRun(source, journal: journal, maxRecords: 20)
         let runner = try sandbox.runner(run, workspace, journal: journal)
         let task = Task { await RunChecks.stop(of: runner) }
-        try waitUntil("a batch to be sent") { try journal.batches(run: run.id).contains { $0.state == .sent } }
+        try await waitUntil("a batch to be sent") { try journal.batches(run: run.id).contains { $0.state == .sent } }
         try FileManager.default.removeItem(atPath: journalPath + "-wal")
         try await sandbox.setWorkerPaused(false)
         let stop = await task.value

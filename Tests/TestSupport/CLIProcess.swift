@@ -174,3 +174,16 @@ public func waitUntil(_ what: String, seconds: Double = 20, file: StaticString =
     }
     XCTFail("timed out waiting for \(what)", file: file, line: line)
 }
+
+/// The same for async tests: sleeps with `Task.sleep`, so that the cooperative thread it runs on
+/// stays free for an in-process sandbox (blocking it with `usleep` can starve the sandbox on a
+/// 2-core machine, where the pool has two threads).
+public func waitUntil(_ what: String, seconds: Double = 20, file: StaticString = #filePath, line: UInt = #line,
+                      _ condition: () throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return }
+        try await Task.sleep(nanoseconds: 50_000_000)
+    }
+    XCTFail("timed out waiting for \(what)", file: file, line: line)
+}
