@@ -83,7 +83,7 @@ public final class Journal: Sendable {
 
     // MARK: - Access
 
-    private func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         try access { try db.read { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
     }
 

@@ -21,13 +21,18 @@ extension LiveEffects {
         case .pauseRun: stopRun(wait: false)
         case .loadReview(let tab): loadReview(tab, state: state, mailbox: mailbox)
         case .retryFailed(let records): secondPass(.retryFailed(records), state: state, mailbox: mailbox)
+        case .retryAllFailed: secondPass(.retryFailed(nil), state: state, mailbox: mailbox)
         case .rerunSkipped(let records): secondPass(.rerunSkipped(records), state: state, mailbox: mailbox)
         case .previewUpsert(let records):
-            guard let session = state.session else { return }
+            guard let session = state.session, let runID = state.run.runID else { return }
+            do { _ = try boundRun(runID, journal: openJournal(), session: session) } catch {
+                mailbox.post(.failed("\(error)"))
+                return
+            }
             let p = RunCoordinator.upsertPreview(records: records, workspace: session.workspace)
             mailbox.post(.upsertPreview(records: records, changes: p.changes, ignored: p.ignored))
         case .exportReport(let tab, let path): exportReport(tab, path: path, state: state, mailbox: mailbox)
-        default: break
+        default: performHistoryEffect(effect, state: state, mailbox: mailbox)
         }
     }
 
@@ -39,14 +44,6 @@ extension LiveEffects {
 
     func openJournal() throws -> Journal {
         do { return try Journal(path: journalPath) } catch { throw RunCoordinator.Failure("cannot open the journal \(journalPath): \(error)") }
-    }
-
-    /// Posts the latest unfinished run of the journal, if any, so the UI can offer to resume it.
-    public func offerUnfinishedRun(mailbox: Mailbox) {
-        guard FileManager.default.fileExists(atPath: journalPath), let journal = try? openJournal(),
-              let run = try? journal.latestUnfinishedRun() else { return }
-        let done = (try? journal.outcomeCounts(run: run.id).total) ?? 0
-        mailbox.post(.unfinishedRunFound(run, done: done))
     }
 
     /// A copy of the workspace for the engine: later edits in the UI do not change bodies being sent.
@@ -105,7 +102,8 @@ extension LiveEffects {
         }
     }
 
-    enum Pass { case retryFailed([Int]), rerunSkipped([Int]) }
+    /// `retryFailed(nil)`: every failed record of the run.
+    enum Pass { case retryFailed([Int]?), rerunSkipped([Int]) }
 
     func secondPass(_ pass: Pass, state: AppState, mailbox: Mailbox) {
         guard let session = state.session, let runID = state.run.runID else { return }
@@ -114,7 +112,7 @@ extension LiveEffects {
             let journal = try openJournal()
             let lock = try JournalLock.acquire(journal: journal.path, command: "tui second pass")
             defer { lock.release() }
-            guard let run = try journal.run(id: runID) else { throw RunCoordinator.Failure("run \(runID) is not in the journal") }
+            let run = try boundRun(runID, journal: journal, session: session)
             let client = try connect(state.settings).makeClient()
             switch pass {
             case .retryFailed(let records):
@@ -123,7 +121,11 @@ extension LiveEffects {
                     mailbox.post(.failed("\(still.count) record(s) still do not validate and stay out: \(still.prefix(8).map(String.init).joined(separator: ", "))"))
                 }
                 log.write("run \(run.id): retry of \(planned.reduce(0) { $0 + $1.records.count }) failed records")
-                guard !planned.isEmpty else { mailbox.post(.runEnded(.success((try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts()))); return }
+                guard !planned.isEmpty else {
+                    ProgressTotalsFeed(journal: journal, runID: run.id, mailbox: mailbox).postNow()
+                    mailbox.post(.runEnded(.success((try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts())))
+                    return
+                }
             case .rerunSkipped(let records):
                 _ = try RunCoordinator.planRetrySkipped(run: run, records: records, workspace: workspace, journal: journal)
                 log.write("run \(run.id): re-run of \(records.count) skipped users with upsert")
@@ -143,12 +145,12 @@ extension LiveEffects {
             mailbox.post(.runFailedToStart("\(error)"))
             return
         }
-        let batches = ((try? journal.batches(run: run.id)) ?? []).map {
-            RunViewState.BatchRow(id: $0.id, records: $0.records.count, state: $0.state.rawValue, jobID: $0.jobID, attempts: $0.attempts,
-                                  since: ($0.state == .sent ? $0.sentAt : nil) ?? $0.lastAttemptAt ?? $0.completedAt ?? run.createdAt, note: $0.lastError)
-        }
+        let feed = ProgressTotalsFeed(journal: journal, runID: run.id, mailbox: mailbox)
+        let counts = ((try? journal.progressTotals(run: run.id, recentFailures: 0)) ?? RunProgressTotals()).batchCounts
+        let batches = RunViewState.rows((try? journal.batches(run: run.id)) ?? [], counts: counts, createdAt: run.createdAt)
         let base = (try? journal.outcomeCounts(run: run.id)) ?? OutcomeCounts()
         mailbox.post(.runStarted(runID: run.id, batches: batches, base: base))
+        feed.postNow()
         var options = MigrationRunner.Options()
         options.concurrency = max(1, concurrency)
         let log = self.log
@@ -157,12 +159,18 @@ extension LiveEffects {
                                      emit: { event in
                                          if case .progress = event {} else { log.write("run \(run.id.prefix(8)): \(event)") }
                                          mailbox.post(.engine(event))
+                                         switch event {
+                                         case .batchCompleted, .recoveryPlanned, .paused, .finished: feed.request()
+                                         default: break
+                                         }
                                      })
         let task = Task.detached {
             let result: Result<OutcomeCounts, RunStop>
             do throws(RunStop) { result = .success(try await runner.run()) } catch { result = .failure(error) }
             held.release()
             log.write("run \(run.id) ended: \(result)")
+            // The final figures first, so that the end's banner states them.
+            feed.postNow()
             mailbox.post(.runEnded(result))
         }
         runLock.withLock { $0 = task }
@@ -183,19 +191,30 @@ extension LiveEffects {
             mailbox.post(.reviewLoaded(tab: tab, groups: []))
             return
         }
-        let session = state.session
-        let index = session?.index
-        let edits = session?.workspace.edits ?? EditOverlay()
-        let field = (session?.identifier ?? .email).field
+        guard let session = state.session else {
+            mailbox.post(.reviewLoaded(tab: tab, groups: []))
+            return
+        }
+        let index = session.index
+        let openPath = session.path
+        let edits = session.workspace.edits
+        let field = session.identifier.field
         let journalPath = self.journalPath
-        Thread.detachNewThread {
-            guard let journal = try? Journal(path: journalPath), let latest = try? journal.latestResults(run: runID) else {
-                mailbox.post(.failed("cannot read the journal \(journalPath)"))
+        Thread.detachNewThread { [self] in
+            let latest: [Int: RecordResult]
+            do {
+                let journal = try Journal(path: journalPath)
+                // Record numbers of another file's run would pair this file's identifiers with its user_ids.
+                _ = try boundRun(runID, journal: journal, file: index.file, openPath: openPath)
+                latest = try journal.latestResults(run: runID)
+            } catch {
+                mailbox.post(.reviewLoaded(tab: tab, groups: []))
+                mailbox.post(.failed("cannot load the review: \(error)"))
                 return
             }
             func identifier(_ n: Int) -> String {
                 if case .replaced(let v)? = edits[n] { return v[field]?.stringValue ?? "" }
-                guard let index, n < index.count, case .success(let v) = index.loadRecord(n) else { return "" }
+                guard n < index.count, case .success(let v) = index.loadRecord(n) else { return "" }
                 return v[field]?.stringValue ?? ""
             }
             var groups: [String: [ReviewState.Item]] = [:]
@@ -238,12 +257,17 @@ extension LiveEffects {
 
     /// Each record's latest outcome for the records table's result column.
     func loadOutcomes(state: AppState, mailbox: Mailbox) {
-        guard let runID = state.run.runID, let count = state.session?.count else { return }
+        guard let runID = state.run.runID, let session = state.session else { return }
+        let count = session.count
+        let file = session.index.file
+        let openPath = session.path
         let journalPath = self.journalPath
-        Thread.detachNewThread {
+        Thread.detachNewThread { [self] in
             var outcomes = RecordOutcomes(count: count)
             do {
-                try Journal(path: journalPath).forEachLatestOutcome(run: runID) { outcomes.set($0, $1) }
+                let journal = try Journal(path: journalPath)
+                _ = try boundRun(runID, journal: journal, file: file, openPath: openPath)
+                try journal.forEachLatestOutcome(run: runID) { outcomes.set($0, $1) }
                 mailbox.post(.outcomesLoaded(outcomes))
             } catch {
                 mailbox.post(.failed("cannot read the outcomes from the journal \(journalPath): \(error)"))
@@ -254,11 +278,12 @@ extension LiveEffects {
     func exportReport(_ tab: ReviewState.Tab, path: String, state: AppState, mailbox: Mailbox) {
         guard let session = state.session, let runID = state.run.runID else { return }
         let workspace = Self.snapshot(session)
+        let openPath = session.path
         let journalPath = self.journalPath
-        Thread.detachNewThread {
+        Thread.detachNewThread { [self] in
             do {
                 let journal = try Journal(path: journalPath)
-                guard let run = try journal.run(id: runID) else { return }
+                let run = try boundRun(runID, journal: journal, file: workspace.index.file, openPath: openPath)
                 var rows = try RunReport.rows(run: run, workspace: workspace, journal: journal, only: tab == .warnings ? nil : RecordState(tab.rawValue))
                 if tab == .warnings { rows = rows.filter { !$0.warnings.isEmpty } }
                 let bytes = path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? RunReport.ndjson(rows) : RunReport.csv(rows)

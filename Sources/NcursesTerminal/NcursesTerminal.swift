@@ -198,6 +198,13 @@ public final class NcursesTerminal: Terminal {
         lastFrame = frame
     }
 
+    /// Rings the bell (ncurses falls back to a visible flash where the terminal has no bell).
+    public func bell() {
+        guard let scr = screen else { return }
+        set_term(scr)
+        beep()
+    }
+
     /// Leaves curses mode (`endwin`) and frees the screen. Safe to call twice.
     public func restore() {
         guard let scr = screen else { return }

@@ -9,6 +9,12 @@ public protocol Terminal: AnyObject {
     func present(_ frame: ScreenBuffer)
     /// Gives the screen back as it was before the UI started. Safe to call twice.
     func restore()
+    /// Rings the terminal's bell (an event the operator should notice, such as a run's end).
+    func bell()
+}
+
+extension Terminal {
+    public func bell() {}
 }
 
 /// The cells of `new` that differ from `old`, row by row, as runs of consecutive changed cells;
@@ -49,6 +55,7 @@ public final class MemoryTerminal: Terminal {
     public private(set) var frames: [ScreenBuffer] = []
     public private(set) var cellsWritten = 0
     public private(set) var restored = false
+    public private(set) var bells = 0
 
     public init(width: Int, height: Int, events: [TerminalEvent] = []) {
         size = (width, height)
@@ -67,4 +74,6 @@ public final class MemoryTerminal: Terminal {
     }
 
     public func restore() { restored = true }
+
+    public func bell() { bells += 1 }
 }

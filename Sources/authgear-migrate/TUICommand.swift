@@ -56,8 +56,8 @@ struct TUICommand: ParsableCommand {
             let runtime = UIRuntime(terminal: terminal, state: state, handler: handler)
             log.write("tui started (\(terminal.size.width)x\(terminal.size.height))")
             var start: [Effect] = [.loadSettings, .listDirectory(FileManager.default.currentDirectoryPath), .loadRecent]
-            if let file { start.append(.openSource(path: file, mappingPath: mapping)) }
-            handler.offerUnfinishedRun(mailbox: runtime.mailbox)
+            // The runs of the file are looked up once it is open; without one, unfinished runs are offered.
+            start.append(file.map { .openSource(path: $0, mappingPath: mapping) } ?? .loadSourceRuns)
             runtime.run(startingWith: start)
             handler.stopRun(wait: true)
             log.write("tui quit")

@@ -40,7 +40,7 @@ final class DisabledKeyTests: XCTestCase {
         XCTAssertEqual(s.status, .info("n next — not now: search first (/)"))
         XCTAssertEqual(press(&s, .char("p")), [])
         XCTAssertEqual(s.screen, .records)
-        XCTAssertEqual(s.status, .info("p progress — not now: no import has run in this session yet"))
+        XCTAssertEqual(s.status, .info("p progress — not now: this file has no run into this target yet (R lists every run)"))
         press(&s, .char("j"))
         XCTAssertNil(s.status, "the next key clears the reason")
     }

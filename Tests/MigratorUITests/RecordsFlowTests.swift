@@ -154,7 +154,7 @@ final class RecordsFlowTests: XCTestCase {
         s.records.cursor = 5
         let session = try Fixture.session(validate: false)
         let effects = Update.update(&s, .sourceOpened(SessionBox(session)))
-        XCTAssertEqual(effects, [.validateInBackground])
+        XCTAssertEqual(effects, [.validateInBackground, .loadSourceRuns], "and its own runs are looked up")
         XCTAssertEqual(s.screen, .records)
         XCTAssertEqual(s.records.cursor, 0)
         // Issues are there before the pass finishes: validated on demand.

@@ -124,6 +124,27 @@ final class RenderSnapshotTests: XCTestCase {
             _ = Update.update(&s, .engine(.batchCompleted(batch: 1, counts: c, failures: [failure])))
             s.now = s.now.addingTimeInterval(3)
             _ = Update.update(&s, .engine(.progress(ProgressSnapshot(counts: c, toSend: 10, done: 4, inFlightBatches: 1, recordsPerSecond: 12.5, eta: 48))))
+            var t = RunProgressTotals()
+            t.settled = c
+            t.planned = 10
+            t.open = 6
+            t.recentFailures = [.init(record: 4, reason: "DuplicatedIdentity", message: "identity already exists")]
+            _ = Update.update(&s, .progressTotals(runID: "0123456789abcdef", t))
+            return s
+        }
+    }
+
+    func testRunsList() throws {
+        try assertSnapshot("runs") { w, h in try RunsScreenTests.runsState(width: w, height: h) }
+    }
+
+    func testRunSummary() throws {
+        try assertSnapshot("run-summary") { w, h in
+            var s = try RunsScreenTests.runsState(width: w, height: h)
+            press(&s, .enter)
+            var t = RunProgressTotals()
+            t.failedByReason = [.init(reason: "DuplicatedIdentity", count: 4_000), .init(reason: "InvariantViolated", count: 880)]
+            _ = Update.update(&s, .runSummaryLoaded(runID: s.runs.selectedEntry!.run.id, t))
             return s
         }
     }

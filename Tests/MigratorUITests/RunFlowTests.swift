@@ -100,8 +100,18 @@ final class RunFlowTests: XCTestCase {
         c.failed = 1
         _ = Update.update(&s, .engine(.batchCompleted(batch: 1, counts: c, failures: [failure])))
         _ = Update.update(&s, .engine(.progress(ProgressSnapshot(counts: c, toSend: 7, done: 7, inFlightBatches: 0, recordsPerSecond: 10, eta: 0))))
-        XCTAssertEqual(s.run.counts.inserted, 11, "this invocation's counts on top of the run's earlier ones")
-        XCTAssertEqual(s.run.failures.first?.reason, "DuplicatedIdentity")
+        XCTAssertEqual(s.run.counts.inserted, 5, "totals come from the journal, not from adding up events")
+        XCTAssertEqual(s.run.batches.first?.note, "6 ins · 0 upd · 0 skip · 1 fail", "a completed batch shows its own counts")
+        var t = RunProgressTotals()
+        t.settled.inserted = 11
+        t.settled.failed = 1
+        t.planned = 12
+        t.recentFailures = [.init(record: 4, reason: "DuplicatedIdentity", message: "identity already exists")]
+        _ = Update.update(&s, .progressTotals(runID: "run-1", t))
+        XCTAssertEqual(s.run.counts.inserted, 11)
+        XCTAssertEqual(s.run.feed.first?.reason, "DuplicatedIdentity")
+        _ = Update.update(&s, .progressTotals(runID: "other-run", RunProgressTotals()))
+        XCTAssertEqual(s.run.counts.inserted, 11, "another run's figures are not this run's")
         _ = Update.update(&s, .engine(.retrying(batch: 2, after: 1.5, reason: "HTTP 503")))
         XCTAssertTrue(s.run.events.last!.contains("HTTP 503"))
         _ = Update.update(&s, .runEnded(.failure(.quota(period: "day", resetsAt: nil))))
@@ -128,7 +138,8 @@ final class RunFlowTests: XCTestCase {
         _ = Update.update(&s, .engine(.jobPending(batch: 8, jobID: "userimport_8", polls: 2, since: s.now)))
         _ = Update.update(&s, .tick(s.now.addingTimeInterval(5)))
         func row(_ job: String, _ buffer: ScreenBuffer) -> (text: String, y: Int)? {
-            (0..<buffer.height).map { (buffer.line($0), $0) }.first { $0.0.contains(job) }
+            // The batch's row (the line above the batches names the oldest pending job too).
+            (0..<buffer.height).map { (buffer.line($0), $0) }.first { $0.0.contains(job) && $0.0.hasPrefix("│") }
         }
         var buffer = AppView.render(s)
         let long = try XCTUnwrap(row("userimport_7", buffer))
@@ -191,17 +202,6 @@ final class RunFlowTests: XCTestCase {
         XCTAssertEqual(s.editor.record, 3)
         XCTAssertEqual(press(&s, .escape), [.loadReview(.failed)])
         XCTAssertEqual(s.screen, .review)
-    }
-
-    func testAnUnfinishedRunIsOfferedForResumption() throws {
-        var s = AppState()
-        let run = RunRecord(id: "abcdef0123", sourcePath: "/data/users.json", sourceSize: 1, sourceFingerprint: "f", sourceFormat: "json-array",
-                            mappingPath: nil, editsPath: "/e", identifier: "email", upsert: false, endpoint: "https://x", projectID: "p", recordCount: 40)
-        _ = Update.update(&s, .unfinishedRunFound(run, done: 12))
-        guard case .confirm(let c)? = s.overlay else { return XCTFail() }
-        XCTAssertTrue(c.lines.joined().contains("12 of 40"))
-        XCTAssertEqual(press(&s, .char("r")), [.resume(runID: "abcdef0123", settings: s.settings)])
-        XCTAssertEqual(s.screen, .progress)
     }
 
     func testPickerAndCSVMapping() throws {

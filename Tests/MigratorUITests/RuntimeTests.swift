@@ -1,4 +1,5 @@
 import XCTest
+import MigrationEngine
 @testable import MigratorUI
 import TerminalKit
 
@@ -36,5 +37,19 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(handler.effects, [.loadRecent, .quit])
         XCTAssertEqual(runtime.state.size.width, 100)
         XCTAssertEqual(runtime.state.records.cursor, 1)
+    }
+
+    func testTheEndOfARunRingsTheTerminalsBellOnce() throws {
+        let terminal = MemoryTerminal(width: 80, height: 24)
+        var state = try Fixture.state(width: 80, height: 24)
+        state.run.runID = "r1"
+        state.run.active = true
+        let runtime = UIRuntime(terminal: terminal, state: state, handler: RecordingHandler())
+        runtime.dispatch(.tick(Date()))
+        XCTAssertEqual(terminal.bells, 0)
+        runtime.dispatch(.runEnded(.success(OutcomeCounts())))
+        XCTAssertEqual(terminal.bells, 1)
+        runtime.dispatch(.key(.enter))
+        XCTAssertEqual(terminal.bells, 1)
     }
 }

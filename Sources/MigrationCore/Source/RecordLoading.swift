@@ -24,8 +24,13 @@ extension RecordIndex {
     }
 
     /// Parses record `i` from the source (no edits applied).
+    /// A record number the index does not hold (another file's run, a record past the end) is a
+    /// problem, never a crash.
     public func loadRecord(_ i: Int) -> Result<JSONValue, RecordProblem> {
-        loadRecord(span: span(i))
+        guard i >= 0, i < count else {
+            return .failure(RecordProblem(message: "\(file.path) has no record \(i) (it has \(count) records)", line: 0, column: 0, rule: "record.out_of_range"))
+        }
+        return loadRecord(span: span(i))
     }
 
     /// Parses the record at `span`. When the source was truncated while it was read (its bytes

@@ -4,7 +4,7 @@ import MigrationEngine
 
 /// The screens of the TUI, in the order an operator meets them.
 public enum Screen: String, Sendable, Equatable, CaseIterable {
-    case picker, mapping, records, editor, settings, progress, review
+    case picker, mapping, records, editor, settings, progress, review, runs
 }
 
 /// Everything the UI shows. `update` changes it in answer to messages; `AppView` draws it.
@@ -34,6 +34,11 @@ public struct AppState {
     public var settings = ImportSettings()
     public var run = RunViewState()
     public var review = ReviewState()
+    public var runs = RunsState()
+    /// Bumped when the terminal's bell should ring (the runtime rings it once per change).
+    public var bells = 0
+    /// The zone dates are shown in (fixed in tests).
+    public var timeZone = TimeZone.current
 
     public init() {}
 

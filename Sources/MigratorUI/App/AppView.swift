@@ -22,6 +22,7 @@ public enum AppView {
         case .settings: SettingsView.draw(&buffer, body, state)
         case .progress: ProgressView.draw(&buffer, body, state)
         case .review: ReviewView.draw(&buffer, body, state)
+        case .runs: RunsView.draw(&buffer, body, state)
         }
         drawStatus(&buffer, bottom.row(0), state)
         if let prompt = state.prompt {
@@ -45,6 +46,7 @@ public enum AppView {
         case .help?: OverlayView.help(&buffer, state)
         case .confirm(let c)?: OverlayView.confirm(&buffer, c)
         case .menu(let m)?: OverlayView.menu(&buffer, m)
+        case .banner(let b)?: OverlayView.banner(&buffer, b)
         case nil: break
         }
         return buffer
@@ -58,7 +60,7 @@ public enum AppView {
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
         buffer.fill(row, style: Theme.title)
         let names: [Screen: String] = [.picker: "Open a source", .mapping: "CSV columns", .records: "Records", .editor: "Edit record",
-                                       .settings: "Import settings", .progress: "Import progress", .review: "Review"]
+                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs"]
         var left = " authgear-migrate · \(names[state.screen]!)"
         if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
         var right = ""
@@ -99,8 +101,8 @@ public enum AppView {
             let edits = session.workspace.edits.changes.count
             if edits > 0 { parts.append("\(edits) edited") }
         }
-        if state.run.active, let snap = state.run.snapshot {
-            parts.append("import \(Format.count(snap.done))/\(Format.count(snap.toSend))")
+        if state.run.active {
+            parts.append("import \(Format.count(state.run.settledCount))/\(Format.count(state.run.plannedCount))")
         }
         var right = ""
         if state.screen == .records, let session = state.session {

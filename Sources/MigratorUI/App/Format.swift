@@ -20,4 +20,12 @@ enum Format {
         if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
         return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
     }
+
+    /// "2026-12-04 21:05" in `zone` (the operator's, fixed in tests).
+    static func date(_ d: Date, in zone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: d)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
 }

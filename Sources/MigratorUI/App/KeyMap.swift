@@ -13,6 +13,7 @@ public enum Action: Equatable, Sendable {
     case skipColumn, acceptMapping
     case pause, cancelRun
     case nextTab, mark, retry, rerunUpsert, exportReport
+    case runs, openRunSource, resumeRun, retryRunFailed, writeRunReport
 }
 
 /// One binding: keys, a short name for the hint bar, a help line, and when it applies.
@@ -66,7 +67,13 @@ public enum KeyMap {
 
     /// Disabled reasons shared by several screens.
     static func needsSession(_ s: AppState) -> String? { s.session != nil ? nil : "open a file first" }
-    static func needsRun(_ s: AppState) -> String? { s.run.runID != nil ? nil : "no import has run in this session yet" }
+    static func needsRun(_ s: AppState) -> String? {
+        if s.run.runID != nil { return nil }
+        return s.session == nil ? "open a file first" : "this file has no run into this target yet (R lists every run)"
+    }
+
+    /// `R`: every run of the journal.
+    static var runsKey: KeyBinding { KeyBinding([.char("R")], .runs, "runs", "Every run in the journal: open one's summary, source, resume, retry, report", hint: true) }
 
     /// The bindings of `screen`, most useful first.
     public static func bindings(for screen: Screen) -> [KeyBinding] {
@@ -78,6 +85,7 @@ public enum KeyMap {
         case .settings: return settings
         case .progress: return progress
         case .review: return review
+        case .runs: return runs
         }
     }
 

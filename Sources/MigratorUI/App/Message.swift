@@ -26,7 +26,13 @@ public enum Message: Sendable {
 
     case settingsLoaded(ImportSettings)
     case checkFinished([CheckStep])
-    case unfinishedRunFound(RunRecord, done: Int)
+    /// The runs of the open source into the current target (attached), or an unfinished run of another file.
+    case sourceRunsLoaded(SourceRuns)
+    /// The journal's figures for a run (gauge, totals, failures): the one source of the progress screen.
+    case progressTotals(runID: String, RunProgressTotals)
+    /// Every run of the journal, for the Runs screen.
+    case runsLoaded([RunHistoryEntry])
+    case runSummaryLoaded(runID: String, RunProgressTotals)
     case runStarted(runID: String, batches: [RunViewState.BatchRow], base: OutcomeCounts)
     case engine(EngineEvent)
     case runEnded(Result<OutcomeCounts, RunStop>)
@@ -72,6 +78,14 @@ public enum Effect: Equatable, Sendable {
     case checkConnection(ImportSettings)
     case launch(ImportSettings)
     case resume(runID: String, settings: ImportSettings)
+    /// Finds the open source's runs into the current target (or, with no source, unfinished runs to offer).
+    case loadSourceRuns
+    case loadRuns
+    case loadRunSummary(runID: String)
+    /// A report of every record of a run (its source reopened as the run saw it).
+    case writeRunReport(runID: String, path: String)
+    /// Every failed record of the bound run again.
+    case retryAllFailed
     case pauseRun
     case loadReview(ReviewState.Tab)
     case retryFailed([Int])

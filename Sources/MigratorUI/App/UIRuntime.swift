@@ -88,7 +88,9 @@ public final class UIRuntime {
     public func dispatch(_ message: Message) {
         if case .resized(let w, let h) = message, (w, h) == state.size { return }
         state.now = Date()
+        let bells = state.bells
         let effects = Update.update(&state, message)
+        if state.bells != bells { terminal.bell() }
         dirty = true
         for e in effects { handler.perform(e, state: state, mailbox: mailbox) }
     }

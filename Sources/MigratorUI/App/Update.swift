@@ -54,6 +54,8 @@ public enum Update {
         case .command, .jump:
             state.prompt = Prompt(.command, label: ":")
             return []
+        case .runs where state.screen != .runs:
+            return RunsUpdate.open(&state)
         default:
             break
         }
@@ -65,6 +67,7 @@ public enum Update {
         case .settings: return SettingsUpdate.perform(&state, action)
         case .progress: return RunUpdate.perform(&state, action)
         case .review: return ReviewUpdate.perform(&state, action)
+        case .runs: return RunsUpdate.perform(&state, action)
         }
     }
 
@@ -89,6 +92,10 @@ public enum Update {
                 state.status = .info("cancelled")
             }
             return []
+        case .banner:
+            state.overlay = nil
+            if key == .enter || key == .escape { return [] }
+            return handleKey(&state, key)
         case .menu(var menu):
             switch key {
             case .up, .char("k"): menu.selected = max(0, menu.selected - 1)
@@ -111,19 +118,23 @@ public enum Update {
             return [.quit]
         case .launch:
             state.run = RunViewState()
-            state.run.active = true
-            state.run.startedAt = state.now
+            state.run.begin(now: state.now)
             state.screen = .progress
             return [.launch(state.settings)]
         case .cancelRun:
             return [.pauseRun]
         case .resume(let id):
-            state.run = RunViewState()
+            if state.run.runID != id { state.run = RunViewState() }
             state.run.runID = id
-            state.run.active = true
-            state.run.startedAt = state.now
+            state.run.begin(now: state.now)
             state.screen = .progress
             return [.resume(runID: id, settings: state.settings)]
+        case .openSource(let path, let mappingPath):
+            state.status = .info("opening \(path)…")
+            return [.openSource(path: path, mappingPath: mappingPath)]
+        case .retryAllFailed:
+            startSecondPass(&state)
+            return [.retryAllFailed]
         case .retryFailed(let records):
             startSecondPass(&state)
             return [.retryFailed(records)]
@@ -135,11 +146,8 @@ public enum Update {
 
     /// A second pass is a new invocation of the run: fresh pace, clock and snapshot.
     static func startSecondPass(_ state: inout AppState) {
-        state.run.active = true
-        state.run.finished = nil
-        state.run.pausedReason = nil
         state.run.snapshot = nil
-        state.run.startedAt = state.now
+        state.run.begin(now: state.now)
         state.screen = .progress
         state.review.marked = []
     }

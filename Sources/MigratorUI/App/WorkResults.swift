@@ -42,8 +42,12 @@ enum WorkResults {
             state.review = ReviewState()
             state.settings.identifier = box.session.identifier
             state.settings.upsert = box.session.workspace.settings.upsert
-            if !state.run.active { state.screen = .records }
-            return [.validateInBackground]
+            if !state.run.active {
+                // Another file's run never stays on screen: the new source's own runs are looked up.
+                state.run = RunViewState()
+                state.screen = .records
+            }
+            return [.validateInBackground, .loadSourceRuns]
         case .sourceFailed(let path, let error):
             state.status = .error("\(path): \(error)")
             return []
@@ -94,43 +98,55 @@ enum WorkResults {
             state.settings.checking = false
             state.settings.check = steps
             return []
-        case .unfinishedRunFound(let run, let done):
-            state.overlay = .confirm(Confirmation(
-                title: "An unfinished run was found",
-                lines: ["Run \(run.id.prefix(8)) of \(run.sourcePath)",
-                        "into \(run.endpoint) project \(run.projectID), started \(run.createdAt.formatted(date: .abbreviated, time: .shortened)):",
-                        "\(done) of \(run.recordCount) records have a result\(run.pausedReason.map { "; stopped: \($0)" } ?? "").",
-                        "Press r to resume it now, Esc to look around first (resume later from the progress screen)."],
-                key: "r", action: .resume(runID: run.id)))
-            state.run.runID = run.id
+        case .sourceRunsLoaded(let runs):
+            return RunsUpdate.sourceRunsLoaded(&state, runs)
+        case .progressTotals(let id, let totals):
+            if id == state.run.runID { state.run.apply(totals, now: state.now) }
+            if id == state.runs.selectedEntry?.run.id { state.runs.summary = totals }
+            return []
+        case .runsLoaded(let entries):
+            RunsUpdate.loaded(&state, entries)
+            return state.runs.selectedEntry.map { [.loadRunSummary(runID: $0.run.id)] } ?? []
+        case .runSummaryLoaded(let id, let totals):
+            if id == state.runs.selectedEntry?.run.id { state.runs.summary = totals }
             return []
         case .runStarted(let id, let batches, let base):
+            if state.run.runID != id { state.run.totals = nil }
             state.run.runID = id
             state.run.batches = batches
             state.run.base = base
             state.run.counts = base
-            state.run.active = true
+            state.run.begin(now: state.now)
             return []
         case .engine(let event):
             RunUpdate.apply(&state.run, event, now: state.now)
             return []
         case .runEnded(let result):
-            state.run.active = false
+            state.run.end(now: state.now)
             switch result {
             case .success(let counts):
                 state.run.finished = counts
                 state.run.counts = counts
                 state.status = .info("finished: \(counts.inserted) inserted, \(counts.updated) updated, \(counts.skipped) skipped, \(counts.failed) failed — v to review")
+                state.run.endBanner = RunViewState.banner(finished: true, counts: counts, totals: state.run.totals, reason: nil)
             case .failure(let stop):
                 state.run.pausedReason = stop.description
                 state.status = .error("stopped: \(stop.description) — P resumes")
+                // A stop the operator asked for needs no bell; every other end does.
+                if stop != .interrupted {
+                    state.run.endBanner = RunViewState.banner(finished: false, counts: state.run.counts, totals: state.run.totals, reason: stop.description)
+                }
+            }
+            if let banner = state.run.endBanner {
+                if state.overlay == nil { state.overlay = .banner(banner) }
+                state.bells += 1
             }
             return [.loadOutcomes] + (state.screen == .review ? [.loadReview(state.review.tab)] : [])
         case .outcomesLoaded(let outcomes):
             state.records.outcomes = outcomes
             return []
         case .runFailedToStart(let error):
-            state.run.active = false
+            state.run.end(now: state.now)
             state.run.pausedReason = error
             state.status = .error(error)
             if state.run.runID == nil { state.screen = .settings }

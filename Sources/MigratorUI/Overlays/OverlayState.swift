@@ -5,6 +5,8 @@ public enum Overlay: Equatable, Sendable {
     case confirm(Confirmation)
     /// A list to pick from (filter by rule, say).
     case menu(Menu)
+    /// A run's end: its summary. Enter or Esc closes it; any other key closes it and does what it does.
+    case banner(EndBanner)
 }
 
 public struct Confirmation: Equatable, Sendable {
@@ -22,6 +24,9 @@ public enum ConfirmedAction: Equatable, Sendable {
     case retryFailed([Int])
     case rerunSkipped([Int])
     case resume(runID: String)
+    /// Opens the source of another file's run (where that run can be resumed).
+    case openSource(path: String, mappingPath: String?)
+    case retryAllFailed
 }
 
 public struct Menu: Equatable, Sendable {

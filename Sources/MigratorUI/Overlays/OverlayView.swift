@@ -41,6 +41,11 @@ enum OverlayView {
                borderStyle: Theme.warning.bolded, footerStyle: Theme.key).render(into: &buffer, area: buffer.bounds)
     }
 
+    static func banner(_ buffer: inout ScreenBuffer, _ b: EndBanner) {
+        Dialog(title: b.title, lines: b.lines, footer: "[Enter] close", borderStyle: Theme.key.bolded, footerStyle: Theme.key)
+            .render(into: &buffer, area: buffer.bounds)
+    }
+
     static func menu(_ buffer: inout ScreenBuffer, _ m: Menu) {
         let width = min(buffer.width - 4, max(30, (m.items.map(\.cellWidth).max() ?? 0) + 6))
         let rect = buffer.bounds.centered(width: width, height: min(buffer.height - 2, m.items.count + 2))

@@ -9,6 +9,7 @@ extension KeyMap {
             KeyBinding([.char("o"), .char("/")], .typePath, "type path", "Type a path (Tab completes)", hint: true),
             KeyBinding([.tab], .toggleRecent, "recent", "Switch between the directory and recent files", hint: true),
             KeyBinding([.escape], .back, "back", "Back to the records", disabled: { $0.session != nil ? nil : "no file is open yet" }),
+            runsKey,
         ] + moveKeys + common
     }
 

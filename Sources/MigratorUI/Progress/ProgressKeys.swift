@@ -7,8 +7,9 @@ extension KeyMap {
             KeyBinding([.char("P")], .pause, "pause/resume", "Pause the run (in-flight jobs are recorded) or resume it", hint: true,
                        disabled: { $0.run.runID == nil ? "no run yet" : ($0.run.finished != nil ? "the run has finished" : nil) }),
             KeyBinding([.char("C")], .cancelRun, "cancel", "Stop the run; it stays resumable", hint: true, disabled: { $0.runInFlight ? nil : "no import is running" }),
-            KeyBinding([.char("v")], .review, "review", "Review failed and skipped records", hint: true),
+            KeyBinding([.char("v")], .review, "review", "Review failed and skipped records", hint: true, disabled: needsRun),
             KeyBinding([.escape], .back, "records", "Back to the records (the run continues)", hint: true),
+            runsKey,
         ] + moveKeys + common
     }
 }

@@ -13,36 +13,41 @@ enum ProgressView {
         }
         var y = body.y + 1
         let c = run.counts
-        // Before the first snapshot, what is in flight comes from the batches.
-        let toSend = run.snapshot?.toSend ?? run.batches.filter { $0.state != "completed" }.reduce(0) { $0 + $1.records }
-        let done = run.snapshot?.done ?? 0
-        let fraction = run.finished != nil ? 1 : (toSend > 0 ? Double(done) / Double(toSend) : 0)
         var headline = run.finished != nil ? "Finished" : (run.active ? "Importing" : "Paused")
         if let id = run.runID { headline += " · run \(id.prefix(8))" }
         buffer.put(headline, x: body.x + 2, y: y, style: run.finished != nil ? Theme.ok : (run.active ? Theme.key : Theme.warning))
         y += 1
-        Gauge(fraction: fraction, filledStyle: Theme.ok).render(into: &buffer, area: Rect(x: body.x + 2, y: y, width: body.width - 4, height: 1))
+        // Every figure below comes from the journal's totals: settled + pending = planned.
+        Gauge(fraction: run.fraction, filledStyle: Theme.ok).render(into: &buffer, area: Rect(x: body.x + 2, y: y, width: body.width - 4, height: 1))
         y += 1
         let totals: [(String, Int, Style)] = [("inserted", c.inserted, Theme.ok), ("updated", c.updated, Theme.ok),
                                                ("skipped", c.skipped, Theme.warning), ("failed", c.failed, Theme.error),
-                                               ("pending", max(0, toSend - done), Theme.dim)]
+                                               ("pending", run.pending, Theme.dim)]
         var x = body.x + 2
         for (name, value, style) in totals {
             x += buffer.put("\(name) ", x: x, y: y)
             x += buffer.put(Format.count(value), x: x, y: y, style: style.bolded)
             x += buffer.put("   ", x: x, y: y)
         }
+        buffer.put("of \(Format.count(run.plannedCount))", x: x, y: y, style: Theme.dim, maxWidth: max(0, body.maxX - x - 1))
         y += 1
-        if let s = run.snapshot {
-            var pace = String(format: "%.0f records/s", s.recordsPerSecond)
-            if let eta = s.eta, run.finished == nil { pace += " · ETA \(Format.duration(eta))" }
-            if run.finished == nil { pace += " · \(s.inFlightBatches) batch\(s.inFlightBatches == 1 ? "" : "es") in flight" }
-            if let started = run.startedAt { pace += " · elapsed \(Format.duration(now.timeIntervalSince(started)))" }
-            buffer.put(pace, x: body.x + 2, y: y, maxWidth: body.width - 4)
+        var pace: [String] = []
+        if run.active {
+            // While paused there is no pace to speak of: no rate, no ETA.
+            if let rate = run.rate(now: now) { pace.append(String(format: "%.0f records/s", rate)) }
+            if let eta = run.eta(now: now) { pace.append("ETA \(Format.duration(eta))") }
+            pace.append("\(run.inFlightBatches) batch\(run.inFlightBatches == 1 ? "" : "es") in flight")
         }
+        if run.active || run.activeSeconds > 0 { pace.append("elapsed \(Format.duration(run.elapsed(now: now)))" + (run.active ? "" : " (paused time not counted)")) }
+        buffer.put(pace.joined(separator: " · "), x: body.x + 2, y: y, maxWidth: body.width - 4)
         y += 1
-        if let reason = run.pausedReason, run.finished == nil {
+        if let reason = run.pausedReason, run.finished == nil, !run.active {
             buffer.put("‖ " + reason, x: body.x + 2, y: y, style: Theme.warning, maxWidth: body.width - 4)
+        } else if run.active, let job = run.oldestPendingJob(now: now), let id = job.jobID {
+            // The server has not answered this job yet: say for how long.
+            let age = max(0, now.timeIntervalSince(job.since))
+            buffer.put("job \(id) (batch \(job.number)) pending for \(Format.duration(age))", x: body.x + 2, y: y,
+                       style: age > RunViewState.longPendingSeconds ? Theme.warning : Theme.dim, maxWidth: body.width - 4)
         }
         y += 1
         let remaining = Rect(x: body.x, y: y, width: body.width, height: body.maxY - y)
@@ -66,7 +71,7 @@ enum ProgressView {
             let longPending = (b.state == "pending" || b.state == "sent") && age > RunViewState.longPendingSeconds
             let style: Style = b.state == "completed" ? Theme.dim : (b.state == "retrying" || longPending ? Theme.warning : .plain)
             let detail = longPending ? "pending \(Format.duration(age)), server still processing" + (b.note.map { " · " + $0 } ?? "") : (b.note ?? "")
-            let line = String(b.id).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
+            let line = String(b.number).fitted(toWidth: 5, alignRight: true) + "  " + String(b.records).fitted(toWidth: 7, alignRight: true) + "  "
                 + b.state.fitted(toWidth: 9) + "  " + (b.jobID ?? "—").fitted(toWidth: jobWidth) + "  "
                 + (b.state == "planned" ? "—" : Format.duration(age)).fitted(toWidth: 5, alignRight: true) + "  " + detail
             buffer.put(line, x: inner.x, y: inner.y + 1 + i, style: style, maxWidth: inner.width)
@@ -74,10 +79,10 @@ enum ProgressView {
     }
 
     static func drawFeed(_ buffer: inout ScreenBuffer, _ rect: Rect, _ run: RunViewState) {
-        buffer.box(rect, title: "Failures (\(run.failures.count)) and events", style: Theme.dim)
+        buffer.box(rect, title: "Failures (\(Format.count(run.failedCount))) and events", style: Theme.dim)
         let inner = rect.inset(1)
         var lines: [(String, Style)] = run.events.suffix(3).map { ($0, Theme.warning) }
-        lines += run.failures.reversed().map { ("record \($0.record): \($0.reason) — \($0.message)", Theme.error) }
+        lines += run.feed.map { ("record \($0.record): \($0.reason) — \($0.message)", Theme.error) }
         if lines.isEmpty { lines = [("no failures so far", Theme.dim)] }
         for (i, l) in lines.prefix(inner.height).enumerated() {
             buffer.put(l.0, x: inner.x, y: inner.y + i, style: l.1, maxWidth: inner.width)

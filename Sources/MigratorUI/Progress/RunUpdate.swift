@@ -19,8 +19,7 @@ enum RunUpdate {
                 state.status = .info("the run has finished")
                 return []
             }
-            state.run.active = true
-            state.run.pausedReason = nil
+            state.run.begin(now: state.now)
             return [.resume(runID: id, settings: state.settings)]
         case .cancelRun:
             state.overlay = .confirm(Confirmation(
@@ -40,11 +39,14 @@ enum RunUpdate {
         }
     }
 
-    /// Folds one engine event into the run view.
+    /// Folds one engine event into the run view. Totals are not counted here: they come from the
+    /// journal (`progressTotals`), so that they agree with each other; events move the batches.
     static func apply(_ run: inout RunViewState, _ event: EngineEvent, now: Date) {
         func upsertBatch(_ id: Int64, _ change: (inout RunViewState.BatchRow) -> Void) {
             if let i = run.batches.firstIndex(where: { $0.id == id }) { change(&run.batches[i]) } else {
-                var row = RunViewState.BatchRow(id: id, records: 0, state: "planned", jobID: nil, attempts: 0, since: now, note: nil)
+                // A batch planned during the run (recovery): the next number of this run.
+                var row = RunViewState.BatchRow(id: id, number: (run.batches.map(\.number).max() ?? 0) + 1, records: 0, state: "planned",
+                                                jobID: nil, attempts: 0, since: now, note: nil)
                 change(&row)
                 run.batches.append(row)
             }
@@ -57,27 +59,19 @@ enum RunUpdate {
         case .jobPending(let b, let job, let polls, let sentAt):
             // The age counts from the send (after a resume, the journal's sent_at).
             upsertBatch(b) { $0.state = "pending"; $0.jobID = job; $0.since = sentAt; $0.note = "polled \(polls)×" }
-        case .batchCompleted(let b, let counts, let failures):
-            upsertBatch(b) {
-                $0.state = "completed"; $0.since = now
-                $0.note = "\(counts.inserted) ins · \(counts.updated) upd · \(counts.skipped) skip · \(counts.failed) fail"
-            }
-            run.failures += failures.map { RunViewState.Failure(record: $0.record, reason: $0.errorReason ?? "failed", message: $0.errorMessage ?? "") }
-            if run.failures.count > 1000 { run.failures.removeFirst(run.failures.count - 1000) }
+        case .batchCompleted(let b, let counts, _):
+            // A completed batch keeps its job and its own counts.
+            upsertBatch(b) { $0.state = "completed"; $0.since = now; $0.note = RunViewState.describe(counts) }
         case .recoveryPlanned(let b, let records, let reason):
-            run.events.append("batch \(b): \(records) records go out again (\(reason))")
+            run.events.append(b == 0 ? "\(records) records go out again (\(reason))" : "batch \(run.number(ofBatch: b)): \(records) records go out again (\(reason))")
         case .retrying(let b, let after, let reason):
             upsertBatch(b) { $0.state = "retrying"; $0.note = "in \(String(format: "%.1f", after)) s: \(reason)" }
-            run.events.append("batch \(b): retrying in \(String(format: "%.1f", after)) s — \(reason)")
+            run.events.append("batch \(run.number(ofBatch: b)): retrying in \(String(format: "%.1f", after)) s — \(reason)")
         case .paused(let reason):
             run.pausedReason = reason
             run.events.append("paused: \(reason)")
         case .progress(let snapshot):
             run.snapshot = snapshot
-            var c = run.base
-            c.inserted += snapshot.counts.inserted; c.updated += snapshot.counts.updated
-            c.skipped += snapshot.counts.skipped; c.failed += snapshot.counts.failed
-            run.counts = c
         case .finished(let counts):
             run.counts = counts
             run.finished = counts

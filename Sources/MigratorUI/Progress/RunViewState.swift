@@ -2,18 +2,22 @@ import Foundation
 import MigrationCore
 import MigrationEngine
 
-/// The live view of a run.
+/// The live view of a run. Its figures come from one place: the journal's totals
+/// (`RunProgressTotals`, refreshed as batches complete) and the batches in flight; see RunProgress.
 public struct RunViewState: Equatable, Sendable {
     public struct BatchRow: Equatable, Sendable {
         public var id: Int64
+        /// The batch's number within its run (1…n), as the operator sees it; `id` is journal-wide.
+        public var number: Int
         public var records: Int
         public var state: String
         public var jobID: String?
         public var attempts: Int
         public var since: Date
         public var note: String?
-        public init(id: Int64, records: Int, state: String, jobID: String?, attempts: Int, since: Date, note: String?) {
+        public init(id: Int64, number: Int? = nil, records: Int, state: String, jobID: String?, attempts: Int, since: Date, note: String?) {
             self.id = id
+            self.number = number ?? Int(id)
             self.records = records
             self.state = state
             self.jobID = jobID
@@ -21,6 +25,9 @@ public struct RunViewState: Equatable, Sendable {
             self.since = since
             self.note = note
         }
+
+        public var isOpen: Bool { state != "completed" }
+        public var isInFlight: Bool { ["sending", "sent", "pending", "retrying"].contains(state) }
     }
     public struct Failure: Equatable, Sendable {
         public var record: Int
@@ -34,13 +41,40 @@ public struct RunViewState: Equatable, Sendable {
     public var pausedReason: String?
     public var finished: OutcomeCounts?
     public var snapshot: ProgressSnapshot?
+    /// Latest outcome per settled record (the journal's, once its totals have arrived).
     public var counts = OutcomeCounts()
-    /// The run's totals before this invocation (snapshots count only what this invocation did).
+    /// The run's totals when this invocation started.
     public var base = OutcomeCounts()
+    /// The journal's figures for the run: the one source of the gauge, totals, pending and failures.
+    public var totals: RunProgressTotals?
     public var batches: [BatchRow] = []
-    public var failures: [Failure] = []
     public var events: [String] = []
     public var selected = 0
+    /// When the current stretch of activity began (nil while paused).
     public var startedAt: Date?
+    /// Seconds the run was active before the current stretch (paused time is not counted).
+    public var activeSeconds = 0.0
+    /// Settled records when the current stretch began (or when its first totals arrived), for the rate.
+    public var rateBase: (settled: Int, at: Date)?
+    /// Set when the run ended while this session watched it: the banner with its summary.
+    public var endBanner: EndBanner?
     public init() {}
+
+    public static func == (a: RunViewState, b: RunViewState) -> Bool {
+        a.runID == b.runID && a.active == b.active && a.pausedReason == b.pausedReason && a.finished == b.finished
+            && a.snapshot == b.snapshot && a.counts == b.counts && a.base == b.base && a.totals == b.totals && a.batches == b.batches
+            && a.events == b.events && a.selected == b.selected && a.startedAt == b.startedAt
+            && a.activeSeconds == b.activeSeconds && a.rateBase?.settled == b.rateBase?.settled && a.rateBase?.at == b.rateBase?.at
+            && a.endBanner == b.endBanner
+    }
+}
+
+/// What a run's end says on the progress screen (and with a bell): totals and failures by reason.
+public struct EndBanner: Equatable, Sendable {
+    public var title: String
+    public var lines: [String]
+    public init(title: String, lines: [String]) {
+        self.title = title
+        self.lines = lines
+    }
 }

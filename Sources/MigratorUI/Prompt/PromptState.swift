@@ -9,6 +9,7 @@ public struct Prompt: Equatable, Sendable {
         case settingsField(SettingsField)
         case exportReport
         case exportEdited
+        case runReport(runID: String)
         case mappingTarget(header: String)
     }
     public var kind: Kind

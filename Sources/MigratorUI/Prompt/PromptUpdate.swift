@@ -71,6 +71,9 @@ enum PromptUpdate {
         case .exportEdited:
             guard !text.isEmpty else { return [] }
             return [.exportEdited(path: expand(text))]
+        case .runReport(let runID):
+            guard !text.isEmpty else { return [] }
+            return [.writeRunReport(runID: runID, path: expand(text))]
         case .mappingTarget(let header):
             return MappingUpdate.setTarget(&state, header: header, field: text.trimmingCharacters(in: .whitespaces))
         }
@@ -83,7 +86,12 @@ enum PromptUpdate {
         switch parts.first {
         case "q", "quit": return Update.perform(&state, .quit)
         case "export" where parts.count == 2, "w" where parts.count == 2: return [.exportEdited(path: expand(parts[1]))]
-        case "open" where parts.count == 2, "e" where parts.count == 2: return [.openSource(path: expand(parts[1]), mappingPath: nil)]
+        case "open" where parts.count == 2, "e" where parts.count == 2:
+            if state.runInFlight {
+                state.status = .error("a run of this file is in flight: pause it first (P on the progress screen), then open another file")
+                return []
+            }
+            return [.openSource(path: expand(parts[1]), mappingPath: nil)]
         case "export", "w", "open", "e":
             state.status = .error(":\(parts[0]) needs a file name, e.g. :\(parts[0]) ~/users.json")
             return []

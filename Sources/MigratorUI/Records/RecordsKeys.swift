@@ -19,7 +19,9 @@ extension KeyMap {
             KeyBinding([.char("p")], .progress, "progress", "Live progress of the run", disabled: needsRun),
             KeyBinding([.char("v")], .review, "review", "Review failed and skipped records", disabled: needsRun),
             KeyBinding([.char("w")], .exportEdited, "export", "Write the edited records to a new import file", disabled: needsSession),
-            KeyBinding([.char("o")], .openFile, "open", "Open another file"),
+            KeyBinding([.char("o")], .openFile, "open", "Open another file",
+                       disabled: { $0.runInFlight ? "a run of this file is in flight: pause it first (P on the progress screen)" : nil }),
+            runsKey,
         ] + moveKeys + common
     }
 }

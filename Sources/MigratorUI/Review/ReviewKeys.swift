@@ -13,6 +13,7 @@ extension KeyMap {
             KeyBinding([.char("w")], .exportReport, "export", "Export this view as a report (.csv or .ndjson)", hint: true),
             KeyBinding([.char("p")], .progress, "progress", "Live progress"),
             KeyBinding([.escape], .back, "back", "Back to the records", hint: true),
+            runsKey,
         ] + moveKeys.map { var b = $0; b.keys.removeAll { $0 == .char(" ") }; return b } + common
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import MigrationEngine
+
+/// The runs that belong to the open source, as the journal has them: a run is attached to the
+/// open file only if it was made from the same content (size and fingerprint) into the current
+/// target (endpoint and project). A run of another file is never attached: it can only be
+/// offered as "open that file".
+public struct SourceRuns: Sendable, Equatable {
+    /// The open source this answer is for (nil: none was open), so a late answer for another file is ignored.
+    public var sourcePath: String?
+    /// The open source's latest run into the current target.
+    public var attached: RunHistoryEntry?
+    public var batches: [RunViewState.BatchRow]
+    public var totals: RunProgressTotals?
+    /// An unfinished run of another file (or of this file into another target), to offer.
+    public var elsewhere: RunHistoryEntry?
+    /// Whether `elsewhere` is of this very file (then only its target differs).
+    public var elsewhereIsThisFile: Bool
+
+    public init(sourcePath: String?, attached: RunHistoryEntry? = nil, batches: [RunViewState.BatchRow] = [], totals: RunProgressTotals? = nil,
+                elsewhere: RunHistoryEntry? = nil, elsewhereIsThisFile: Bool = false) {
+        self.sourcePath = sourcePath
+        self.attached = attached
+        self.batches = batches
+        self.totals = totals
+        self.elsewhere = elsewhere
+        self.elsewhereIsThisFile = elsewhereIsThisFile
+    }
+}
+
+public enum RunBinding {
+    /// The open file as runs identify it.
+    public struct Source: Sendable, Equatable {
+        public var size: Int
+        public var fingerprint: String
+        public init(size: Int, fingerprint: String) {
+            self.size = size
+            self.fingerprint = fingerprint
+        }
+    }
+
+    /// Whether `run` belongs to `source` and the target.
+    public static func belongs(_ run: RunRecord, to source: Source, endpoint: String, projectID: String) -> Bool {
+        run.sourceSize == source.size && run.sourceFingerprint == source.fingerprint && run.isRun(intoEndpoint: endpoint, projectID: projectID)
+    }
+
+    /// From every run of the journal (newest first): the open source's latest run into the target,
+    /// and the newest unfinished run that is not it (to offer, never to attach).
+    public static func choose(_ entries: [RunHistoryEntry], source: Source?, endpoint: String, projectID: String)
+        -> (attached: RunHistoryEntry?, elsewhere: RunHistoryEntry?, elsewhereIsThisFile: Bool) {
+        let attached = source.flatMap { s in entries.first { belongs($0.run, to: s, endpoint: endpoint, projectID: projectID) } }
+        let elsewhere = entries.first { $0.isResumable && $0.run.id != attached?.run.id && !(attached?.isUnfinished ?? false) }
+        let sameFile = elsewhere.map { e in source.map { e.run.sourceSize == $0.size && e.run.sourceFingerprint == $0.fingerprint } ?? false } ?? false
+        return (attached, elsewhere, sameFile)
+    }
+}

@@ -1,0 +1,17 @@
+import MigrationEngine
+
+/// The Runs screen: every run of the journal, and one run's summary.
+public struct RunsState: Equatable, Sendable {
+    public var entries: [RunHistoryEntry] = []
+    public var loaded = false
+    public var selected = 0
+    /// Showing the selected run's summary instead of the list.
+    public var showingSummary = false
+    /// The selected run's figures (failures by reason), loaded for its summary.
+    public var summary: RunProgressTotals?
+    /// Where Esc goes back to.
+    public var returnTo: Screen = .records
+    public init() {}
+
+    public var selectedEntry: RunHistoryEntry? { entries.indices.contains(selected) ? entries[selected] : nil }
+}
