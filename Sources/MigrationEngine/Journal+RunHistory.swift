@@ -12,10 +12,15 @@ extension RunRecord {
         sourceSize == file.size && sourceFingerprint == file.fingerprint()
     }
 
-    /// Whether the run imports into this endpoint and project (trailing slashes aside).
+    /// Whether the run imports into this endpoint and project (an origin: white space, trailing
+    /// slashes and letter case aside, as the settings normalise it).
     public func isRun(intoEndpoint endpoint: String, projectID: String) -> Bool {
-        func trimmed(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }
-        return trimmed(self.endpoint) == trimmed(endpoint) && self.projectID == projectID
+        func origin(_ s: String) -> String {
+            var v = s.trimmingCharacters(in: .whitespaces)
+            while v.hasSuffix("/") { v.removeLast() }
+            return v.lowercased()
+        }
+        return origin(self.endpoint) == origin(endpoint) && self.projectID == projectID
     }
 }
 

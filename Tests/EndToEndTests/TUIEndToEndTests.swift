@@ -192,7 +192,7 @@ final class TUIEndToEndTests: XCTestCase {
         unlink(work + "/exit-status")
         // Start again: the unfinished run is offered; r resumes it and it finishes.
         try tmux.respawn(tuiCommand("tui users.json"))
-        tmux.wait(for: "An unfinished run was found", "Press r to resume")
+        tmux.wait(for: "This file has an unfinished run", "Press r to resume")
         try tmux.keys("r")
         tmux.wait(for: "Finished", "inserted 29", timeout: 40)
         try tmux.keys("q")

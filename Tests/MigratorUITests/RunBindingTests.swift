@@ -60,6 +60,13 @@ final class RunBindingTests: XCTestCase {
         XCTAssertTrue(text.contains("Finished · run aaaaaaaa"), text)
         XCTAssertTrue(text.contains("inserted 10   updated 0   skipped 0   failed 2   pending 0"), text)
         XCTAssertTrue(text.contains("10 ins · 0 upd · 0 skip · 2 fail"), "the completed batch keeps its detail")
+        // With another file's run unfinished too, that one is offered (this file's finished run stays attached).
+        var again = try Fixture.state()
+        let big = Self.entry("d8a93321-1", path: "/data/big.json", size: 9_000, fingerprint: "9000-b", .interrupted, inserted: 38_000, open: 11_473)
+        _ = Update.update(&again, .sourceRunsLoaded(SourceRuns(sourcePath: again.session!.path, attached: mine, batches: rows, totals: totals, elsewhere: big)))
+        XCTAssertEqual(again.run.runID, "aaaaaaaa-1")
+        guard case .confirm(let c)? = again.overlay else { return XCTFail("the other file's run is not offered") }
+        XCTAssertEqual(c.action, .openSource(path: "/data/big.json", mappingPath: nil))
     }
 
     func testAnUnfinishedRunOfThisFileIsOfferedForResumption() throws {

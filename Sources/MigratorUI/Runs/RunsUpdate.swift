@@ -86,10 +86,11 @@ enum RunsUpdate {
                     title: "This file has an unfinished run",
                     lines: resumeLines(entry, zone: state.timeZone) + ["Press r to resume it now, Esc to look around first (resume later with P on the progress screen)."],
                     key: "r", action: .resume(runID: entry.run.id)))
+                return effects
             } else if entry.condition == .runningElsewhere {
                 state.status = .info("run \(entry.run.id.prefix(8)) of this file is running in another process\(entry.holder.map { " (\($0))" } ?? "")")
+                return effects
             }
-            return effects
         }
         guard let other = runs.elsewhere, state.overlay == nil else { return effects }
         if runs.elsewhereIsThisFile {
