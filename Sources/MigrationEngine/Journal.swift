@@ -78,17 +78,18 @@ public final class Journal: Sendable {
                 CREATE INDEX event_run ON event(run_id, id);
                 """)
         }
+        registerRunsMigration(&migrator)
         return migrator
     }
 
     // MARK: - Access
 
-    private func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         try access { try db.read { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
     }
 
     /// Every write first checks that the journal's files are still the ones this process opened.
-    private func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         try checkUnchanged()
         return try access { try db.write { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
     }
@@ -112,8 +113,9 @@ public final class Journal: Sendable {
 
     // MARK: - Runs
 
-    /// Writes a new run and its first batches in one transaction.
-    public func createRun(_ run: RunRecord, batches: [PlannedBatch]) throws {
+    /// Writes a new run and its first batches in one transaction; `recordKeys` gives each planned
+    /// record's identifier key (see `RecordKey`), kept for matching records across runs.
+    public func createRun(_ run: RunRecord, batches: [PlannedBatch], recordKeys: ((Int) -> RecordKey?)? = nil) throws {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO run (id, created_at, source_path, source_size, source_fingerprint, source_format, mapping_path, edits_path,
@@ -123,6 +125,8 @@ public final class Journal: Sendable {
                                  run.sourceFormat, run.mappingPath, run.editsPath, run.identifier, run.upsert, run.endpoint,
                                  run.projectID, run.recordCount, run.state.rawValue, run.pausedReason, Date().timeIntervalSince1970])
             try Journal.insertBatches(db, runID: run.id, purpose: .initial, batches)
+            try Journal.storeRunExtras(db, run)
+            if let recordKeys { try Journal.storeRecordKeys(db, runID: run.id, recordKeys) }
             try Journal.insertEvent(db, runID: run.id, kind: "run_created",
                                     detail: "\(batches.count) batches, \(batches.reduce(0) { $0 + $1.records.count }) records")
         }

@@ -23,9 +23,16 @@ extension RecordIndex {
         UnsafeRawBufferPointer(rebasing: file.bytes[span.start..<span.end])
     }
 
-    /// Parses record `i` from the source (no edits applied).
+    /// Parses record `i` from the source (no edits applied). A number the source does not have
+    /// (another file's record number, or one beyond what is indexed so far) is a `record.not_in_source`
+    /// problem, never a crash.
     public func loadRecord(_ i: Int) -> Result<JSONValue, RecordProblem> {
-        loadRecord(span: span(i))
+        let count = self.count
+        guard i >= 0, i < count else {
+            return .failure(RecordProblem(message: "\(file.path) has no record \(i) (it has \(count) record(s)\(isComplete ? "" : " indexed so far"))",
+                                          line: 0, column: 0, rule: "record.not_in_source"))
+        }
+        return loadRecord(span: span(i))
     }
 
     /// Parses the record at `span`. When the source was truncated while it was read (its bytes
