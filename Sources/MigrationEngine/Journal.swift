@@ -115,7 +115,9 @@ public final class Journal: Sendable {
 
     /// Writes a new run and its first batches in one transaction; `recordKeys` gives each planned
     /// record's identifier key (see `RecordKey`), kept for matching records across runs.
-    public func createRun(_ run: RunRecord, batches: [PlannedBatch], recordKeys: ((Int) -> RecordKey?)? = nil) throws {
+    /// `canary`: batches planned before the others with purpose `.canary` (see `MigrationRunner.Options.stopAfterCanary`).
+    public func createRun(_ run: RunRecord, batches: [PlannedBatch], recordKeys: ((Int) -> RecordKey?)? = nil,
+                          canary: [PlannedBatch] = []) throws {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO run (id, created_at, source_path, source_size, source_fingerprint, source_format, mapping_path, edits_path,
@@ -124,11 +126,12 @@ public final class Journal: Sendable {
                 """, arguments: [run.id, run.createdAt.timeIntervalSince1970, run.sourcePath, run.sourceSize, run.sourceFingerprint,
                                  run.sourceFormat, run.mappingPath, run.editsPath, run.identifier, run.upsert, run.endpoint,
                                  run.projectID, run.recordCount, run.state.rawValue, run.pausedReason, Date().timeIntervalSince1970])
+            if !canary.isEmpty { try Journal.insertBatches(db, runID: run.id, purpose: .canary, canary) }
             try Journal.insertBatches(db, runID: run.id, purpose: .initial, batches)
             try Journal.storeRunExtras(db, run)
             if let recordKeys { try Journal.storeRecordKeys(db, runID: run.id, recordKeys) }
             try Journal.insertEvent(db, runID: run.id, kind: "run_created",
-                                    detail: "\(batches.count) batches, \(batches.reduce(0) { $0 + $1.records.count }) records")
+                                    detail: "\(canary.count + batches.count) batches, \((canary + batches).reduce(0) { $0 + $1.records.count }) records")
         }
     }
 

@@ -66,6 +66,9 @@ public enum BatchPurpose: String, Sendable, Codable {
     /// server settles each one (an insert skips a user that now exists; an upsert applies the
     /// same update again) and answers with its user_id.
     case recovery
+    /// The first records of a run sent alone (`--canary N`): the runner stops after them (paused,
+    /// reason "canary") when asked to, for a go / no-go before the rest.
+    case canary
 }
 
 /// One import request of a run, and how far it got.

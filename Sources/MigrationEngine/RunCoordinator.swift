@@ -22,7 +22,7 @@ public enum RunCoordinator {
     /// on to execute the run holds it across both (`JournalLock` is re-entrant).
     public static func startRun(workspace: SourceWorkspace, journal: Journal, endpoint: String, projectID: String,
                                 mappingPath: String?, editsPath: String, maxRecords: Int = 1000, allowNewRun: Bool = false,
-                                only: Set<Int>? = nil, keyField: String? = nil) throws -> RunRecord {
+                                only: Set<Int>? = nil, keyField: String? = nil, canary: Int? = nil) throws -> RunRecord {
         try requireFullyRead(workspace.index)
         let lock = try JournalLock.acquire(journal: journal.path, command: "import")
         defer { lock.release() }
@@ -42,7 +42,10 @@ public enum RunCoordinator {
         var sendable = (0..<report.recordCount).filter { report.isSendable($0) }
         if let only { sendable = sendable.filter(only.contains) }
         let bodies = RequestBodies(workspace: workspace)
-        let batches = try bodies.plan(records: sendable, upsert: workspace.settings.upsert, maxRecords: maxRecords)
+        // A canary: its first N records in batches of their own, sent (and judged) before the rest.
+        let canaryCount = min(sendable.count, max(0, canary ?? 0))
+        let canaryBatches = try bodies.plan(records: Array(sendable.prefix(canaryCount)), upsert: workspace.settings.upsert, maxRecords: maxRecords)
+        let batches = try bodies.plan(records: Array(sendable.dropFirst(canaryCount)), upsert: workspace.settings.upsert, maxRecords: maxRecords)
         var keys = [RecordKey?](repeating: nil, count: report.recordCount)
         for n in sendable { keys[n] = RecordKey.of(record: n, in: workspace) }
         let run = RunRecord(sourcePath: identity.path, sourceSize: identity.size,
@@ -50,7 +53,7 @@ public enum RunCoordinator {
                             mappingPath: mappingPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                             editsPath: editsPath, identifier: workspace.settings.identifier.rawValue, upsert: workspace.settings.upsert,
                             endpoint: endpoint, projectID: projectID, recordCount: report.recordCount, keyField: keyField)
-        try journal.createRun(run, batches: batches, recordKeys: { n in n < keys.count ? keys[n] : nil })
+        try journal.createRun(run, batches: batches, recordKeys: { n in n < keys.count ? keys[n] : nil }, canary: canaryBatches)
         return run
     }
 
