@@ -75,6 +75,9 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
     /// Every batch is done, yet these planned records have no outcome: the run is not finished
     /// (`resume` sends them again). Never expected; checked so that no record is lost silently.
     case unaccounted([Int])
+    /// The canary's records all have an outcome (these totals); the run is paused (reason
+    /// "canary") until a go: `resume` sends the rest.
+    case canary(OutcomeCounts)
 
     public var description: String {
         switch self {
@@ -85,6 +88,8 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
         case .interrupted: return "interrupted by the operator"
         case .sourceChanged(let m): return m
         case .journal(let e): return e.description
+        case .canary(let c):
+            return "canary: its \(c.total) record(s) are done (inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed)); `authgear-migrate resume` sends the rest"
         case .unaccounted(let records):
             let list = records.prefix(10).map(String.init).joined(separator: ", ") + (records.count > 10 ? ", …" : "")
             return "\(records.count) planned record(s) have no outcome although every batch is done (records \(list)): the run is not finished; `authgear-migrate resume` sends them again"
@@ -93,9 +98,11 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension RunStop: CommandFailure {
-    /// 1 when every batch is done but records have no outcome (like records that failed), else 2.
+    /// 1 when every batch is done but records have no outcome (like records that failed), else 2;
+    /// a canary stop: 0, or 1 when some of its records failed.
     public var exitStatus: Int32 {
         if case .unaccounted = self { return 1 }
+        if case .canary(let c) = self { return c.failed > 0 ? 1 : 0 }
         return 2
     }
 }

@@ -70,7 +70,8 @@ extension Journal {
                   sourceSize: row["source_size"], sourceFingerprint: row["source_fingerprint"], sourceFormat: row["source_format"],
                   mappingPath: row["mapping_path"], editsPath: row["edits_path"], identifier: row["identifier"], upsert: row["upsert"],
                   endpoint: row["endpoint"], projectID: row["project_id"], recordCount: row["record_count"],
-                  state: RunRecord.State(rawValue: row["state"]) ?? .active, pausedReason: row["paused_reason"])
+                  state: RunRecord.State(rawValue: row["state"]) ?? .active, pausedReason: row["paused_reason"],
+                  keyField: row["key_field"])
     }
 
     static func batch(from row: Row) -> BatchRecord {

@@ -3,42 +3,24 @@ import Foundation
 import GRDB
 import MigrationCore
 
-/// Which source and target a run belongs to: record numbers of a run mean records of one file
-/// (same size and content fingerprint) sent to one project. Everything that maps record numbers
-/// between a run and an open source asks this first.
-extension RunRecord {
-    /// Whether the run was made from this file's content (size and fingerprint, not the path).
-    public func isRun(ofSource file: SourceFile) -> Bool {
-        sourceSize == file.size && sourceFingerprint == file.fingerprint()
-    }
-
-    /// Whether the run imports into this endpoint and project (an origin: white space, trailing
-    /// slashes and letter case aside, as the settings normalise it).
-    public func isRun(intoEndpoint endpoint: String, projectID: String) -> Bool {
-        func origin(_ s: String) -> String {
-            var v = s.trimmingCharacters(in: .whitespaces)
-            while v.hasSuffix("/") { v.removeLast() }
-            return v.lowercased()
-        }
-        return origin(self.endpoint) == origin(endpoint) && self.projectID == projectID
-    }
-}
-
-/// A run as the Runs screen lists it: totals from the journal and what state it is really in.
+/// A run as the Runs screen lists it (a `RunSummary` as a plain value): totals from the journal
+/// and what state it is really in.
 public struct RunHistoryEntry: Sendable, Equatable {
     public enum Condition: String, Sendable, Equatable {
-        /// Every planned record has an outcome.
-        case finished
-        /// The run stopped itself (quota, refused credentials, server unavailable); `resume` continues.
-        case paused
-        /// The operator stopped it (Ctrl-C, P, C); `resume` continues.
-        case stopped
-        /// The journal says active but no process holds the journal: the process that ran it is gone.
-        case interrupted
-        /// Another process holds the journal's lock (this run or another is being written there).
+        case finished, paused, stopped, interrupted
         case runningElsewhere = "running elsewhere"
-        /// This process is running it.
         case running
+
+        public init(_ status: RunStatus) {
+            switch status {
+            case .finished: self = .finished
+            case .paused: self = .paused
+            case .stopped: self = .stopped
+            case .interrupted: self = .interrupted
+            case .running: self = .running
+            case .runningElsewhere: self = .runningElsewhere
+            }
+        }
     }
     public var run: RunRecord
     /// Latest outcome per record, every pass.
@@ -50,30 +32,33 @@ public struct RunHistoryEntry: Sendable, Equatable {
     public var condition: Condition
     /// Who holds the journal when the run is running elsewhere ("pid 123, import, started …").
     public var holder: String?
+    /// Records whose latest outcome is not a success, by reason, largest first.
+    public var failedByReason: [RunProgressTotals.ReasonCount]
+    /// What `resume` will do with batches of unknown outcome and lost results (nil: nothing unknown).
+    public var resumePlan: String?
 
-    public init(run: RunRecord, counts: OutcomeCounts, withoutOutcome: Int, finishedAt: Date?, condition: Condition, holder: String? = nil) {
+    public init(run: RunRecord, counts: OutcomeCounts, withoutOutcome: Int, finishedAt: Date?, condition: Condition, holder: String? = nil,
+                failedByReason: [RunProgressTotals.ReasonCount] = [], resumePlan: String? = nil) {
         self.run = run
         self.counts = counts
         self.withoutOutcome = withoutOutcome
         self.finishedAt = finishedAt
         self.condition = condition
         self.holder = holder
+        self.failedByReason = failedByReason
+        self.resumePlan = resumePlan
+    }
+
+    public init(_ s: RunSummary) {
+        var holder: String?
+        if case .runningElsewhere(let h) = s.status { holder = h ?? "another process" }
+        self.init(run: s.run, counts: s.counts, withoutOutcome: s.pending, finishedAt: s.finishedAt, condition: Condition(s.status), holder: holder,
+                  failedByReason: s.failuresByReason.map { RunProgressTotals.ReasonCount(reason: $0.reason, count: $0.count) }, resumePlan: s.resumePlan)
     }
 
     public var isUnfinished: Bool { condition != .finished }
     /// Whether `resume` can continue it from this process now.
     public var isResumable: Bool { condition == .paused || condition == .stopped || condition == .interrupted }
-
-    /// The condition from the journal's state and who holds the journal's lock.
-    public static func condition(of run: RunRecord, heldHere: Bool, holderElsewhere: String?) -> Condition {
-        switch run.state {
-        case .finished: return .finished
-        case .paused: return run.pausedReason == RunStop.interrupted.description ? .stopped : .paused
-        case .active:
-            if heldHere { return .running }
-            return holderElsewhere == nil ? .interrupted : .runningElsewhere
-        }
-    }
 }
 
 /// A run's progress as the journal has it, for gauges and totals that agree with each other:
@@ -114,32 +99,9 @@ public struct RunProgressTotals: Sendable, Equatable {
 }
 
 extension Journal {
-    /// When the run last became finished, from its events.
-    public func finishedAt(run id: String) throws -> Date? {
-        try read { db in
-            try Double.fetchOne(db, sql: "SELECT MAX(at) FROM event WHERE run_id = ? AND kind = 'run_finished'", arguments: [id])
-                .map { Date(timeIntervalSince1970: $0) }
-        }
-    }
-
-    /// Every run with its totals and real state, newest first. `journalPath` is this journal's
-    /// path as the lock knows it.
+    /// Every run with its totals and real state, newest first (the Runs screen).
     public func runHistory() throws -> [RunHistoryEntry] {
-        let heldHere = JournalLock.isHeld(journal: path)
-        let elsewhere = heldHere ? nil : JournalLock.holderElsewhere(journal: path)
-        return try runs().map { run in
-            try historyEntry(run, heldHere: heldHere, holderElsewhere: elsewhere)
-        }
-    }
-
-    /// One run's history entry.
-    public func historyEntry(_ run: RunRecord, heldHere: Bool? = nil, holderElsewhere: String?? = nil) throws -> RunHistoryEntry {
-        let here = heldHere ?? JournalLock.isHeld(journal: path)
-        let elsewhere = holderElsewhere ?? (here ? nil : JournalLock.holderElsewhere(journal: path))
-        let condition = RunHistoryEntry.condition(of: run, heldHere: here, holderElsewhere: elsewhere)
-        return RunHistoryEntry(run: run, counts: try outcomeCounts(run: run.id), withoutOutcome: try recordsWithoutOutcome(run: run.id).count,
-                               finishedAt: run.state == .finished ? try finishedAt(run: run.id) : nil, condition: condition,
-                               holder: condition == .runningElsewhere ? elsewhere : nil)
+        try RunSummary.all(journal: self).map(RunHistoryEntry.init)
     }
 
     /// The run's progress: settled outcomes, what is still open, failures by reason, the latest
@@ -182,25 +144,5 @@ extension Journal {
             }
             return totals
         }
-    }
-}
-
-extension JournalLock {
-    /// Who holds the journal's lock in another process ("pid 123, import, started …"), or nil when
-    /// nobody does (or this process does). Takes nothing: a free lock is released at once.
-    public static func holderElsewhere(journal journalPath: String) -> String? {
-        if isHeld(journal: journalPath) { return nil }
-        let key = URL(fileURLWithPath: journalPath).standardizedFileURL.path
-        let fd = open(lockPath(forJournal: key), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return nil
-        }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = pread(fd, &buffer, buffer.count, 0)
-        let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-        return text.isEmpty ? "another process" : text
     }
 }

@@ -78,6 +78,7 @@ public final class Journal: Sendable {
                 CREATE INDEX event_run ON event(run_id, id);
                 """)
         }
+        registerRunsMigration(&migrator)
         return migrator
     }
 
@@ -88,7 +89,7 @@ public final class Journal: Sendable {
     }
 
     /// Every write first checks that the journal's files are still the ones this process opened.
-    private func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         try checkUnchanged()
         return try access { try db.write { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
     }
@@ -112,8 +113,11 @@ public final class Journal: Sendable {
 
     // MARK: - Runs
 
-    /// Writes a new run and its first batches in one transaction.
-    public func createRun(_ run: RunRecord, batches: [PlannedBatch]) throws {
+    /// Writes a new run and its first batches in one transaction; `recordKeys` gives each planned
+    /// record's identifier key (see `RecordKey`), kept for matching records across runs.
+    /// `canary`: batches planned before the others with purpose `.canary` (see `MigrationRunner.Options.stopAfterCanary`).
+    public func createRun(_ run: RunRecord, batches: [PlannedBatch], recordKeys: ((Int) -> RecordKey?)? = nil,
+                          canary: [PlannedBatch] = []) throws {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO run (id, created_at, source_path, source_size, source_fingerprint, source_format, mapping_path, edits_path,
@@ -122,9 +126,12 @@ public final class Journal: Sendable {
                 """, arguments: [run.id, run.createdAt.timeIntervalSince1970, run.sourcePath, run.sourceSize, run.sourceFingerprint,
                                  run.sourceFormat, run.mappingPath, run.editsPath, run.identifier, run.upsert, run.endpoint,
                                  run.projectID, run.recordCount, run.state.rawValue, run.pausedReason, Date().timeIntervalSince1970])
+            if !canary.isEmpty { try Journal.insertBatches(db, runID: run.id, purpose: .canary, canary) }
             try Journal.insertBatches(db, runID: run.id, purpose: .initial, batches)
+            try Journal.storeRunExtras(db, run)
+            if let recordKeys { try Journal.storeRecordKeys(db, runID: run.id, recordKeys) }
             try Journal.insertEvent(db, runID: run.id, kind: "run_created",
-                                    detail: "\(batches.count) batches, \(batches.reduce(0) { $0 + $1.records.count }) records")
+                                    detail: "\(canary.count + batches.count) batches, \((canary + batches).reduce(0) { $0 + $1.records.count }) records")
         }
     }
 

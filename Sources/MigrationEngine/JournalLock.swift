@@ -90,11 +90,40 @@ public final class JournalLock: Sendable {
     }
 
     /// The holder line a lock file holds (empty after a clean release).
-    private static func readHolder(_ fd: Int32) -> String? {
+    static func readHolder(_ fd: Int32) -> String? {
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = pread(fd, &buffer, buffer.count, 0)
         guard n > 0 else { return nil }
         let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
+    }
+}
+
+extension JournalLock {
+    /// Who holds a journal's lock right now, as seen from this process.
+    public enum Holder: Sendable, Equatable {
+        /// Nobody: no process is writing the journal.
+        case free
+        /// This process (a run of this process is executing).
+        case thisProcess
+        /// Another process; its line from the lock file (pid, command, start time) when it wrote one.
+        case otherProcess(String?)
+    }
+
+    /// Probes the lock without keeping it: a shared, non-blocking `flock` that fails only while a
+    /// process holds the exclusive lock. Never creates the lock file. (For the instant of the probe
+    /// another process's `acquire` is refused as "in use"; probing is for status displays.)
+    public static func holder(journal path: String) -> Holder {
+        if isHeld(journal: path) { return .thisProcess }
+        let key = URL(fileURLWithPath: path).standardizedFileURL.path
+        let fd = open(lockPath(forJournal: key), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .free }
+        defer { close(fd) }
+        while flock(fd, LOCK_SH | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            return .otherProcess(readHolder(fd))
+        }
+        flock(fd, LOCK_UN)
+        return .free
     }
 }

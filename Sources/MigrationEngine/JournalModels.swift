@@ -27,10 +27,13 @@ public struct RunRecord: Sendable, Equatable {
     public var recordCount: Int
     public var state: State
     public var pausedReason: String?
+    /// The source's own user id (`--key-field`: a JSON pointer, or a CSV column), carried into reports.
+    public var keyField: String?
 
     public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = Date(), sourcePath: String, sourceSize: Int,
                 sourceFingerprint: String, sourceFormat: String, mappingPath: String?, editsPath: String, identifier: String,
-                upsert: Bool, endpoint: String, projectID: String, recordCount: Int, state: State = .active, pausedReason: String? = nil) {
+                upsert: Bool, endpoint: String, projectID: String, recordCount: Int, state: State = .active, pausedReason: String? = nil,
+                keyField: String? = nil) {
         self.id = id
         self.createdAt = createdAt
         self.sourcePath = sourcePath
@@ -46,6 +49,7 @@ public struct RunRecord: Sendable, Equatable {
         self.recordCount = recordCount
         self.state = state
         self.pausedReason = pausedReason
+        self.keyField = keyField
     }
 }
 
@@ -62,6 +66,9 @@ public enum BatchPurpose: String, Sendable, Codable {
     /// server settles each one (an insert skips a user that now exists; an upsert applies the
     /// same update again) and answers with its user_id.
     case recovery
+    /// The first records of a run sent alone (`--canary N`): the runner stops after them (paused,
+    /// reason "canary") when asked to, for a go / no-go before the rest.
+    case canary
 }
 
 /// One import request of a run, and how far it got.

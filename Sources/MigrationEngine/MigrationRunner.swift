@@ -16,6 +16,9 @@ public actor MigrationRunner {
         public var maxRecoveries = 3
         public var firstPoll = 0.25
         public var maxPoll = 5.0
+        /// Send only the run's canary batches (and recoveries of them), then pause the run with
+        /// reason "canary" and throw `RunStop.canary` — unless nothing else is left to send.
+        public var stopAfterCanary = false
         public init() {}
     }
 
@@ -56,8 +59,12 @@ public actor MigrationRunner {
             try planUnaccounted()
         } catch { throw Self.journalStop(error) }
         while true {
-            let open: [BatchRecord]
+            var open: [BatchRecord]
             do { open = try journal.batches(run: runID).filter { $0.state != .completed } } catch { throw Self.journalStop(error) }
+            if options.stopAfterCanary, open.contains(where: { $0.purpose == .initial }) {
+                open.removeAll { $0.purpose == .initial }
+                if open.isEmpty { throw canaryStop() }
+            }
             if open.isEmpty { break }
             toSend = open.reduce(0) { $0 + $1.records.count }
             done = 0
@@ -100,6 +107,21 @@ public actor MigrationRunner {
         }
         emit(.finished(totals))
         return totals
+    }
+
+    /// The canary is done: the run pauses (reason "canary") with the canary records' totals.
+    private func canaryStop() -> RunStop {
+        do {
+            let canary = Set(try journal.batches(run: runID).filter { $0.purpose == .canary }.flatMap(\.records))
+            var c = OutcomeCounts()
+            for (n, r) in try journal.latestResults(run: runID) where canary.contains(n) { c.add(r.outcome) }
+            try journal.setRunState(runID, .paused, reason: "canary")
+            let stop = RunStop.canary(c)
+            emit(.paused(reason: stop.description))
+            return stop
+        } catch {
+            return Self.journalStop(error)
+        }
     }
 
     /// Records of completed batches without any result (see the invariant above) go out again,

@@ -12,7 +12,6 @@ extension LiveEffects {
         switch effect {
         case .loadSourceRuns: loadSourceRuns(state: state, mailbox: mailbox)
         case .loadRuns: loadRuns(mailbox: mailbox)
-        case .loadRunSummary(let id): loadRunSummary(id, mailbox: mailbox)
         case .writeRunReport(let id, let path): writeRunReport(id, path: path, mailbox: mailbox)
         default: break
         }
@@ -30,16 +29,13 @@ extension LiveEffects {
         return (s.endpoint, s.projectID)
     }
 
-    static func source(of session: SourceSession) -> RunBinding.Source {
-        let file = session.index.file
-        return RunBinding.Source(size: file.size, fingerprint: file.fingerprint())
-    }
+    static func source(of session: SourceSession) -> SourceIdentity { SourceIdentity(file: session.index.file) }
 
     /// The run `id` if it belongs to the open source (`file`, opened at `openPath`); else a failure
     /// that says whose it is. Everything that maps a run's record numbers onto the open source asks this first.
     func boundRun(_ id: String, journal: Journal, file: SourceFile, openPath: String) throws -> RunRecord {
         guard let run = try journal.run(id: id) else { throw RunCoordinator.Failure("run \(id.prefix(8)) is not in \(journal.path)") }
-        guard run.isRun(ofSource: file) else {
+        guard run.source.sameContent(as: SourceIdentity(file: file)) else {
             throw RunCoordinator.Failure("run \(id.prefix(8)) is a run of \(run.sourcePath) (\(run.sourceSize) bytes, fingerprint \(run.sourceFingerprint)), not of the open file \(openPath): open its source (R, then o) to see it")
         }
         return run
@@ -58,7 +54,7 @@ extension LiveEffects {
             guard let journal = existingJournal() else { return }
             do {
                 let entries = try journal.runHistory()
-                let chosen = RunBinding.choose(entries, source: source, endpoint: target.endpoint, projectID: target.projectID)
+                let chosen = RunBinding.choose(entries, source: source, target: RunTarget(endpoint: target.endpoint, projectID: target.projectID))
                 var answer = SourceRuns(sourcePath: path, attached: chosen.attached, elsewhere: chosen.elsewhere, elsewhereIsThisFile: chosen.elsewhereIsThisFile)
                 if let run = chosen.attached?.run {
                     let totals = try journal.progressTotals(run: run.id)
@@ -79,13 +75,6 @@ extension LiveEffects {
                 mailbox.post(.runsLoaded([]))
                 mailbox.post(.failed("cannot read the runs from the journal \(journalPath): \(error)"))
             }
-        }
-    }
-
-    func loadRunSummary(_ id: String, mailbox: Mailbox) {
-        Thread.detachNewThread { [self] in
-            guard let journal = existingJournal(), let totals = try? journal.progressTotals(run: id, recentFailures: 0) else { return }
-            mailbox.post(.runSummaryLoaded(runID: id, totals))
         }
     }
 

@@ -16,8 +16,18 @@ struct ImportCommand: ParsableCommand {
         committed to the journal as it happens, so Ctrl-C or a crash loses nothing: `authgear-migrate resume` \
         continues exactly where it stopped.
 
-        Exit status: 0 every record ended inserted, updated or skipped; 1 some records failed; 2 the run \
-        could not proceed (bad input, refused credentials, quota exhausted, interrupted: see `status`).
+        Delta launches: when earlier runs into the same endpoint and project already imported some of the \
+        records, import says how many and by default (--only-new) sends only the rest; --all sends all of \
+        them (with upsert off they are skipped, with upsert on updated). The rule: \(DeltaPlan.rule).
+
+        Canary: --canary N sends the first N records alone, waits for their outcomes and prints them with \
+        their warnings, then asks for a go on a terminal. With --yes it goes on only if none of them failed \
+        (else it stops). Without a terminal and without --yes it sends only the canary and stops with the \
+        run paused (reason "canary"): `authgear-migrate resume` sends the rest.
+
+        Exit status: 0 every record ended inserted, updated or skipped (or a canary stop without failures); \
+        1 some records failed; 2 the run could not proceed (bad input, refused credentials, quota exhausted, \
+        interrupted: see `status`).
         """
     )
 
@@ -27,9 +37,17 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Send the valid records even if some records are invalid.") var skipInvalid = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
     @Flag(help: "Start a new run even though this source has an unfinished run in the journal (normally: `resume` it).") var newRun = false
+    @Flag(name: .customLong("only-new"), help: "Send only the records that earlier runs into this target did not import successfully (the default).")
+    var onlyNew = false
+    @Flag(help: "Send every record, also those earlier runs into this target already imported (upsert off: skipped; on: updated).")
+    var all = false
+    @Option(help: ArgumentHelp("Send the first N records alone first and stop for a go / no-go (see above).", valueName: "n"))
+    var canary: Int?
 
     func run() throws {
         try runReportingErrors {
+            if onlyNew && all { throw CLIError.usage("choose one of --only-new and --all") }
+            if let canary, canary < 1 { throw CLIError.usage("--canary must be at least 1") }
             let progress = ProgressLine()
             let workspace = try source.openWorkspace(progress: progress)
             let report = workspace.validate(progress: { done, total in
@@ -53,15 +71,32 @@ struct ImportCommand: ParsableCommand {
             // Held from the check for an unfinished run of this source until the run stops.
             let lock = try engine.lock(journal, command: "import")
             defer { lock.release() }
-            let sendable = report.validCount
-            let summary = "Will send \(sendable) records (\(report.errorCount) invalid and \(report.excludedCount) excluded left out) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(workspace.settings.upsert ? "on" : "off")."
-            guard try confirm(summary, yes: yes) else { return 2 }
+            let target = RunTarget(endpoint: settings.endpoint.value, projectID: settings.projectID.value)
+            let delta = try DeltaPlan.compute(workspace: workspace, journal: journal, target: target)
+            let upsert = workspace.settings.upsert
+            if !delta.done.isEmpty { FileHandle.standardError.write(Data((delta.describe(upsert: upsert, sendingAll: all) + "\n").utf8)) }
+            if !all, !delta.done.isEmpty, delta.remaining == 0 {
+                print("nothing new to send: every sendable record already has a successful outcome in this target; --all sends them again")
+                return 0
+            }
+            let only: Set<Int>? = all || delta.done.isEmpty
+                ? nil : Set((0..<report.recordCount).filter { report.isSendable($0) && !delta.done.contains($0) })
+            let sendable = only?.count ?? delta.sendable
+            let summary = "Will send \(sendable) records (\(report.errorCount) invalid and \(report.excludedCount) excluded left out\(only == nil ? "" : ", \(delta.done.count) already imported left out")) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(upsert ? "on" : "off")" + (canary.map { "; the first \(min($0, sendable)) first, as a canary" } ?? "") + "."
+            // A canary alone needs no confirmation where nobody can give one: it stops after its records.
+            let canaryOnly = canary != nil && !yes && isatty(STDIN_FILENO) != 1
+            if canaryOnly { FileHandle.standardError.write(Data((summary + "\nNo terminal and no --yes: only the canary is sent.\n").utf8)) }
+            else { guard try confirm(summary, yes: yes) else { return 2 } }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),
-                                                  maxRecords: engine.maxRecords, allowNewRun: newRun)
+                                                  maxRecords: engine.maxRecords, allowNewRun: newRun, only: only, canary: canary)
             FileHandle.standardError.write(Data("run \(run.id) started (journal \(journal.path))\n".utf8))
-            return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))
+            let service = ClientImportService(client: client)
+            guard canary != nil else { return engine.execute(run: run, workspace: workspace, journal: journal, service: service) }
+            let status = engine.execute(run: run, workspace: workspace, journal: journal, service: service, stopAfterCanary: true)
+            guard case .go = try CanaryGate.decide(run: run, journal: journal, yes: yes, canAsk: !canaryOnly, status: status) else { return status }
+            return engine.execute(run: run, workspace: workspace, journal: journal, service: service)
         }
     }
 }
@@ -86,9 +121,11 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// Runs the engine until the run finishes or stops; Ctrl-C stops it cleanly. Returns the exit status.
-    func execute(run: RunRecord, workspace: SourceWorkspace, journal: Journal, service: any ImportService) -> Int32 {
+    func execute(run: RunRecord, workspace: SourceWorkspace, journal: Journal, service: any ImportService,
+                 stopAfterCanary: Bool = false) -> Int32 {
         var options = MigrationRunner.Options()
         options.concurrency = max(1, concurrency)
+        options.stopAfterCanary = stopAfterCanary
         let reporter = RunReporter(json: json)
         let runner = MigrationRunner(journal: journal, runID: run.id, bodies: RequestBodies(workspace: workspace), service: service,
                                      options: options, emit: { reporter.handle($0) })
@@ -117,6 +154,8 @@ struct EngineOptions: ParsableArguments {
         case .success(let c):
             FileHandle.standardError.write(Data("finished: inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed). Report: authgear-migrate report --run \(short)\n".utf8))
             return c.failed > 0 ? 1 : 0
+        case .failure(.canary(let c)):
+            return RunStop.canary(c).exitStatus
         case .failure(.unaccounted(let records)):
             FileHandle.standardError.write(Data("not finished: \(RunStop.unaccounted(records).description) --run \(short)\n".utf8))
             return RunStop.unaccounted(records).exitStatus

@@ -45,7 +45,9 @@ struct ResumeCommand: ParsableCommand {
                 throw CLIError.usage("run \(run.id) imports into \(run.endpoint) project \(run.projectID), but the connection settings point to \(settings.endpoint.value) project \(settings.projectID.value)")
             }
             let client = try connection.client(settings)
-            FileHandle.standardError.write(Data("resuming run \(run.id)\n".utf8))
+            let summary = try RunSummary.load(run, journal: journal, holder: .free)
+            FileHandle.standardError.write(Data("resuming run \(run.id) (\(summary.status.description)): \(summary.counts.total) of \(summary.planned) planned records have an outcome\n".utf8))
+            if let plan = summary.resumePlan { FileHandle.standardError.write(Data("  \(plan)\n".utf8)) }
             return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))
         }
     }

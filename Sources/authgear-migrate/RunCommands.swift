@@ -30,7 +30,14 @@ struct JournalOptions: ParsableArguments {
 
 /// `authgear-migrate runs`.
 struct RunsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List the runs in the journal, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "List the runs in the journal, newest first.",
+        discussion: """
+        One line per run: id, started, state, source, target, totals. State is finished, paused (with its \
+        reason), stopped (by the operator), interrupted (the journal says active but no process holds its \
+        lock: it was killed or crashed; `resume` continues it), or running elsewhere (another process holds \
+        the journal's lock; its pid and command are shown).
+        """)
 
     @OptionGroup var where_: JournalOptions
 
@@ -41,8 +48,15 @@ struct RunsCommand: ParsableCommand {
             if runs.isEmpty { print("no runs in \(j.path)"); return 0 }
             let f = ISO8601DateFormatter()
             for r in runs {
-                let c = try j.outcomeCounts(run: r.id)
-                print("\(r.id.prefix(8))  \(f.string(from: r.createdAt))  \(r.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(r.sourcePath)  → \(r.projectID)  inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed) of \(r.recordCount)" + (r.pausedReason.map { "  (\($0))" } ?? ""))
+                let s = try RunSummary.load(r, journal: j)
+                let c = s.counts
+                let reason: String
+                switch s.status {
+                case .paused(let why?): reason = "  (\(why))"
+                case .runningElsewhere(let holder?): reason = "  (\(holder))"
+                default: reason = ""
+                }
+                print("\(r.id.prefix(8))  \(f.string(from: r.createdAt))  \(s.status.word.padding(toLength: 11, withPad: " ", startingAt: 0))  \(r.sourcePath)  → \(r.target)  inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed), pending \(s.pending) of \(s.planned) planned (\(r.recordCount) in the source)" + reason)
             }
             return 0
         }
@@ -63,37 +77,42 @@ struct StatusCommand: ParsableCommand {
         try runReportingErrors {
             let j = try where_.open()
             let run = try where_.resolveRun(j)
-            let results = try j.latestResults(run: run.id)
-            let batches = try j.batches(run: run.id)
-            var c = OutcomeCounts()
-            var reasons: [String: Int] = [:]
-            var possiblyCreated = 0
-            for r in results.values {
-                c.add(r.outcome)
-                if !r.outcome.isSuccess { reasons[r.errorReason ?? (r.outcome == .failed ? "unknown" : "outcome \(r.outcome)"), default: 0] += 1 }
-                if r.possiblyCreatedAt != nil { possiblyCreated += 1 }
-            }
+            let summary = try RunSummary.load(run, journal: j)
+            let c = summary.counts
+            let possiblyCreated = summary.possiblyCreated
             var byState: [String: Int] = [:]
-            for b in batches { byState[b.state.rawValue, default: 0] += 1 }
-            let top = reasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10)
+            for (state, n) in summary.batchesByState { byState[state.rawValue] = n }
+            let top = summary.failuresByReason.prefix(10)
             if json {
+                var holder: JSONValue = .null
+                if case .runningElsewhere(let h) = summary.status { holder = h.map(JSONValue.string) ?? .null }
                 let doc = JSONValue.obj([
-                    "run": .string(run.id), "state": .string(run.state.rawValue), "source": .string(run.sourcePath),
+                    "run": .string(run.id), "state": .string(summary.status.word), "journal_state": .string(run.state.rawValue),
+                    "held_by": holder, "source": .string(run.sourcePath),
+                    "source_size": .number(String(run.sourceSize)), "source_fingerprint": .string(run.sourceFingerprint),
+                    "endpoint": .string(run.endpoint), "pending": .number(String(summary.pending)),
+                    "planned": .number(String(summary.planned)),
+                    "unknown_outcome_batches": .number(String(summary.unknownOutcome.batches)),
+                    "unknown_outcome_records": .number(String(summary.unknownOutcome.records)),
+                    "resume_plan": summary.resumePlan.map(JSONValue.string) ?? .null,
                     "project_id": .string(run.projectID), "records": .number(String(run.recordCount)),
                     "inserted": .number(String(c.inserted)), "updated": .number(String(c.updated)),
                     "skipped": .number(String(c.skipped)), "failed": .number(String(c.failed)),
                     "possibly_created_by_interrupted_attempt": .number(String(possiblyCreated)),
                     "batches": .object(byState.sorted { $0.key < $1.key }.map { JSONMember($0.key, .number(String($0.value))) }),
-                    "top_failure_reasons": .object(top.map { JSONMember($0.key, .number(String($0.value))) }),
+                    "top_failure_reasons": .object(top.map { JSONMember($0.reason, .number(String($0.count))) }),
                     "paused_reason": run.pausedReason.map(JSONValue.string) ?? .null,
                 ])
                 print(doc.jsonText)
                 return 0
             }
-            print("run \(run.id) (\(run.state.rawValue)\(run.pausedReason.map { ": \($0)" } ?? ""))")
+            print("run \(run.id) (\(summary.status.description))")
+            if summary.status == .interrupted {
+                print("  the journal says active, but no process holds its lock: the process that ran it is gone (killed, crashed or the machine stopped)")
+            }
             print("  source   \(run.sourcePath) (\(run.recordCount) records), identifier \(run.identifier), upsert \(run.upsert ? "on" : "off")")
             print("  target   \(run.endpoint) project \(run.projectID)")
-            print("  inserted \(c.inserted)  updated \(c.updated)  skipped \(c.skipped)  failed \(c.failed)  (\(results.count) with a result)")
+            print("  inserted \(c.inserted)  updated \(c.updated)  skipped \(c.skipped)  failed \(c.failed)  pending \(summary.pending)  (\(c.total) of \(summary.planned) planned records with a result)")
             if possiblyCreated > 0 {
                 print("  \(possiblyCreated) skipped user(s) may have been created by an interrupted attempt of this run (see report)")
             }
@@ -102,7 +121,8 @@ struct StatusCommand: ParsableCommand {
                 print("  top failure reasons:")
                 for (reason, n) in top { print("    \(reason)  \(n)") }
             }
-            if run.state != .finished { print("  continue with: authgear-migrate resume --run \(run.id.prefix(8))") }
+            if let plan = summary.resumePlan { print("  on resume: \(plan)") }
+            if summary.status.isResumable { print("  continue with: authgear-migrate resume --run \(run.id.prefix(8))") }
             return 0
         }
     }

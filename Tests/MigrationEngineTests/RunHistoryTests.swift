@@ -80,8 +80,8 @@ final class RunHistoryTests: XCTestCase {
         entries = try journal.runHistory()
         XCTAssertEqual(condition(active.id, entries), .running)
         lock.release()
-        XCTAssertEqual(RunHistoryEntry.condition(of: active, heldHere: false, holderElsewhere: "pid 1, import"), .runningElsewhere)
-        XCTAssertNil(JournalLock.holderElsewhere(journal: journal.path), "a free lock has no holder")
+        XCTAssertEqual(RunHistoryEntry.Condition(.runningElsewhere(holder: "pid 1, import")), .runningElsewhere)
+        XCTAssertEqual(RunHistoryEntry.Condition(.paused(reason: "quota")), .paused)
     }
 
     func testARunBelongsToTheContentAndTheTarget() throws {
@@ -92,10 +92,10 @@ final class RunHistoryTests: XCTestCase {
         let fa = try RecordIndex.open(path: a).file, fb = try RecordIndex.open(path: b).file
         let run = RunRecord(sourcePath: a, sourceSize: fa.size, sourceFingerprint: fa.fingerprint(), sourceFormat: "json-array", mappingPath: nil,
                             editsPath: "/e", identifier: "email", upsert: false, endpoint: "https://x.example/", projectID: "p", recordCount: 1)
-        XCTAssertTrue(run.isRun(ofSource: fa))
-        XCTAssertFalse(run.isRun(ofSource: fb))
-        XCTAssertTrue(run.isRun(intoEndpoint: "https://x.example", projectID: "p"))
-        XCTAssertFalse(run.isRun(intoEndpoint: "https://x.example", projectID: "q"))
+        XCTAssertTrue(run.source.sameContent(as: SourceIdentity(file: fa)))
+        XCTAssertFalse(run.source.sameContent(as: SourceIdentity(file: fb)))
+        XCTAssertEqual(run.target, RunTarget(endpoint: "https://x.example", projectID: "p"))
+        XCTAssertNotEqual(run.target, RunTarget(endpoint: "https://x.example", projectID: "q"))
     }
 
     /// A record number the index does not hold is a problem, not a crash (was: out of range in loadRecord).
@@ -105,7 +105,7 @@ final class RunHistoryTests: XCTestCase {
         let index = try RecordIndex.open(path: path)
         try index.waitUntilComplete()
         guard case .failure(let p) = index.loadRecord(17) else { return XCTFail("record 17 of 1 loaded") }
-        XCTAssertEqual(p.rule, "record.out_of_range")
+        XCTAssertEqual(p.rule, "record.not_in_source")
         let workspace = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email))
         XCTAssertEqual(RunCoordinator.upsertPreview(records: [0, 17, 40_000], workspace: workspace).changes, [:])
     }

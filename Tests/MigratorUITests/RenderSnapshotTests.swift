@@ -142,9 +142,6 @@ final class RenderSnapshotTests: XCTestCase {
         try assertSnapshot("run-summary") { w, h in
             var s = try RunsScreenTests.runsState(width: w, height: h)
             press(&s, .enter)
-            var t = RunProgressTotals()
-            t.failedByReason = [.init(reason: "DuplicatedIdentity", count: 4_000), .init(reason: "InvariantViolated", count: 880)]
-            _ = Update.update(&s, .runSummaryLoaded(runID: s.runs.selectedEntry!.run.id, t))
             return s
         }
     }

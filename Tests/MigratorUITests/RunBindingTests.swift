@@ -20,20 +20,21 @@ final class RunBindingTests: XCTestCase {
     }
 
     func testOnlyTheOpenFilesRunIntoTheTargetIsAttached() throws {
-        let source = RunBinding.Source(size: 100, fingerprint: "100-a")
+        let source = SourceIdentity(path: "/data/users.json", size: 100, fingerprint: "100-a")
+        let target = RunTarget(endpoint: "https://myapp.authgear.cloud", projectID: "myapp")
         let big = Self.entry("bbbbbbbb-1", path: "/data/big.json", size: 9_000, fingerprint: "9000-b", .interrupted, inserted: 38_000, open: 11_473)
         let mine = Self.entry("aaaaaaaa-1", path: "/data/users.json", size: 100, fingerprint: "100-a", .finished, inserted: 10, failed: 2)
         let otherTarget = Self.entry("cccccccc-1", path: "/data/users.json", size: 100, fingerprint: "100-a", endpoint: "https://other", .finished)
         // Newest first: the big file's run is newer, and a run of this file into another project too.
-        var chosen = RunBinding.choose([big, otherTarget, mine], source: source, endpoint: "https://myapp.authgear.cloud", projectID: "myapp")
+        var chosen = RunBinding.choose([big, otherTarget, mine], source: source, target: target)
         XCTAssertEqual(chosen.attached?.run.id, "aaaaaaaa-1")
         XCTAssertEqual(chosen.elsewhere?.run.id, "bbbbbbbb-1", "another file's unfinished run is only offered")
         XCTAssertFalse(chosen.elsewhereIsThisFile)
         // Same path, other content (the file was replaced): not this file's run.
-        chosen = RunBinding.choose([mine], source: RunBinding.Source(size: 100, fingerprint: "100-z"), endpoint: "https://myapp.authgear.cloud", projectID: "myapp")
+        chosen = RunBinding.choose([mine], source: SourceIdentity(path: "/data/users.json", size: 100, fingerprint: "100-z"), target: target)
         XCTAssertNil(chosen.attached)
         // No file open: nothing attached, the unfinished run offered.
-        chosen = RunBinding.choose([big, mine], source: nil, endpoint: "https://myapp.authgear.cloud", projectID: "myapp")
+        chosen = RunBinding.choose([big, mine], source: nil, target: target)
         XCTAssertNil(chosen.attached)
         XCTAssertEqual(chosen.elsewhere?.run.id, "bbbbbbbb-1")
     }

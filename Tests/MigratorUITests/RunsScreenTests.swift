@@ -14,8 +14,10 @@ final class RunsScreenTests: XCTestCase {
         var mine = RunBindingTests.entry("aaaaaaaa-0000-4000-8000-000000000001", path: s.session!.path, size: file.size, fingerprint: file.fingerprint(),
                                          .finished, inserted: 10, failed: 2)
         mine.counts.skipped = 0
-        let big = RunBindingTests.entry("d8a93321-0000-4000-8000-000000000002", path: "/data/big.json", size: 17_000_000, fingerprint: "b",
+        var big = RunBindingTests.entry("d8a93321-0000-4000-8000-000000000002", path: "/data/big.json", size: 17_000_000, fingerprint: "b",
                                         .interrupted, inserted: 38_000, failed: 4_880, open: 6_593)
+        big.failedByReason = [.init(reason: "DuplicatedIdentity", count: 4_000), .init(reason: "InvariantViolated", count: 880)]
+        big.resumePlan = "1 batch(es) (1,000 records) have an unknown outcome: resume sends each again exactly"
         var elsewhere = RunBindingTests.entry("eeeeeeee-0000-4000-8000-000000000003", path: "/data/more.csv", size: 9_000, fingerprint: "m",
                                               .runningElsewhere, inserted: 100, open: 900)
         elsewhere.holder = "pid 4242, import, started 2026-12-04T21:00:00Z"
@@ -72,11 +74,8 @@ final class RunsScreenTests: XCTestCase {
 
     func testFromARunsSummaryItsSourceOpensItResumesAndItsReportIsWritten() throws {
         var s = try Self.runsState()
-        XCTAssertEqual(press(&s, .enter), [.loadRunSummary(runID: "d8a93321-0000-4000-8000-000000000002")])
+        XCTAssertEqual(press(&s, .enter), [])
         XCTAssertTrue(s.runs.showingSummary)
-        var t = RunProgressTotals()
-        t.failedByReason = [.init(reason: "DuplicatedIdentity", count: 4_000), .init(reason: "InvariantViolated", count: 880)]
-        _ = Update.update(&s, .runSummaryLoaded(runID: "d8a93321-0000-4000-8000-000000000002", t))
         let text = AppView.render(s).text
         XCTAssertTrue(text.contains("4,000  DuplicatedIdentity") && text.contains("880  InvariantViolated"), text)
         XCTAssertEqual(press(&s, .char("o")), [.openSource(path: "/data/big.json", mappingPath: nil)])

@@ -23,12 +23,14 @@ extension RecordIndex {
         UnsafeRawBufferPointer(rebasing: file.bytes[span.start..<span.end])
     }
 
-    /// Parses record `i` from the source (no edits applied).
-    /// A record number the index does not hold (another file's run, a record past the end) is a
+    /// Parses record `i` from the source (no edits applied). A number the source does not have
+    /// (another file's record number, or one beyond what is indexed so far) is a `record.not_in_source`
     /// problem, never a crash.
     public func loadRecord(_ i: Int) -> Result<JSONValue, RecordProblem> {
+        let count = self.count
         guard i >= 0, i < count else {
-            return .failure(RecordProblem(message: "\(file.path) has no record \(i) (it has \(count) records)", line: 0, column: 0, rule: "record.out_of_range"))
+            return .failure(RecordProblem(message: "\(file.path) has no record \(i) (it has \(count) record(s)\(isComplete ? "" : " indexed so far"))",
+                                          line: 0, column: 0, rule: "record.not_in_source"))
         }
         return loadRecord(span: span(i))
     }

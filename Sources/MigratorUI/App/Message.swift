@@ -32,7 +32,6 @@ public enum Message: Sendable {
     case progressTotals(runID: String, RunProgressTotals)
     /// Every run of the journal, for the Runs screen.
     case runsLoaded([RunHistoryEntry])
-    case runSummaryLoaded(runID: String, RunProgressTotals)
     case runStarted(runID: String, batches: [RunViewState.BatchRow], base: OutcomeCounts)
     case engine(EngineEvent)
     case runEnded(Result<OutcomeCounts, RunStop>)
@@ -81,7 +80,6 @@ public enum Effect: Equatable, Sendable {
     /// Finds the open source's runs into the current target (or, with no source, unfinished runs to offer).
     case loadSourceRuns
     case loadRuns
-    case loadRunSummary(runID: String)
     /// A report of every record of a run (its source reopened as the run saw it).
     case writeRunReport(runID: String, path: String)
     /// Every failed record of the bound run again.

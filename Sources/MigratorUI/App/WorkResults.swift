@@ -102,13 +102,9 @@ enum WorkResults {
             return RunsUpdate.sourceRunsLoaded(&state, runs)
         case .progressTotals(let id, let totals):
             if id == state.run.runID { state.run.apply(totals, now: state.now) }
-            if id == state.runs.selectedEntry?.run.id { state.runs.summary = totals }
             return []
         case .runsLoaded(let entries):
             RunsUpdate.loaded(&state, entries)
-            return state.runs.selectedEntry.map { [.loadRunSummary(runID: $0.run.id)] } ?? []
-        case .runSummaryLoaded(let id, let totals):
-            if id == state.runs.selectedEntry?.run.id { state.runs.summary = totals }
             return []
         case .runStarted(let id, let batches, let base):
             if state.run.runID != id { state.run.totals = nil }

@@ -103,8 +103,9 @@ extension RunViewState {
 
     /// The rows of a run's batches as the journal has them, numbered 1…n, each completed one with its own counts.
     public static func rows(_ batches: [BatchRecord], counts: [Int64: OutcomeCounts], createdAt: Date) -> [BatchRow] {
-        batches.enumerated().map { i, b in
-            BatchRow(id: b.id, number: i + 1, records: b.records.count, state: b.state.rawValue, jobID: b.jobID, attempts: b.attempts,
+        let numbers = BatchRecord.numbers(batches)
+        return batches.map { b in
+            BatchRow(id: b.id, number: numbers[b.id] ?? Int(b.id), records: b.records.count, state: b.state.rawValue, jobID: b.jobID, attempts: b.attempts,
                      since: (b.state == .sent ? b.sentAt : nil) ?? b.lastAttemptAt ?? b.completedAt ?? createdAt,
                      note: b.state == .completed ? counts[b.id].map(describe) : b.lastError)
         }

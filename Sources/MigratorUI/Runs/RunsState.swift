@@ -7,8 +7,6 @@ public struct RunsState: Equatable, Sendable {
     public var selected = 0
     /// Showing the selected run's summary instead of the list.
     public var showingSummary = false
-    /// The selected run's figures (failures by reason), loaded for its summary.
-    public var summary: RunProgressTotals?
     /// Where Esc goes back to.
     public var returnTo: Screen = .records
     public init() {}

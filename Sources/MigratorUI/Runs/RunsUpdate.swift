@@ -17,14 +17,12 @@ enum RunsUpdate {
         state.runs.entries = entries
         state.runs.loaded = true
         state.runs.selected = keep.flatMap { id in entries.firstIndex { $0.run.id == id } } ?? 0
-        state.runs.summary = nil
     }
 
     static func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         if !state.runs.showingSummary, let c = Update.moved(state.runs.selected, count: state.runs.entries.count, page: max(1, state.size.height - 10), action) {
-            if c != state.runs.selected { state.runs.summary = nil }
             state.runs.selected = c
-            return state.runs.selectedEntry.map { [.loadRunSummary(runID: $0.run.id)] } ?? []
+            return []
         }
         guard let entry = state.runs.selectedEntry else {
             if action == .back { state.screen = state.runs.returnTo }
@@ -33,7 +31,7 @@ enum RunsUpdate {
         switch action {
         case .open:
             state.runs.showingSummary = true
-            return state.runs.summary == nil ? [.loadRunSummary(runID: entry.run.id)] : []
+            return []
         case .back:
             if state.runs.showingSummary { state.runs.showingSummary = false } else { state.screen = state.runs.returnTo }
             return []
@@ -68,6 +66,7 @@ enum RunsUpdate {
                 "into \(r.endpoint) project \(r.projectID), started \(Format.date(r.createdAt, in: zone)):",
                 "\(Format.count(e.counts.total)) of \(Format.count(e.counts.total + e.withoutOutcome)) planned records have a result; \(e.condition.rawValue)"
                     + (r.pausedReason.map { " — \($0)" } ?? "") + "."]
+            + (e.resumePlan.map { ["Resume: " + $0 + "."] } ?? [])
     }
 
     /// The open source's runs arrived: attach its latest run into the current target (its

@@ -121,17 +121,20 @@ enum RunsView {
         guard y < inner.maxY else { return }
         buffer.put("Failed, by reason", x: inner.x, y: y, style: Theme.header)
         y += 1
-        guard let summary = state.runs.summary else {
-            buffer.put("loading…", x: inner.x + 2, y: y, style: Theme.dim)
-            return
-        }
-        if summary.failedByReason.isEmpty { buffer.put("no failed records", x: inner.x + 2, y: y, style: Theme.ok); y += 1 }
-        for reason in summary.failedByReason where y < inner.maxY - 2 {
+        if e.failedByReason.isEmpty { buffer.put("no failed records", x: inner.x + 2, y: y, style: Theme.ok); y += 1 }
+        for reason in e.failedByReason where y < inner.maxY - 2 {
             buffer.put(Format.count(reason.count).fitted(toWidth: 9, alignRight: true), x: inner.x, y: y, style: Theme.error)
             buffer.put(reason.reason, x: inner.x + 11, y: y, maxWidth: inner.width - 11)
             y += 1
         }
         y += 1
+        if let plan = e.resumePlan, e.isResumable {
+            for line in TextBox.wrap("Resume: " + plan, width: inner.width).prefix(max(0, inner.maxY - y - 2)) {
+                buffer.put(line, x: inner.x, y: y, style: Theme.warning)
+                y += 1
+            }
+            y += 1
+        }
         if y < inner.maxY {
             let open = isOpenSource(e, state)
             let hint = open ? "p progress, v review and the outcome column are this run's (Esc, then Esc to the records)"

@@ -29,28 +29,18 @@ public struct SourceRuns: Sendable, Equatable {
 }
 
 public enum RunBinding {
-    /// The open file as runs identify it.
-    public struct Source: Sendable, Equatable {
-        public var size: Int
-        public var fingerprint: String
-        public init(size: Int, fingerprint: String) {
-            self.size = size
-            self.fingerprint = fingerprint
-        }
-    }
-
-    /// Whether `run` belongs to `source` and the target.
-    public static func belongs(_ run: RunRecord, to source: Source, endpoint: String, projectID: String) -> Bool {
-        run.sourceSize == source.size && run.sourceFingerprint == source.fingerprint && run.isRun(intoEndpoint: endpoint, projectID: projectID)
+    /// Whether `run` was made from this content (not merely this path) into this target.
+    public static func belongs(_ run: RunRecord, to source: SourceIdentity, target: RunTarget) -> Bool {
+        run.source.sameContent(as: source) && run.target == target
     }
 
     /// From every run of the journal (newest first): the open source's latest run into the target,
-    /// and the newest unfinished run that is not it (to offer, never to attach).
-    public static func choose(_ entries: [RunHistoryEntry], source: Source?, endpoint: String, projectID: String)
+    /// and the newest resumable run that is not it (to offer, never to attach).
+    public static func choose(_ entries: [RunHistoryEntry], source: SourceIdentity?, target: RunTarget)
         -> (attached: RunHistoryEntry?, elsewhere: RunHistoryEntry?, elsewhereIsThisFile: Bool) {
-        let attached = source.flatMap { s in entries.first { belongs($0.run, to: s, endpoint: endpoint, projectID: projectID) } }
+        let attached = source.flatMap { s in entries.first { belongs($0.run, to: s, target: target) } }
         let elsewhere = entries.first { $0.isResumable && $0.run.id != attached?.run.id && !(attached?.isUnfinished ?? false) }
-        let sameFile = elsewhere.map { e in source.map { e.run.sourceSize == $0.size && e.run.sourceFingerprint == $0.fingerprint } ?? false } ?? false
+        let sameFile = elsewhere.map { e in source.map { e.run.source.sameContent(as: $0) } ?? false } ?? false
         return (attached, elsewhere, sameFile)
     }
 }
