@@ -12,6 +12,7 @@ extension LiveEffects {
         switch effect {
         case .loadSourceRuns: loadSourceRuns(state: state, mailbox: mailbox)
         case .loadRuns: loadRuns(mailbox: mailbox)
+        case .countDelta(let s): countDelta(s, state: state, mailbox: mailbox)
         case .writeRunReport(let id, let path): writeRunReport(id, path: path, mailbox: mailbox)
         default: break
         }
@@ -65,6 +66,27 @@ extension LiveEffects {
             } catch {
                 mailbox.post(.failed("cannot read the runs from the journal \(journalPath): \(error)"))
             }
+        }
+    }
+
+    /// What earlier runs into the form's target already imported of the open source (DeltaPlan).
+    func countDelta(_ s: ImportSettings, state: AppState, mailbox: Mailbox) {
+        guard let session = state.session else { return }
+        let workspace = Self.snapshot(session)
+        Thread.detachNewThread { [self] in
+            var delta = LaunchDelta(endpoint: s.endpoint, projectID: s.projectID, identifier: s.identifier, done: 0,
+                                    sendable: workspace.report?.totals().sendable ?? 0, text: "")
+            if let journal = existingJournal() {
+                do {
+                    let plan = try DeltaPlan.compute(workspace: workspace, journal: journal, target: RunTarget(endpoint: s.endpoint, projectID: s.projectID))
+                    delta.done = plan.done.count
+                    delta.sendable = plan.sendable
+                    delta.text = plan.describe(upsert: s.upsert, sendingAll: s.sendAll)
+                } catch {
+                    mailbox.post(.failed("cannot count what earlier runs imported (journal \(journalPath)): \(error)"))
+                }
+            }
+            mailbox.post(.deltaCounted(delta))
         }
     }
 

@@ -64,11 +64,22 @@ extension LiveEffects {
             let journal = try openJournal()
             let lock = try JournalLock.acquire(journal: journal.path, command: "tui")
             defer { lock.release() }
+            // Only the records earlier runs into this target have not imported, unless the form says all.
+            var only: Set<Int>?
+            if !s.sendAll {
+                let plan = try DeltaPlan.compute(workspace: workspace, journal: journal, target: RunTarget(endpoint: settings.endpoint, projectID: settings.projectID))
+                if !plan.done.isEmpty {
+                    let report = workspace.report ?? workspace.validate()
+                    only = Set((0..<report.recordCount).filter { report.isSendable($0) && !plan.done.contains($0) })
+                    log.write(plan.describe(upsert: s.upsert, sendingAll: false))
+                }
+            }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint,
                                                   projectID: settings.projectID, mappingPath: session.mappingPath,
-                                                  editsPath: session.editsPath)
-            log.write("run \(run.id) started: \(run.recordCount) records, \(run.sourcePath) → \(run.endpoint) project \(run.projectID)")
-            start(run: run, workspace: workspace, journal: journal, client: client, concurrency: s.concurrency, mailbox: mailbox)
+                                                  editsPath: session.editsPath, only: only, canary: s.canary > 0 ? s.canary : nil)
+            log.write("run \(run.id) started: \(run.recordCount) records, \(run.sourcePath) → \(run.endpoint) project \(run.projectID)"
+                      + (s.canary > 0 ? ", canary of \(s.canary)" : ""))
+            start(run: run, workspace: workspace, journal: journal, client: client, concurrency: s.concurrency, stopAfterCanary: s.canary > 0, mailbox: mailbox)
         } catch {
             mailbox.post(.runFailedToStart("cannot start the import: \(error)"))
         }
@@ -139,7 +150,8 @@ extension LiveEffects {
     /// Starts the engine on the cooperative pool (from any thread); its events and its end come back through the mailbox.
     /// The caller holds the journal's lock (taken before the run was planned); it is taken once more
     /// here and held until the run ends.
-    func start(run: RunRecord, workspace: SourceWorkspace, journal: Journal, client: ImportClient, concurrency: Int, mailbox: Mailbox) {
+    func start(run: RunRecord, workspace: SourceWorkspace, journal: Journal, client: ImportClient, concurrency: Int, stopAfterCanary: Bool = false,
+               mailbox: Mailbox) {
         let held: JournalLock
         do { held = try JournalLock.acquire(journal: journal.path, command: "tui") } catch {
             mailbox.post(.runFailedToStart("\(error)"))
@@ -153,6 +165,7 @@ extension LiveEffects {
         feed.postNow()
         var options = MigrationRunner.Options()
         options.concurrency = max(1, concurrency)
+        options.stopAfterCanary = stopAfterCanary
         let log = self.log
         let runner = MigrationRunner(journal: journal, runID: run.id, bodies: RequestBodies(workspace: workspace),
                                      service: ClientImportService(client: client), options: options,

@@ -49,6 +49,9 @@ enum Fixture {
         state.settings.projectID = "myapp"
         state.settings.keyID = "kid-1"
         state.settings.keyFile = "/keys/admin.pem"
+        // As counted by the live handler for a journal without earlier runs of this source.
+        state.launchDelta = LaunchDelta(endpoint: state.settings.endpoint, projectID: state.settings.projectID, identifier: .email,
+                                        done: 0, sendable: s.totals?.sendable ?? 0, text: "")
         return state
     }
 }

@@ -35,6 +35,10 @@ public struct AppState {
     public var run = RunViewState()
     public var review = ReviewState()
     public var runs = RunsState()
+    /// What earlier runs already imported of the open source into the form's target (counted when launching).
+    public var launchDelta: LaunchDelta?
+    /// The launch confirmation waits for `launchDelta`.
+    public var launchPending = false
     /// Bumped when the terminal's bell should ring (the runtime rings it once per change).
     public var bells = 0
     /// The zone dates are shown in (fixed in tests).

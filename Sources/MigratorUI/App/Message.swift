@@ -32,6 +32,7 @@ public enum Message: Sendable {
     case progressTotals(runID: String, RunProgressTotals)
     /// Every run of the journal, for the Runs screen.
     case runsLoaded([RunHistoryEntry])
+    case deltaCounted(LaunchDelta)
     case runStarted(runID: String, batches: [RunViewState.BatchRow], base: OutcomeCounts)
     case engine(EngineEvent)
     case runEnded(Result<OutcomeCounts, RunStop>)
@@ -80,6 +81,8 @@ public enum Effect: Equatable, Sendable {
     /// Finds the open source's runs into the current target (or, with no source, unfinished runs to offer).
     case loadSourceRuns
     case loadRuns
+    /// Counts what earlier runs into this target already imported of the open source (for the launch dialog).
+    case countDelta(ImportSettings)
     /// A report of every record of a run (its source reopened as the run saw it).
     case writeRunReport(runID: String, path: String)
     /// Every failed record of the bound run again.

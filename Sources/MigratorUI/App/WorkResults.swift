@@ -106,6 +106,13 @@ enum WorkResults {
         case .runsLoaded(let entries):
             RunsUpdate.loaded(&state, entries)
             return []
+        case .deltaCounted(let delta):
+            state.launchDelta = delta
+            if state.launchPending, state.screen == .settings, state.overlay == nil {
+                state.launchPending = false
+                return SettingsUpdate.confirmLaunch(&state)
+            }
+            return []
         case .runStarted(let id, let batches, let base):
             if state.run.runID != id { state.run.totals = nil }
             state.run.runID = id
@@ -125,6 +132,10 @@ enum WorkResults {
                 state.run.counts = counts
                 state.status = .info("finished: \(counts.inserted) inserted, \(counts.updated) updated, \(counts.skipped) skipped, \(counts.failed) failed — v to review")
                 state.run.endBanner = RunViewState.banner(finished: true, counts: counts, totals: state.run.totals, reason: nil)
+            case .failure(.canary(let c)):
+                state.run.pausedReason = "canary: its \(c.total) records are done — P sends the rest (go)"
+                state.status = .info("canary done: \(c.inserted) inserted, \(c.updated) updated, \(c.skipped) skipped, \(c.failed) failed — P sends the rest, v reviews them")
+                state.run.endBanner = RunViewState.canaryBanner(counts: c, totals: state.run.totals)
             case .failure(let stop):
                 state.run.pausedReason = stop.description
                 state.status = .error("stopped: \(stop.description) — P resumes")

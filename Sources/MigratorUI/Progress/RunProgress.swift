@@ -131,6 +131,19 @@ extension RunViewState {
         }
     }
 
+    /// The go / no-go after a canary: its records' outcomes, failures by reason, and what each key does.
+    public static func canaryBanner(counts c: OutcomeCounts, totals: RunProgressTotals?) -> EndBanner {
+        var lines = ["its records: inserted \(Format.count(c.inserted)) · updated \(Format.count(c.updated)) · skipped \(Format.count(c.skipped)) · failed \(Format.count(c.failed))"]
+        if let reasons = totals?.failedByReason, !reasons.isEmpty {
+            lines.append("failed by reason: " + reasons.prefix(4).map { "\($0.reason) \(Format.count($0.count))" }.joined(separator: ", "))
+        }
+        if let t = totals { lines.append("\(Format.count(t.open)) records wait for your go") }
+        lines.append(c.failed == 0 ? "No failures. P sends the rest (go) · v reviews warnings and outcomes"
+                                   : "Look at the failures first (v). P sends the rest anyway (go)")
+        lines.append("Enter: decide later — the run stays paused (no-go); resume sends the rest")
+        return EndBanner(title: "Canary done: go or no-go?", lines: lines)
+    }
+
     /// The banner shown when the run ends: totals and failures by reason.
     public static func banner(finished: Bool, counts c: OutcomeCounts, totals: RunProgressTotals?, reason: String?) -> EndBanner {
         var lines = ["inserted \(Format.count(c.inserted)) · updated \(Format.count(c.updated)) · skipped \(Format.count(c.skipped)) · failed \(Format.count(c.failed))"

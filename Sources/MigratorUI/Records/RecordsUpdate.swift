@@ -47,7 +47,7 @@ enum RecordsUpdate {
             state.screen = .settings
             if let id = state.session?.identifier { state.settings.identifier = id }
             if let s = state.session { state.settings.upsert = s.workspace.settings.upsert }
-            return []
+            return state.session == nil ? [] : [.countDelta(state.settings)]
         case .progress:
             state.screen = .progress
             return []

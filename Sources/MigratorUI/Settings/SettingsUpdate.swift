@@ -15,6 +15,11 @@ enum SettingsUpdate {
             switch field {
             case .upsert:
                 state.settings.upsert.toggle()
+            case .sendAll:
+                state.settings.sendAll.toggle()
+            case .canary:
+                state.prompt = Prompt(.settingsField(field), label: "canary: records to send first, then stop for a go (0 = none): ",
+                                      text: String(state.settings.canary == 0 ? 10 : state.settings.canary))
             case .identifier:
                 let all = ImportIdentifier.allCases
                 state.settings.identifier = all[(all.firstIndex(of: state.settings.identifier)! + 1) % all.count]
@@ -51,7 +56,13 @@ enum SettingsUpdate {
                 return []
             }
             state.settings.concurrency = n
-        case .identifier, .upsert: break
+        case .canary:
+            guard let n = Int(t), n >= 0 else {
+                state.status = .error("canary: a number of records (0 for none)")
+                return []
+            }
+            state.settings.canary = n
+        case .identifier, .upsert, .sendAll: break
         }
         state.settings.check = []
         return []
@@ -83,17 +94,37 @@ enum SettingsUpdate {
             state.loading?.validated = 0
             return [.validateInBackground]
         }
-        let send = report.sendable
-        guard send > 0 else {
+        let sendable = report.sendable
+        guard sendable > 0 else {
             state.status = .error("no valid records to send: fix them first (f → with errors)")
             return []
         }
         let s = state.settings
+        // What earlier runs into this target already imported is counted first (the engine's DeltaPlan).
+        guard let delta = state.launchDelta, delta.isFor(s), delta.sendable == sendable else {
+            state.launchPending = true
+            state.status = .info("counting the records earlier runs into this target already imported…")
+            return [.countDelta(s)]
+        }
+        let send = s.sendAll ? sendable : sendable - delta.done
+        guard send > 0 else {
+            state.status = .error("all \(Format.count(sendable)) sendable records already have a successful outcome in earlier runs into this target: set \"Send\" to all records to send them again")
+            return []
+        }
+        var deltaLines: [String] = []
+        if delta.done > 0 {
+            deltaLines.append("\(Format.count(delta.done)) of the \(Format.count(sendable)) sendable records already have a successful outcome in earlier runs into this target;")
+            deltaLines.append(s.sendAll ? "sending all of them again (upsert \(s.upsert ? "on: they are updated" : "off: they are skipped"))."
+                                        : "sending only the other \(Format.count(send)) (\"Send\" in the form sends all).")
+        }
+        let canary = min(s.canary, send)
         state.overlay = .confirm(Confirmation(
             title: "Launch the import?",
             lines: [
                 "Will send \(send) records in batches of at most 500,000 bytes.",
                 "Left out: \(report.errors) invalid, \(report.excluded) excluded.",
+            ] + deltaLines + [
+                canary > 0 ? "Canary: the first \(canary) records go first; the run stops for a go / no-go before the rest." : "Canary: none (set one in the form).",
                 "Target: \(s.endpoint)  project \(s.projectID)",
                 "Identifier: \(s.identifier.rawValue)   upsert: \(s.upsert ? "ON (existing users are updated)" : "off (existing users are skipped)")   concurrency: \(s.concurrency)",
                 "Every batch and outcome is journalled; the run can be resumed after any stop.",
@@ -111,6 +142,8 @@ enum SettingsUpdate {
         case .identifier: return "Identifier"
         case .upsert: return "Upsert"
         case .concurrency: return "Concurrency"
+        case .sendAll: return "Send"
+        case .canary: return "Canary"
         }
     }
 
@@ -123,6 +156,8 @@ enum SettingsUpdate {
         case .identifier: return s.identifier.rawValue
         case .upsert: return s.upsert ? "on — existing users are updated" : "off — existing users are skipped"
         case .concurrency: return String(s.concurrency)
+        case .sendAll: return s.sendAll ? "all records — also those earlier runs into this target imported" : "only new records — not those earlier runs into this target imported"
+        case .canary: return s.canary == 0 ? "none" : "the first \(s.canary) records, then a go / no-go"
         }
     }
 }

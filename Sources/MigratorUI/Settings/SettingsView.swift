@@ -22,7 +22,12 @@ enum SettingsView {
         y += 1
         if let session = state.session {
             if let t = session.totals {
-                buffer.put("Will send \(Format.count(t.sendable)) records · left out: \(Format.count(t.errors)) invalid, \(Format.count(t.excluded)) excluded",
+                var send = "Will send \(Format.count(t.sendable)) records"
+                if let d = state.launchDelta, d.isFor(s), d.sendable == t.sendable, d.done > 0 {
+                    send = s.sendAll ? "Will send all \(Format.count(t.sendable)) records (\(Format.count(d.done)) already imported)"
+                                     : "Will send \(Format.count(t.sendable - d.done)) records (\(Format.count(d.done)) already imported)"
+                }
+                buffer.put(send + " · left out: \(Format.count(t.errors)) invalid, \(Format.count(t.excluded)) excluded",
                            x: body.x + 2, y: y, style: t.errors > 0 ? Theme.warning : Theme.ok, maxWidth: body.width - 4)
             } else {
                 buffer.put("Validation is still running…", x: body.x + 2, y: y, style: Theme.dim)
