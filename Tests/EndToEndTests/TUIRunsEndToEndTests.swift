@@ -101,4 +101,46 @@ final class TUIRunsEndToEndTests: XCTestCase {
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
         XCTAssertEqual(try sandbox.users().count, 2 + 27 + 60, "every valid record of both files imported exactly once")
     }
+
+    /// A canary of 10 stops for a go / no-go, P sends the rest; launching the same file again says
+    /// every record is already imported and sends nothing unless all are asked for.
+    func testACanaryStopsForAGoAndASecondLaunchSendsOnlyWhatIsNotImported() throws {
+        sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state", recordLatencyMs: 5)
+        try tmux.start(tuiCommand("tui users.json"))
+        tmux.wait(for: "40 records", "11 invalid")
+        try tmux.keys("L")
+        tmux.wait(for: "Import settings", "Canary", "none")
+        try tmux.keys("G", "Enter")
+        tmux.wait(for: "canary: records to send first")
+        try tmux.keys("Enter")
+        tmux.wait(for: "the first 10 records, then a go / no-go")
+        try tmux.keys("L")
+        tmux.wait(for: "Launch the import?", "Will send 29 records", "Canary: the first 10 records go first")
+        try tmux.keys("y")
+        tmux.wait(for: "Canary done: go or no-go?", "inserted 10", "19 records wait for your go", timeout: 40)
+        XCTAssertEqual(try sandbox.users().count, 10, "only the canary was sent")
+        try tmux.keys("Enter")
+        try tmux.keys("P")
+        tmux.wait(for: "Finished", "inserted 29", "The run has finished", timeout: 40)
+        XCTAssertEqual(try sandbox.users().count, 29)
+        try tmux.keys("Enter", "Escape")
+
+        // The same file again: everything is already imported.
+        try tmux.keys("L")
+        tmux.wait(for: "Will send 0 records (29 already imported)")
+        try tmux.keys("L")
+        tmux.wait(for: "all 29 sendable records already have a successful outcome")
+        // Send: all records — they are sent again and skipped (the server has them).
+        try tmux.keys("G", "k", "Enter")
+        tmux.wait(for: "Will send all 29 records (29 already imported)")
+        try tmux.keys("G", "Enter", "C-u")
+        try tmux.type("0")
+        try tmux.keys("Enter", "L")
+        tmux.wait(for: "Launch the import?", "Will send 29 records", "sending all of them again (upsert off: they are skipped)")
+        try tmux.keys("y")
+        tmux.wait(for: "Finished", "skipped 29", timeout: 40)
+        try tmux.keys("Enter", "q")
+        XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
+        XCTAssertEqual(try sandbox.users().count, 29, "nobody imported twice")
+    }
 }
