@@ -146,7 +146,6 @@ public enum Update {
 
     /// A second pass is a new invocation of the run: fresh pace, clock and snapshot.
     static func startSecondPass(_ state: inout AppState) {
-        state.run.snapshot = nil
         state.run.begin(now: state.now)
         state.screen = .progress
         state.review.marked = []

@@ -117,7 +117,6 @@ enum WorkResults {
             if state.run.runID != id { state.run.totals = nil }
             state.run.runID = id
             state.run.batches = batches
-            state.run.base = base
             state.run.counts = base
             state.run.begin(now: state.now)
             return []

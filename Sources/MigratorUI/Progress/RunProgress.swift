@@ -77,7 +77,7 @@ extension RunViewState {
         pausedReason = nil
         endBanner = nil
         startedAt = now
-        rateBase = totals.map { ($0.settled.total, now) }
+        rateBase = totals.map { RateBase(settled: $0.settled.total, at: now) }
     }
 
     /// The run stops sending (paused, stopped, finished, failed to start): the stretch's time is kept.
@@ -94,7 +94,7 @@ extension RunViewState {
         counts = t.settled
         if active {
             // A second pass reopens settled records: the rate counts from the lowest point.
-            if rateBase == nil || t.settled.total < rateBase!.settled { rateBase = (t.settled.total, now) }
+            if rateBase == nil || t.settled.total < rateBase!.settled { rateBase = RateBase(settled: t.settled.total, at: now) }
         }
         for i in batches.indices where !batches[i].isOpen {
             if let c = t.batchCounts[batches[i].id] { batches[i].note = Self.describe(c) }
@@ -120,7 +120,6 @@ extension RunViewState {
         self = RunViewState()
         runID = entry.run.id
         counts = entry.counts
-        base = entry.counts
         batches = rows
         if let t { apply(t, now: now) }
         switch entry.condition {

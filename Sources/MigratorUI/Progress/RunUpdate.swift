@@ -70,8 +70,9 @@ enum RunUpdate {
         case .paused(let reason):
             run.pausedReason = reason
             run.events.append("paused: \(reason)")
-        case .progress(let snapshot):
-            run.snapshot = snapshot
+        case .progress:
+            // The engine's throttled pace of this invocation: the screen's figures come from the journal instead.
+            break
         case .finished(let counts):
             run.counts = counts
             run.finished = counts

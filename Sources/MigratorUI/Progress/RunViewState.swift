@@ -40,11 +40,8 @@ public struct RunViewState: Equatable, Sendable {
     public var active = false
     public var pausedReason: String?
     public var finished: OutcomeCounts?
-    public var snapshot: ProgressSnapshot?
     /// Latest outcome per settled record (the journal's, once its totals have arrived).
     public var counts = OutcomeCounts()
-    /// The run's totals when this invocation started.
-    public var base = OutcomeCounts()
     /// The journal's figures for the run: the one source of the gauge, totals, pending and failures.
     public var totals: RunProgressTotals?
     public var batches: [BatchRow] = []
@@ -55,18 +52,14 @@ public struct RunViewState: Equatable, Sendable {
     /// Seconds the run was active before the current stretch (paused time is not counted).
     public var activeSeconds = 0.0
     /// Settled records when the current stretch began (or when its first totals arrived), for the rate.
-    public var rateBase: (settled: Int, at: Date)?
+    public struct RateBase: Equatable, Sendable {
+        public var settled: Int
+        public var at: Date
+    }
+    public var rateBase: RateBase?
     /// Set when the run ended while this session watched it: the banner with its summary.
     public var endBanner: EndBanner?
     public init() {}
-
-    public static func == (a: RunViewState, b: RunViewState) -> Bool {
-        a.runID == b.runID && a.active == b.active && a.pausedReason == b.pausedReason && a.finished == b.finished
-            && a.snapshot == b.snapshot && a.counts == b.counts && a.base == b.base && a.totals == b.totals && a.batches == b.batches
-            && a.events == b.events && a.selected == b.selected && a.startedAt == b.startedAt
-            && a.activeSeconds == b.activeSeconds && a.rateBase?.settled == b.rateBase?.settled && a.rateBase?.at == b.rateBase?.at
-            && a.endBanner == b.endBanner
-    }
 }
 
 /// What a run's end says on the progress screen (and with a bell): totals and failures by reason.
