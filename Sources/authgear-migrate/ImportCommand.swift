@@ -130,8 +130,10 @@ struct EngineOptions: ParsableArguments {
         options.concurrency = max(1, concurrency)
         options.stopAfterCanary = stopAfterCanary
         let reporter = RunReporter(json: json)
+        // Batches are told by their number in this run (1…n), not by journal-wide id.
+        let numbering = BatchNumbering(journal: journal, runID: run.id)
         let runner = MigrationRunner(journal: journal, runID: run.id, bodies: RequestBodies(workspace: workspace), service: service,
-                                     options: options, emit: { reporter.handle($0) })
+                                     options: options, emit: { reporter.handle(numbering.renumber($0)) })
         // Lines keep coming while nothing completes (a job the server keeps pending).
         reporter.startTicking()
         let outcome = Mutex<Result<OutcomeCounts, RunStop>?>(nil)

@@ -48,8 +48,11 @@ final class CLIRunsTests: SandboxTestCase {
         XCTAssertEqual(users42, 42)
 
         // --all sends all 42: with upsert off the existing users are skipped.
-        let all = try importCLI([aPrime, "--yes", "--all"])
+        let all = try importCLI([aPrime, "--yes", "--all", "--json"])
         XCTAssertEqual(all.status, 0, all.stderr)
+        // Batches are numbered per run (1…n), although the journal already holds 5 batches of earlier runs.
+        let sending = try CLIProcess.ndjsonLines(all.stdout).filter { $0["event"] as? String == "batch_sending" }
+        XCTAssertEqual(Set(sending.compactMap { $0["batch"] as? Int }), Set(1...5), all.stdout)
         XCTAssertTrue(all.stderr.contains("--all: sending all 42; with upsert off they will be skipped"), all.stderr)
         let allRun = try XCTUnwrap(journal.runs().first)
         XCTAssertEqual(try plannedRecords(allRun, journal), 42)
