@@ -12,6 +12,9 @@ public enum RecordState: Sendable, Hashable, CustomStringConvertible {
     case invalid
     /// Left out in the editor.
     case excluded
+    /// Sendable, but not planned in this run: a delta launch left it out because an earlier run
+    /// into the same target already imported it (see `DeltaPlan`).
+    case notInRun
 
     /// The report's word for a state (`inserted` … `failed`, `pending`, `invalid`, `excluded`), or nil.
     public init?(_ text: String) {
@@ -19,6 +22,7 @@ public enum RecordState: Sendable, Hashable, CustomStringConvertible {
         case "pending": self = .pending
         case "invalid": self = .invalid
         case "excluded": self = .excluded
+        case "not_in_run": self = .notInRun
         default:
             let o = Outcome(text)
             if case .other = o { return nil }
@@ -32,6 +36,7 @@ public enum RecordState: Sendable, Hashable, CustomStringConvertible {
         case .pending: return "pending"
         case .invalid: return "invalid"
         case .excluded: return "excluded"
+        case .notInRun: return "not_in_run"
         }
     }
 }
@@ -67,13 +72,15 @@ public enum RunReport {
         _ = try RunSource(run: run, workspace: workspace, allowChanged: allowChangedSource)
         let keyField = try run.keyField.map { try RecordKeyField($0, index: workspace.index) }
         let latest = try journal.latestResults(run: run.id)
+        let planned = Set(try journal.batches(run: run.id).flatMap(\.records))
         let report = workspace.report ?? workspace.validate()
         var rows: [ReportRow] = []
         let field = workspace.settings.identifier.field
         for n in 0..<report.recordCount {
             let r = latest[n]
             let state = r.map { RecordState.outcome($0.outcome) }
-                ?? (report.status[n] == .excluded ? .excluded : (report.isSendable(n) ? .pending : .invalid))
+                ?? (report.status[n] == .excluded ? .excluded
+                    : (report.isSendable(n) ? (planned.contains(n) || planned.isEmpty ? .pending : .notInRun) : .invalid))
             if let filter, filter != state { continue }
             var value: JSONValue?
             if case .replaced(let v)? = workspace.edits[n] { value = v }

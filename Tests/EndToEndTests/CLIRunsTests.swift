@@ -44,6 +44,9 @@ final class CLIRunsTests: SandboxTestCase {
         XCTAssertEqual(deltaCounts.inserted, 12)
         XCTAssertEqual(deltaCounts.skipped, 0, "no record already imported was sent")
         XCTAssertEqual(Set(try journal.latestResults(run: deltaRun.id).keys), Set(30..<42))
+        let left = try CLIProcess.run(["report", "--journal", journal.path, "--run", String(deltaRun.id.prefix(8)), "--outcome", "not_in_run"],
+                                      env: sandbox.cliEnvironment, in: sandbox.dir)
+        XCTAssertEqual(left.stdout.components(separatedBy: "\r\n").filter { $0.contains(",not_in_run,") }.count, 30, left.stdout + left.stderr)
         let users42 = try await sandbox.userIDsByEmail().count
         XCTAssertEqual(users42, 42)
 
