@@ -43,6 +43,8 @@ struct ImportCommand: ParsableCommand {
     var all = false
     @Option(help: ArgumentHelp("Send the first N records alone first and stop for a go / no-go (see above).", valueName: "n"))
     var canary: Int?
+    @Option(help: ArgumentHelp("The source's own user id, kept with the run for reports (`report` legacy_id, --user-map): a JSON pointer such as /legacy_id, or a CSV column (one that maps to no field is carried without being sent). Never a secret field.", valueName: "pointer|column"))
+    var keyField: String?
 
     func run() throws {
         try runReportingErrors {
@@ -55,6 +57,7 @@ struct ImportCommand: ParsableCommand {
             })
             progress.clear()
             try requireUnchangedSource(report)
+            if let keyField { _ = try RecordKeyField(keyField, index: workspace.index) }
             if report.errorCount > 0 && !skipInvalid {
                 var lines = ["\(report.errorCount) of \(report.recordCount) records are invalid; nothing was sent:"]
                 for n in report.issues.keys.filter({ report.status[$0] == .errors }).prefix(10) {
@@ -90,7 +93,7 @@ struct ImportCommand: ParsableCommand {
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),
-                                                  maxRecords: engine.maxRecords, allowNewRun: newRun, only: only, canary: canary)
+                                                  maxRecords: engine.maxRecords, allowNewRun: newRun, only: only, keyField: keyField, canary: canary)
             FileHandle.standardError.write(Data("run \(run.id) started (journal \(journal.path))\n".utf8))
             let service = ClientImportService(client: client)
             guard canary != nil else { return engine.execute(run: run, workspace: workspace, journal: journal, service: service) }
@@ -127,8 +130,10 @@ struct EngineOptions: ParsableArguments {
         options.concurrency = max(1, concurrency)
         options.stopAfterCanary = stopAfterCanary
         let reporter = RunReporter(json: json)
+        // Batches are told by their number in this run (1…n), not by journal-wide id.
+        let numbering = BatchNumbering(journal: journal, runID: run.id)
         let runner = MigrationRunner(journal: journal, runID: run.id, bodies: RequestBodies(workspace: workspace), service: service,
-                                     options: options, emit: { reporter.handle($0) })
+                                     options: options, emit: { reporter.handle(numbering.renumber($0)) })
         // Lines keep coming while nothing completes (a job the server keeps pending).
         reporter.startTicking()
         let outcome = Mutex<Result<OutcomeCounts, RunStop>?>(nil)

@@ -67,7 +67,17 @@ struct RunsCommand: ParsableCommand {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a run's totals per outcome, batches per state and top failure reasons."
+        abstract: "Show a run's totals per outcome, batches per state and top failure reasons.",
+        discussion: """
+        The state is told exactly: finished; paused (and why: quota, server unreachable, credentials, canary); \
+        stopped (by the operator); interrupted (the journal says active but no process holds the journal's lock: \
+        the process that ran it was killed or crashed); running elsewhere (another process holds the lock: its \
+        pid, command and start time). For a run with batches whose outcome is unknown (a request that may have \
+        reached the server when the process stopped) it says how many and what `resume` does with them: sends \
+        each again exactly (same bytes, checked by hash); users that then come back skipped are flagged \
+        possibly_created_at. --json adds state, journal_state, held_by, pending, planned, unknown_outcome_batches, \
+        unknown_outcome_records and resume_plan.
+        """
     )
 
     @OptionGroup var where_: JournalOptions
@@ -134,44 +144,58 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write one row per record: outcome, user_id, warnings, error reason and message.",
         discussion: """
-        NDJSON keys / CSV columns: record (0-based position in the source), line, identifier, outcome \
-        (inserted, updated, skipped, failed; pending = not sent yet; invalid = never sendable; excluded), \
-        user_id, warnings, error {reason, message}, possibly_created_at (a skipped user that an interrupted \
-        attempt of this run may have created). Records themselves are never written, so no password hash \
-        or secret can appear. --user-map writes identifier,user_id for updating a legacy system's foreign keys.
+        NDJSON keys / CSV columns: record (0-based position in the source), line, legacy_id (the source's own \
+        user id: the run's import --key-field), identifier, outcome (inserted, updated, skipped, failed; \
+        pending = not sent yet; invalid = never sendable; excluded; not_in_run = left out by a delta launch because \
+        an earlier run into the same target imported it), user_id, warnings, error {reason, message, \
+        cause_kind, clash} (CSV: error_reason, error_message, error_cause, error_clash: the server's cause \
+        kind and, for a duplicated identity, which identity clashed), possibly_created_at (a skipped user that \
+        an interrupted attempt of this run may have created). Records themselves are never written, so no \
+        password hash or secret can appear. --user-map writes legacy_id,identifier,user_id for updating a \
+        legacy system's foreign keys. --summary prints one JSON object instead: totals by outcome, times \
+        (started, finished, elapsed, elapsed without paused time), failures by reason, and the files written \
+        by this command (with -o).
         """
     )
 
     @OptionGroup var where_: JournalOptions
-    @Option(help: "Which records: failed, skipped, inserted, updated, pending, invalid, excluded or all.") var outcome = "all"
+    @Option(help: "Which records: failed, skipped, inserted, updated, pending, invalid, excluded, not_in_run or all.") var outcome = "all"
     @Option(help: "csv or ndjson.") var format = "csv"
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write here instead of stdout.", valueName: "file")) var output: String?
     @Flag(help: "Write the identifier → user_id map (CSV) instead of the report.") var userMap = false
     @Flag(help: "Report even if the source changed since the run began (identifiers may then be wrong).") var allowChangedSource = false
+    @Flag(help: "Print the run's summary as one JSON object (totals, times, failures by reason, files written); with -o the report goes to that file.")
+    var summary = false
 
     func run() throws {
         try runReportingErrors {
             guard ["csv", "ndjson"].contains(format) else { throw CLIError.usage("--format must be csv or ndjson") }
             let only = RecordState(outcome)
             guard only != nil || outcome == "all" else {
-                throw CLIError.usage("--outcome must be one of failed, skipped, inserted, updated, pending, invalid, excluded, all")
+                throw CLIError.usage("--outcome must be one of failed, skipped, inserted, updated, pending, invalid, excluded, not_in_run, all")
             }
             let j = try where_.open()
             let run = try where_.resolveRun(j)
+            // The summary alone needs only the journal.
+            if summary && output == nil { print(try RunSummary.load(run, journal: j).json().jsonText); return 0 }
             let workspace: SourceWorkspace
             do { workspace = try RunCoordinator.openSource(for: run, allowChangedSource: allowChangedSource) } catch {
                 throw CLIError.unreadable("\(error)")
             }
-            let rows = try RunReport.rows(run: run, workspace: workspace, journal: j, only: userMap ? nil : only)
+            let rows = try RunReport.rows(run: run, workspace: workspace, journal: j, only: userMap ? nil : only,
+                                          allowChangedSource: allowChangedSource)
             let bytes = userMap ? RunReport.userMap(rows) : (format == "csv" ? RunReport.csv(rows) : RunReport.ndjson(rows))
+            var files: [String] = []
             if let output {
                 do { try StateDirectory.writeAtomically(bytes, to: output, mode: 0o600) } catch {
                     throw CLIError.unreadable("cannot write \(output): \(error.localizedDescription)")
                 }
                 FileHandle.standardError.write(Data("wrote \(rows.count) rows to \(output)\n".utf8))
-            } else {
+                files.append(URL(fileURLWithPath: output).standardizedFileURL.path)
+            } else if !summary {
                 FileHandle.standardOutput.write(Data(bytes))
             }
+            if summary { print(try RunSummary.load(run, journal: j).json(files: files).jsonText) }
             return 0
         }
     }

@@ -44,12 +44,18 @@ final class CLIRunsTests: SandboxTestCase {
         XCTAssertEqual(deltaCounts.inserted, 12)
         XCTAssertEqual(deltaCounts.skipped, 0, "no record already imported was sent")
         XCTAssertEqual(Set(try journal.latestResults(run: deltaRun.id).keys), Set(30..<42))
+        let left = try CLIProcess.run(["report", "--journal", journal.path, "--run", String(deltaRun.id.prefix(8)), "--outcome", "not_in_run"],
+                                      env: sandbox.cliEnvironment, in: sandbox.dir)
+        XCTAssertEqual(left.stdout.components(separatedBy: "\r\n").filter { $0.contains(",not_in_run,") }.count, 30, left.stdout + left.stderr)
         let users42 = try await sandbox.userIDsByEmail().count
         XCTAssertEqual(users42, 42)
 
         // --all sends all 42: with upsert off the existing users are skipped.
-        let all = try importCLI([aPrime, "--yes", "--all"])
+        let all = try importCLI([aPrime, "--yes", "--all", "--json"])
         XCTAssertEqual(all.status, 0, all.stderr)
+        // Batches are numbered per run (1…n), although the journal already holds 5 batches of earlier runs.
+        let sending = try CLIProcess.ndjsonLines(all.stdout).filter { $0["event"] as? String == "batch_sending" }
+        XCTAssertEqual(Set(sending.compactMap { $0["batch"] as? Int }), Set(1...5), all.stdout)
         XCTAssertTrue(all.stderr.contains("--all: sending all 42; with upsert off they will be skipped"), all.stderr)
         let allRun = try XCTUnwrap(journal.runs().first)
         XCTAssertEqual(try plannedRecords(allRun, journal), 42)
@@ -114,5 +120,54 @@ final class CLIRunsTests: SandboxTestCase {
         XCTAssertTrue(resumed.stderr.contains("resume sends each again exactly"), resumed.stderr)
         let users20 = try await sandbox.userIDsByEmail().count
         XCTAssertEqual(users20, 20)
+    }
+
+    func testReportsCarryTheLegacyKeyAndTheServersCauseAndTheSummaryIsJSON() async throws {
+        try await sandbox.control("POST", "/_sandbox/users",
+                                  #"{"users":[{"ref":"P","identities":[{"type":"login_id","key":"phone","value":"+6591234567"}]}]}"#)
+        let csv = sandbox.dir + "/legacy.csv"
+        try Data("Legacy ID,email,phone_number\nL-1,u1@example.com,\nL-2,clash@example.com,+6591234567\nL-3,u3@example.com,\n".utf8)
+            .write(to: URL(fileURLWithPath: csv))
+        let secret = try importCLI([csv, "--yes", "--key-field", "/password/password_hash"])
+        XCTAssertEqual(secret.status, 2, secret.stderr)
+        XCTAssertTrue(secret.stderr.contains("holds secrets"), secret.stderr)
+        let imported = try importCLI([csv, "--yes", "--key-field", "Legacy ID"])
+        XCTAssertEqual(imported.status, 1, imported.stderr)
+
+        let journal = sandbox.dir + "/journal.sqlite"
+        func cli(_ args: [String]) throws -> CLIProcess.Output {
+            try CLIProcess.run(args + ["--journal", journal], env: sandbox.cliEnvironment, in: sandbox.dir)
+        }
+        let report = try cli(["report"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let lines = report.stdout.components(separatedBy: "\r\n")
+        XCTAssertEqual(lines[0], "record,line,legacy_id,identifier,outcome,user_id,warnings,error_reason,error_message,error_cause,error_clash,possibly_created_at")
+        XCTAssertTrue(lines[1].hasPrefix("0,2,L-1,u1@example.com,inserted,"), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("1,3,L-2,clash@example.com,failed,,"), lines[2])
+        XCTAssertTrue(lines[2].contains("DuplicatedIdentity"), lines[2])
+        XCTAssertTrue(lines[2].contains("the record's phone login ID clashes with an existing login_id (phone) identity of another user"), lines[2])
+        XCTAssertFalse(report.stdout.contains("$2"), "no secret in a report")
+
+        let map = try cli(["report", "--user-map"])
+        let users = try await sandbox.userIDsByEmail()
+        XCTAssertTrue(map.stdout.hasPrefix("legacy_id,identifier,user_id\r\n"), map.stdout)
+        XCTAssertTrue(map.stdout.contains("L-1,u1@example.com,\(try XCTUnwrap(users["u1@example.com"]))\r\n"), map.stdout)
+        XCTAssertFalse(map.stdout.contains("L-2"), "a failed record has no user")
+
+        let out = sandbox.dir + "/failed.ndjson"
+        let summary = try cli(["report", "--summary", "--outcome", "failed", "--format", "ndjson", "-o", out])
+        XCTAssertEqual(summary.status, 0, summary.stderr)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any], summary.stdout)
+        XCTAssertEqual(doc["state"] as? String, "finished")
+        XCTAssertEqual(doc["key_field"] as? String, "Legacy ID")
+        let totals = try XCTUnwrap(doc["totals"] as? [String: Int])
+        XCTAssertEqual(totals, ["inserted": 2, "updated": 0, "skipped": 0, "failed": 1, "pending": 0])
+        XCTAssertEqual((doc["failures_by_reason"] as? [String: Int])?.values.reduce(0, +), 1)
+        XCTAssertEqual(doc["files"] as? [String], [out])
+        XCTAssertNotNil(doc["finished_at"] as? String)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(doc["elapsed_seconds"] as? Double), try XCTUnwrap(doc["active_seconds"] as? Double))
+        let failedRow = try XCTUnwrap(JSONSerialization.jsonObject(with: XCTUnwrap(FileManager.default.contents(atPath: out))) as? [String: Any])
+        XCTAssertEqual(failedRow["legacy_id"] as? String, "L-2")
+        XCTAssertEqual((failedRow["error"] as? [String: Any])?["cause_kind"] as? String, "DuplicatedIdentity")
     }
 }
