@@ -15,8 +15,10 @@ struct TUICommand: ParsableCommand {
         Opens FILE (or a file picker), indexes and validates it in the background, and shows every record \
         with what the server would say about it. Edit records (saved beside the journal, never in the \
         source), set the target and launch; the run is journalled exactly like `import`, so it can be \
-        resumed here or with `authgear-migrate resume`. An unfinished run found in the journal is offered \
-        for resumption on start. Press ? on any screen for its keys. Honours NO_COLOR and --no-color. \
+        resumed here or with `authgear-migrate resume`. The open file shows its own latest run into the \
+        target (outcomes, progress, review; an unfinished one is offered for resumption); another file's \
+        unfinished run is offered as "open that file", never shown as this one's. R lists every run of the \
+        journal. Press ? on any screen for its keys. Honours NO_COLOR and --no-color. \
         Logs go to $XDG_STATE_HOME/authgear-migrate/tui.log, never to the screen.
         """
     )

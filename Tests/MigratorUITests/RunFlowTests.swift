@@ -68,7 +68,7 @@ final class RunFlowTests: XCTestCase {
         XCTAssertEqual(s.prompt?.text.text, "https://myapp.authgear.cloud")
         press(&s, .ctrl("u"))
         type(&s, "https://other.example")
-        press(&s, .enter)
+        XCTAssertEqual(press(&s, .enter), [.loadSourceRuns], "another target: the file's runs into it are looked up")
         XCTAssertEqual(s.settings.endpoint, "https://other.example")
         s.settings.selected = SettingsField.allCases.firstIndex(of: .concurrency)!
         press(&s, .enter, .ctrl("u"))

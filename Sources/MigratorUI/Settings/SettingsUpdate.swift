@@ -46,8 +46,11 @@ enum SettingsUpdate {
     static func set(_ state: inout AppState, _ field: SettingsField, _ text: String) -> [Effect] {
         let t = text.trimmingCharacters(in: .whitespaces)
         switch field {
-        case .endpoint: state.settings.endpoint = t
-        case .projectID: state.settings.projectID = t
+        case .endpoint, .projectID:
+            if field == .endpoint { state.settings.endpoint = t } else { state.settings.projectID = t }
+            state.settings.check = []
+            // Another target has other runs: the open file's run into it is looked up (unless one is in flight).
+            return state.runInFlight || state.session == nil ? [] : [.loadSourceRuns]
         case .keyID: state.settings.keyID = t
         case .keyFile: state.settings.keyFile = PromptUpdate.expand(t)
         case .concurrency:
