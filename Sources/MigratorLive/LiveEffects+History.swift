@@ -119,7 +119,8 @@ extension LiveEffects {
 }
 
 /// Reads a run's progress figures from the journal as batches complete, at most one read at a
-/// time and spaced by what a read costs, so that a large journal is not read on every batch.
+/// time and spaced by what a read costs, so that a large journal is not read on every batch. It
+/// reads through a connection of its own: in WAL mode a read there never holds up the engine's writes.
 final class ProgressTotalsFeed: Sendable {
     private struct State {
         var reading = false
@@ -132,7 +133,7 @@ final class ProgressTotalsFeed: Sendable {
     private let state = Mutex(State())
 
     init(journal: Journal, runID: String, mailbox: Mailbox) {
-        self.journal = journal
+        self.journal = (try? Journal(path: journal.path)) ?? journal
         self.runID = runID
         self.mailbox = mailbox
     }
@@ -156,7 +157,7 @@ final class ProgressTotalsFeed: Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let wait = state.withLock { max(0.25, $0.lastCost * 4) }
-                usleep(UInt32(min(5, wait) * 1_000_000))
+                usleep(UInt32(min(30, wait) * 1_000_000))
                 postNow()
                 let more = state.withLock { s -> Bool in
                     if s.again { s.again = false; return true }
