@@ -25,8 +25,8 @@ struct ImportCommand: ParsableCommand {
         (else it stops). Without a terminal and without --yes it sends only the canary and stops with the \
         run paused (reason "canary"): `authgear-migrate resume` sends the rest.
 
-        Exit status: 0 every record ended inserted, updated or skipped (or a canary stop without failures); \
-        1 some records failed; 2 the run could not proceed (bad input, refused credentials, quota exhausted, \
+        Exit status: 0 every record ended inserted, updated or skipped; 1 some records failed, or the run \
+        stopped after its canary (the rest has no outcome until `resume`); 2 the run could not proceed (bad input, refused credentials, quota exhausted, \
         interrupted: see `status`).
         """
     )
