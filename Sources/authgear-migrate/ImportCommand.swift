@@ -36,7 +36,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Send the valid records even if some records are invalid.") var skipInvalid = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
-    @Flag(help: "Start a new run even though this source has an unfinished run in the journal (normally: `resume` it).") var newRun = false
+    @Flag(help: "Start a new run even though a file with this content has an unfinished run into the same target in the journal (normally: `resume` it).") var newRun = false
     @Flag(name: .customLong("only-new"), help: "Send only the records that earlier runs into this target did not import successfully (the default).")
     var onlyNew = false
     @Flag(help: "Send every record, also those earlier runs into this target already imported (upsert off: skipped; on: updated).")
