@@ -98,11 +98,12 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension RunStop: CommandFailure {
-    /// 1 when every batch is done but records have no outcome (like records that failed), else 2;
-    /// a canary stop: 0, or 1 when some of its records failed.
+    /// 1 when every batch is done but records have no outcome (like records that failed), and
+    /// after a canary (planned records are left without an outcome until `resume`: a script must
+    /// not take the stop for a finished migration); else 2.
     public var exitStatus: Int32 {
         if case .unaccounted = self { return 1 }
-        if case .canary(let c) = self { return c.failed > 0 ? 1 : 0 }
+        if case .canary = self { return 1 }
         return 2
     }
 }

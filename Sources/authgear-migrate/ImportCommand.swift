@@ -25,8 +25,8 @@ struct ImportCommand: ParsableCommand {
         (else it stops). Without a terminal and without --yes it sends only the canary and stops with the \
         run paused (reason "canary"): `authgear-migrate resume` sends the rest.
 
-        Exit status: 0 every record ended inserted, updated or skipped (or a canary stop without failures); \
-        1 some records failed; 2 the run could not proceed (bad input, refused credentials, quota exhausted, \
+        Exit status: 0 every record ended inserted, updated or skipped; 1 some records failed, or the run \
+        stopped after its canary (the rest has no outcome until `resume`); 2 the run could not proceed (bad input, refused credentials, quota exhausted, \
         interrupted: see `status`).
         """
     )
@@ -36,7 +36,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Send the valid records even if some records are invalid.") var skipInvalid = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
-    @Flag(help: "Start a new run even though this source has an unfinished run in the journal (normally: `resume` it).") var newRun = false
+    @Flag(help: "Start a new run even though a file with this content has an unfinished run into the same target in the journal (normally: `resume` it).") var newRun = false
     @Flag(name: .customLong("only-new"), help: "Send only the records that earlier runs into this target did not import successfully (the default).")
     var onlyNew = false
     @Flag(help: "Send every record, also those earlier runs into this target already imported (upsert off: skipped; on: updated).")

@@ -44,8 +44,9 @@ final class SecretsTests: SandboxTestCase {
 
         let first = try cli(["import", source, "--yes", "--journal", journalPath, "--max-records", "10", "--json"])
         XCTAssertEqual(first.status, 0, first.stderr)
-        // A second run: every user exists, the server answers `skipped` with its warnings.
-        let second = try cli(["import", source, "--yes", "--journal", journalPath, "--max-records", "10"])
+        // A second run of every record (--all: by default a delta launch would send none): every user
+        // exists, the server answers `skipped` with its warnings.
+        let second = try cli(["import", source, "--yes", "--all", "--journal", journalPath, "--max-records", "10"])
         XCTAssertEqual(second.status, 0, second.stderr)
         let runs = try Journal(path: journalPath).runs()
         XCTAssertEqual(runs.count, 2)
