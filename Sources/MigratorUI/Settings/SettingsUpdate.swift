@@ -89,11 +89,16 @@ enum SettingsUpdate {
             return []
         }
         let s = state.settings
+        var lines = [
+            "Will send \(send) records in batches of at most 500,000 bytes.",
+            "Left out: \(report.errors) invalid, \(report.excluded) excluded.",
+        ]
+        if report.withoutPassword > 0 {
+            lines.append("\(Format.count(report.withoutPassword)) users will have no password (hash not importable): they reset it or sign in passwordless.")
+        }
         state.overlay = .confirm(Confirmation(
             title: "Launch the import?",
-            lines: [
-                "Will send \(send) records in batches of at most 500,000 bytes.",
-                "Left out: \(report.errors) invalid, \(report.excluded) excluded.",
+            lines: lines + [
                 "Target: \(s.endpoint)  project \(s.projectID)",
                 "Identifier: \(s.identifier.rawValue)   upsert: \(s.upsert ? "ON (existing users are updated)" : "off (existing users are skipped)")   concurrency: \(s.concurrency)",
                 "Every batch and outcome is journalled; the run can be resumed after any stop.",
