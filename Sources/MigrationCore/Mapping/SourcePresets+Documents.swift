@@ -286,6 +286,17 @@ extension SourcePresets {
      "not_imported": {"/secondEmail": "second e-mail addresses", "/employeeNumber": "employee and organisation fields"}}
     """#
 
+    /// The Admin Console's "Okta Password Health" report.
+    static let oktaReport = #"""
+    {"format": "okta", "key": "/Login",
+     "map": {
+      "/Login": {"field": "email", "transform": "lowercase"},
+      "/User": "name",
+      "/Status": {"field": "disabled", "values": {"SUSPENDED": true, "DEPROVISIONED": true, "LOCKED_OUT": true}}
+     },
+     "not_imported": {"/Last Login": "original timestamps (Activation date, Last Login, Last Password Change)"}}
+    """#
+
     static let django = #"""
     {"format": "django", "key": "/pk", "only": {"/model": "auth.user"},
      "map": {

@@ -27,6 +27,7 @@ public enum SourcePresets {
         if has("credentials", "username") || has("createdTimestamp", "username") || has("federatedIdentities") { return (.keycloak, "keycloak") }
         if has("profile", "status") && (has("credentials") || (value("id") ?? "").hasPrefix("00u")) { return (.okta, "okta") }
         if has("login", "firstName") || has("login", "lastName") { return (.okta, "okta-csv") }
+        if has("User", "Login", "Status", "Authentication Source") { return (.okta, "okta-report") }
         if has("model", "fields") { return (.django, "django") }
         if has("user_login", "user_pass") { return (.wordpress, "wordpress") }
         if has("encrypted_password") && (has("sign_in_count") || has("confirmed_at") || has("reset_password_token")) { return (.devise, "devise") }
@@ -65,7 +66,7 @@ public enum SourcePresets {
         "auth0": auth0, "auth0-csv": auth0CSV, "auth0-passwords": auth0Passwords, "auth0-bulk": auth0Bulk,
         "firebase": firebase, "firebase-csv29": firebaseCSV(columns: firebaseColumns29), "firebase-csv53": firebaseCSV(columns: firebaseColumns53),
         "supabase": supabase, "clerk": clerk, "clerk-json": clerkJSON, "cognito": cognito, "cognito-csv": cognitoCSV,
-        "keycloak": keycloak, "okta": okta, "okta-csv": oktaCSV, "django": django, "django-table": djangoTable,
+        "keycloak": keycloak, "okta": okta, "okta-csv": oktaCSV, "okta-report": oktaReport, "django": django, "django-table": djangoTable,
         "laravel": laravel, "devise": devise, "wordpress": wordpress,
     ]
 }
