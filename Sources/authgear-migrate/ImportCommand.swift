@@ -57,7 +57,7 @@ struct ImportCommand: ParsableCommand {
             let summary = "Will send \(sendable) records (\(report.errorCount) invalid and \(report.excludedCount) excluded left out) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(workspace.settings.upsert ? "on" : "off")."
             let withoutPassword = report.withoutImportablePassword
             let passwordNote = withoutPassword > 0
-                ? "\n\(withoutPassword.groupedDigits) users will have no password (their hash cannot be imported): they reset it or sign in passwordless." : ""
+                ? "\n\(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password (their hash cannot be imported): they reset it or sign in passwordless." : ""
             guard try confirm(summary + passwordNote, yes: yes) else { return 2 }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,

@@ -91,7 +91,7 @@ struct ValidateCommand: ParsableCommand {
                 lines.append("")
                 lines.append("Not imported:")
                 if withoutPassword > 0 {
-                    lines.append("  \(withoutPassword.groupedDigits) users will have no password: their hash cannot be imported "
+                    lines.append("  \(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password: their hash cannot be imported "
                                  + "(password.not_importable); they reset it or sign in passwordless")
                 }
                 for entry in dropped { lines.append("  \(entry.what): \(entry.count.groupedDigits) records") }

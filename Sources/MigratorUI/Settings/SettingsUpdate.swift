@@ -94,7 +94,7 @@ enum SettingsUpdate {
             "Left out: \(report.errors) invalid, \(report.excluded) excluded.",
         ]
         if report.withoutPassword > 0 {
-            lines.append("\(Format.count(report.withoutPassword)) users will have no password (hash not importable): they reset it or sign in passwordless.")
+            lines.append("\(Format.count(report.withoutPassword)) user\(report.withoutPassword == 1 ? "" : "s") will have no password (hash not importable): they reset it or sign in passwordless.")
         }
         state.overlay = .confirm(Confirmation(
             title: "Launch the import?",
