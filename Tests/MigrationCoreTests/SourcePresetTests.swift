@@ -148,6 +148,9 @@ final class SourcePresetTests: XCTestCase {
         let report = validate(index)
         XCTAssertEqual(report.issues[0]?.first { $0.rule == "password.not_importable" }?.message.contains("Firebase scrypt"), true)
         XCTAssertEqual(report.withoutImportablePassword, 1)
+        // The pass (fast path plus the mapping's notes) and the full verdict agree.
+        let pass = ValidationPass(index: index, settings: ValidationSettings(identifier: .email, upsert: false))
+        for n in 0..<index.count { XCTAssertEqual(pass.verdict(n).issues, report.issues[n] ?? [], "record \(n)") }
     }
 
     func testFirebaseHeaderlessCSVBothLayouts() throws {

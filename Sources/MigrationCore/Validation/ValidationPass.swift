@@ -70,6 +70,7 @@ public struct ValidationPass: Sendable {
         let fastPath = RecordFastPath(settings: settings)
         let sizeLimit = RecordSizeRule.limit(settings)
         let labels = index.recordMapping?.notImportedLabels.count ?? 0
+        let preset = index.recordMapping != nil
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -91,8 +92,13 @@ public struct ValidationPass: Sendable {
                 let unedited = edits.isEmpty
                 for (k, span) in spans.enumerated() {
                     let n = range.lowerBound + k
-                    if labels > 0, case .success(let mapped) = index.loadMapped(span: span) { local.countNotImported(mapped.notImported, labels: labels) }
-                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, sizeLimit: sizeLimit) {
+                    // A mapped source's record is built once here, for the counts and the fast path.
+                    var mapped: RecordMapping.Mapped?
+                    if preset, case .success(let m) = index.loadMapped(span: span) {
+                        mapped = m
+                        if labels > 0 { local.countNotImported(m.notImported, labels: labels) }
+                    }
+                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, mapped: mapped, sizeLimit: sizeLimit) {
                         local.record(k, v)
                     } else {
                         local.record(k, verdict(n, span: span))
@@ -114,14 +120,23 @@ public struct ValidationPass: Sendable {
 
     /// The fast path's verdict, or nil to let `verdict(_:span:)` decide (which alone adds
     /// `record.too_large`: the fast path steps aside for a record too large to send).
-    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan, sizeLimit: Int) -> RecordFastPath.Verdict? {
+    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan, mapped preloaded: RecordMapping.Mapped?,
+                             sizeLimit: Int) -> RecordFastPath.Verdict? {
         let v: RecordFastPath.Verdict?
         if !index.isMapped {
             v = fastPath.check(index.rawBytes(span))
         } else {
-            // A mapping's notes (a password it could not carry) are the full verdict's to add.
-            guard case .success(let mapped) = index.loadMapped(span: span), mapped.notes.isEmpty else { return nil }
-            v = JSONWriter().bytes(mapped.record).withUnsafeBytes { fastPath.check($0) }
+            let loaded: RecordMapping.Mapped
+            if let preloaded { loaded = preloaded } else {
+                guard case .success(let m) = index.loadMapped(span: span) else { return nil }
+                loaded = m
+            }
+            // A mapping's notes (a password it could not carry) come first, as in `verdict`.
+            v = JSONWriter().bytes(loaded.record).withUnsafeBytes { fastPath.check($0) }.map { fast in
+                var fast = fast
+                if !loaded.notes.isEmpty { fast.issues = loaded.notes + fast.issues }
+                return fast
+            }
         }
         guard let v, v.size <= sizeLimit else { return nil }
         return v
