@@ -314,6 +314,13 @@ final class SourcePresetTests: XCTestCase {
         }
     }
 
+    func testAMultiRealmKeycloakExportIsRefusedWithWhatToDo() {
+        let path = TestFiles.write(#"[{"realm": "a", "users": [{"id": "1", "username": "x", "credentials": []}]}, {"realm": "b", "users": []}]"#)
+        XCTAssertThrowsError(try RecordIndex.open(path: path)) { error in
+            XCTAssertTrue((error as? SourceError)?.message.contains("Keycloak realms") ?? false, "\(error)")
+        }
+    }
+
     func testFormatNamesThePresetAndPlainRecordsStayPlain() throws {
         let (plain, records) = try open("{\"email\":\"a@example.com\"}\n")
         XCTAssertEqual(plain.format, .ndjson)

@@ -50,6 +50,10 @@ enum SourceDetection {
             return SourceShape(format: .authgear, container: .document, preset: nil)
         case .jsonArray:
             guard let first = firstArrayElement(bytes, from: i) else { return fallback(.jsonArray, .array, forced) }
+            if first["realm"] != nil, first["users"] != nil || first["clients"] != nil {
+                throw SourceError(path: path, message: "a JSON array of Keycloak realms: the users of several realms cannot be imported as one source",
+                                  hint: "export one realm (kc.sh export --realm NAME --users same_file) and give that file")
+            }
             return classifyJSON(first, container: .array, plain: .jsonArray, forced: forced)
         case .csv:
             return classifyCSV(bytes, forced: forced)
