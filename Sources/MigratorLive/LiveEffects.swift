@@ -67,7 +67,7 @@ public final class LiveEffects: EffectHandler, Sendable {
         case .completePath(let text): mailbox.post(.pathCompleted(Self.complete(text)))
         case .loadRecent: mailbox.post(.recentLoaded(Self.recent()))
         case .openSource(let path, let mapping): openSource(path: path, mappingPath: mapping, mailbox: mailbox)
-        case .previewMapping(let path, let columns): mailbox.post(.mappingPreview(Self.preview(path: path, columns: columns)))
+        case .previewMapping(let path, let columns): mailbox.post(.mappingPreview(Self.preview(path: path, columns: columns, format: format)))
         case .applyMapping(let path, let columns): applyMapping(path: path, columns: columns, mailbox: mailbox)
         case .validateInBackground: validate(state: state, mailbox: mailbox)
         case .filter(let filter, let generation): runFilter(filter, generation: generation, state: state, mailbox: mailbox)
@@ -104,7 +104,7 @@ public final class LiveEffects: EffectHandler, Sendable {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? h.close() }
         let head = (try? h.read(upToCount: 4096)) ?? Data()
-        return head.withUnsafeBytes { raw in (try? SourceFormat.detect(raw, path: path))?.rawValue }
+        return head.withUnsafeBytes { raw in (try? SourceFormat.shape(raw, path: path))?.format.rawValue ?? (try? SourceFormat.detect(raw, path: path))?.rawValue }
     }
 
     /// Completes the last path component to the longest common prefix of the matches.
@@ -183,9 +183,17 @@ public final class LiveEffects: EffectHandler, Sendable {
         })
     }
 
-    static func preview(path: String, columns: [MappingState.Column]) -> [String] {
+    /// The mapping file for the rows of the mapping step: the CSV form, or for another system's
+    /// export the extended form over its preset.
+    static func mappingDocument(path: String, columns: [MappingState.Column], format: SourceFormat?) -> JSONValue {
+        guard SourceOpening.isPresetMapping(columns) else { return mappingFile(columns) }
+        return SourceOpening.presetDocument(columns, base: SourceOpening.presetBase(path: path, format: format) ?? .object([]))
+    }
+
+    static func preview(path: String, columns: [MappingState.Column], format: SourceFormat? = nil) -> [String] {
         do {
-            let index = try RecordIndex.open(path: path, format: .csv, mapping: mappingFile(columns))
+            let preset = SourceOpening.isPresetMapping(columns)
+            let index = try RecordIndex.open(path: path, format: preset ? format : .csv, mapping: mappingDocument(path: path, columns: columns, format: format))
             let deadline = Date().addingTimeInterval(0.5)
             while !index.isComplete, index.count < 3, Date() < deadline { usleep(2_000) }
             defer { index.cancel() }
@@ -203,7 +211,8 @@ public final class LiveEffects: EffectHandler, Sendable {
     func applyMapping(path: String, columns: [MappingState.Column], mailbox: Mailbox) {
         let mappingPath = SourceOpening.mappingPath(forCSV: path)
         do {
-            try StateDirectory.writeAtomically(JSONWriter(sortedKeys: false).bytes(Self.mappingFile(columns)), to: mappingPath, mode: 0o600)
+            try StateDirectory.writeAtomically(JSONWriter(sortedKeys: false).bytes(Self.mappingDocument(path: path, columns: columns, format: format)),
+                                               to: mappingPath, mode: 0o600)
         } catch {
             mailbox.post(.failed("cannot save the mapping to \(mappingPath): \(error)"))
             return

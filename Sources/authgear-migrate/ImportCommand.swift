@@ -86,10 +86,13 @@ struct ImportCommand: ParsableCommand {
                 ? nil : Set((0..<report.recordCount).filter { report.isSendable($0) && !delta.done.contains($0) })
             let sendable = only?.count ?? delta.sendable
             let summary = "Will send \(sendable) records (\(report.errorCount) invalid and \(report.excludedCount) excluded left out\(only == nil ? "" : ", \(delta.done.count) already imported left out")) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(upsert ? "on" : "off")" + (canary.map { "; the first \(min($0, sendable)) first, as a canary" } ?? "") + "."
+            let withoutPassword = report.withoutImportablePassword
+            let passwordNote = withoutPassword > 0
+                ? "\n\(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password (their hash cannot be imported): they reset it or sign in passwordless." : ""
             // A canary alone needs no confirmation where nobody can give one: it stops after its records.
             let canaryOnly = canary != nil && !yes && isatty(STDIN_FILENO) != 1
-            if canaryOnly { FileHandle.standardError.write(Data((summary + "\nNo terminal and no --yes: only the canary is sent.\n").utf8)) }
-            else { guard try confirm(summary, yes: yes) else { return 2 } }
+            if canaryOnly { FileHandle.standardError.write(Data((summary + passwordNote + "\nNo terminal and no --yes: only the canary is sent.\n").utf8)) }
+            else { guard try confirm(summary + passwordNote, yes: yes) else { return 2 } }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),

@@ -4,7 +4,7 @@ import MigrationCore
 
 /// Options every command that reads a source shares.
 struct SourceOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The source file: JSON import document, JSON array, NDJSON or CSV.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The source file: JSON import document, JSON array, NDJSON or CSV, or an export of Auth0, Firebase, Supabase, Clerk, Cognito, Keycloak, Okta, or a Django, Laravel, Devise or WordPress users table.", valueName: "file"))
     var file: String
 
     @Option(help: ArgumentHelp("Identifier field of the import: email, phone_number or preferred_username. Default: the document's \"identifier\", else email."))
@@ -13,11 +13,17 @@ struct SourceOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Update users that already exist (upsert). Default: the document's \"upsert\", else off.")
     var upsert: Bool?
 
-    @Option(help: ArgumentHelp("Source format: authgear, json-array, ndjson or csv. Default: detected from the content."))
+    @Option(help: ArgumentHelp("Source format: \(SourceFormat.names). Default: detected from the content (a system's export is read through its built-in mapping; the records' layout — NDJSON, array, {\"users\": [...]}, CSV — is always read from the content)."))
     var format: SourceFormat?
 
-    @Option(help: ArgumentHelp("CSV column mapping: a JSON file whose keys are CSV headers and whose values are field paths or {\"field\", \"type\", ...}.", valueName: "file"))
+    @Option(help: ArgumentHelp("Mapping file: a JSON object whose keys are CSV headers and whose values are field paths or {\"field\", \"type\", ...}; or the extended form {\"map\": {\"/json/pointer\": …}, \"key\": …} that replaces a system's built-in mapping (see --mapping-out).", valueName: "file"))
     var mapping: String?
+
+    @Option(help: ArgumentHelp("Write the mapping in effect (a system's built-in mapping, or the CSV column mapping) to this file, to review or edit and pass back with --mapping.", valueName: "file"))
+    var mappingOut: String?
+
+    @Option(help: ArgumentHelp("Auth0 password-hash export (from Auth0 support) to join to an Auth0 user export: by user id, auth0| + (alt_id or _id.$oid), never by e-mail.", valueName: "file"))
+    var passwords: String?
 
     @Option(help: ArgumentHelp("Edits file to apply (default: the one the TUI keeps for this source under $XDG_STATE_HOME/authgear-migrate/edits).", valueName: "file"))
     var edits: String?
@@ -33,10 +39,21 @@ struct SourceOptions: ParsableArguments {
                 throw CLIError.unreadable("\(mapping): the mapping file is not valid JSON: \(error.description)")
             }
         }
+        var join: PasswordJoin?
+        if let passwords {
+            do { join = try PasswordJoin.auth0(path: passwords) } catch { throw CLIError.unreadable(error.description) }
+        }
         let index: RecordIndex
-        do { index = try RecordIndex.open(path: file, format: format, mapping: mappingValue) } catch {
+        do { index = try RecordIndex.open(path: file, format: format, mapping: mappingValue, passwords: join) } catch {
             throw CLIError.unreadable(error.description)
         }
+        if let join {
+            guard index.recordMapping?.key != nil else {
+                throw CLIError.usage("--passwords joins hashes by user id: \(file) is \(index.format.rawValue), whose mapping names no user id (\"key\")")
+            }
+            progress.note("note: \(join.hashes.count.groupedDigits) password hashes read from \(join.path), joined by user id")
+        }
+        if let mappingOut { try writeMapping(index, to: mappingOut) }
         while !index.isComplete {
             progress.update("indexing \(file)", fraction: index.progress, detail: "\(index.count) records")
             usleep(50_000)
@@ -46,7 +63,10 @@ struct SourceOptions: ParsableArguments {
             throw CLIError.unreadable("\(file): no records found (\(index.format.rawValue))"
                 + (index.format == .csv ? "; a CSV source needs a header row and at least one data row" : ""))
         }
-        if let layout = index.csv, !layout.mapping.unknownHeaders.isEmpty {
+        if let name = index.presetName {
+            progress.note("note: \(file) is an export of \(index.format.rawValue); read with the built-in mapping \"\(name)\" (--mapping-out FILE writes it)")
+        }
+        if let layout = index.csv, !layout.rowsAsObjects, !layout.mapping.unknownHeaders.isEmpty {
             progress.note("note: CSV columns not mapped to any field (ignored): \(layout.mapping.unknownHeaders.joined(separator: ", "))")
         }
         let doc = index.documentDefaults
@@ -56,6 +76,31 @@ struct SourceOptions: ParsableArguments {
         let overlay: EditOverlay
         do { overlay = try store.load(for: index.file) } catch { throw CLIError.unreadable("\(error)") }
         return SourceWorkspace(index: index, edits: overlay, settings: settings)
+    }
+}
+
+/// Writes the mapping in effect: the extended document of a preset (or of `--mapping`), or the
+/// CSV column mapping as the CSV form.
+func writeMapping(_ index: RecordIndex, to path: String) throws {
+    let document: JSONValue
+    if let m = index.recordMapping {
+        document = m.document
+    } else if let layout = index.csv {
+        document = .object(layout.mapping.columns.map { c in
+            guard let field = c.field, let type = c.type else { return JSONMember(c.header, .obj(["skip": .bool(true)])) }
+            var options = [JSONMember("field", .string(field)), JSONMember("type", .string(type.rawValue))]
+            if type == .list { options.append(JSONMember("separator", .string(c.separator))) }
+            if !c.trueWords.isEmpty { options.append(JSONMember("true", .array(c.trueWords.map(JSONValue.string)))) }
+            if !c.falseWords.isEmpty { options.append(JSONMember("false", .array(c.falseWords.map(JSONValue.string)))) }
+            return JSONMember(c.header, .object(options))
+        })
+    } else {
+        throw CLIError.usage("--mapping-out: \(index.file.path) is \(index.format.rawValue): its records are Authgear records, there is no mapping to write")
+    }
+    var bytes = PrettyJSON.text(document)
+    bytes.append(0x0A)
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+        throw CLIError.unreadable("\(path): cannot write the mapping file (check the directory and permissions)")
     }
 }
 

@@ -15,7 +15,9 @@ struct ValidateCommand: ParsableCommand {
 
         With --json, stdout has one JSON object per line for every record with issues \
         ({"record", "line", "issues": [{"severity", "pointer", "rule", "message"}]}) and a \
-        final {"summary": {...}} line.
+        final {"summary": {"format", "records", "valid", "with_errors", "with_warnings"}} line; \
+        for another system's export also "without_password" (users whose hash cannot be \
+        imported) and "not_imported" (what the import cannot carry → records that have it).
 
         Exit status: 0 every record valid (warnings allowed), 1 some records have errors, \
         2 the file cannot be read.
@@ -58,10 +60,16 @@ struct ValidateCommand: ParsableCommand {
             out.append(0x0A)
             if out.count > 1 << 16 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
         }
-        writer.write(.obj(["summary": .obj([
-            "records": .number(String(report.recordCount)), "valid": .number(String(report.validCount)),
-            "with_errors": .number(String(report.errorCount)), "with_warnings": .number(String(report.warningCount)),
-        ])]), to: &out)
+        var summary: [JSONMember] = [
+            JSONMember("format", .string(workspace.index.format.rawValue)),
+            JSONMember("records", .number(String(report.recordCount))), JSONMember("valid", .number(String(report.validCount))),
+            JSONMember("with_errors", .number(String(report.errorCount))), JSONMember("with_warnings", .number(String(report.warningCount))),
+        ]
+        if let m = workspace.index.recordMapping {
+            summary.append(JSONMember("without_password", .number(String(report.withoutImportablePassword))))
+            summary.append(JSONMember("not_imported", .object(notImported(report, m).map { JSONMember($0.what, .number(String($0.count))) })))
+        }
+        writer.write(.obj(["summary": .object(summary)]), to: &out)
         out.append(0x0A)
         FileHandle.standardOutput.write(Data(out))
     }
@@ -70,11 +78,25 @@ struct ValidateCommand: ParsableCommand {
         let index = workspace.index
         let s = workspace.settings
         var lines: [String] = []
-        lines.append("\(index.file.path): \(report.recordCount.groupedDigits) records (\(index.format.rawValue)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
+        let what = index.presetName.map { "\(index.format.rawValue) export, mapping \"\($0)\"" } ?? index.format.rawValue
+        lines.append("\(index.file.path): \(report.recordCount.groupedDigits) records (\(what)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
         if !workspace.edits.isEmpty { lines.append("  with \(workspace.edits.changes.count) edited record(s) applied") }
         lines.append("  valid          \(report.validCount.groupedDigits.leftPadded(9))  (\(report.warningCount.groupedDigits) with warnings)")
         lines.append("  with errors    \(report.errorCount.groupedDigits.leftPadded(9))")
         if report.excludedCount > 0 { lines.append("  excluded       \(report.excludedCount.groupedDigits.leftPadded(9))") }
+        if let m = index.recordMapping {
+            let withoutPassword = report.withoutImportablePassword
+            let dropped = notImported(report, m)
+            if withoutPassword > 0 || !dropped.isEmpty {
+                lines.append("")
+                lines.append("Not imported:")
+                if withoutPassword > 0 {
+                    lines.append("  \(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password: their hash cannot be imported "
+                                 + "(password.not_importable); they reset it or sign in passwordless")
+                }
+                for entry in dropped { lines.append("  \(entry.what): \(entry.count.groupedDigits) records") }
+            }
+        }
         let counts = report.countsByRule()
         for severity in [Issue.Severity.error, .warning] {
             let rows = counts.filter { $0.severity == severity }
@@ -105,6 +127,12 @@ struct ValidateCommand: ParsableCommand {
         }
         print(lines.joined(separator: "\n"))
     }
+}
+
+/// What the source has that the import cannot carry, with the number of records that have it.
+func notImported(_ report: ValidationReport, _ mapping: RecordMapping) -> [(what: String, count: Int)] {
+    zip(mapping.notImportedLabels, report.notImported + [Int](repeating: 0, count: max(0, mapping.notImportedLabels.count - report.notImported.count)))
+        .filter { $0.1 > 0 }.map { (what: $0.0, count: $0.1) }
 }
 
 extension String {

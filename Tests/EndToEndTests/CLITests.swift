@@ -41,7 +41,7 @@ final class CLITests: XCTestCase {
         let lines = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 2)
         XCTAssertEqual(lines[0], #"{"record":1,"line":2,"issues":[{"severity":"error","pointer":"/email","rule":"format.email","message":"invalid email address: mail: missing '@' or angle-addr"}]}"#)
-        XCTAssertEqual(lines[1], #"{"summary":{"records":2,"valid":1,"with_errors":1,"with_warnings":0}}"#)
+        XCTAssertEqual(lines[1], #"{"summary":{"format":"ndjson","records":2,"valid":1,"with_errors":1,"with_warnings":0}}"#)
     }
 
     func testValidExitsZeroAndUnreadableExitsTwo() throws {

@@ -83,4 +83,34 @@ final class LiveEffectsTests: XCTestCase {
         guard case .checkFinished(let steps)? = posted.first else { return XCTFail("\(posted)") }
         XCTAssertEqual(steps, [CheckStep(name: "fake", ok: true, detail: "")])
     }
+
+    /// Another system's export goes through the mapping step too: its preset's rows (JSON
+    /// pointer → field) are shown, a changed target is previewed, and accepting opens the source
+    /// through the edited mapping (saved, in the extended format).
+    func testAPresetSourceShowsItsMappingAndAChangedTargetIsUsed() throws {
+        let path = work + "/firebase.json"
+        try Data("{\"users\": [\n{\n  \"localId\": \"u1\",\n  \"email\": \"kim@example.com\",\n  \"displayName\": \"Kim\"\n}]}".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let mailbox = Mailbox()
+        let live = handler()
+        live.perform(.openSource(path: path, mappingPath: nil), state: AppState(), mailbox: mailbox)
+        let posted = messages(mailbox) { $0.contains { if case .mappingNeeded = $0 { return true }; return false } }
+        guard case .mappingNeeded(_, var columns)? = posted.first(where: { if case .mappingNeeded = $0 { return true }; return false }) else {
+            return XCTFail("no mapping step: \(posted)")
+        }
+        let name = try XCTUnwrap(columns.firstIndex { $0.header == "/displayName" })
+        XCTAssertEqual(columns[name].field, "name")
+        XCTAssertEqual(LiveEffects.preview(path: path, columns: columns), [#"{"email":"kim@example.com","name":"Kim"}"#])
+        columns[name].field = "nickname"
+        XCTAssertEqual(LiveEffects.preview(path: path, columns: columns), [#"{"email":"kim@example.com","nickname":"Kim"}"#])
+        live.perform(.applyMapping(path: path, columns: columns), state: AppState(), mailbox: mailbox)
+        let opened = messages(mailbox) { $0.contains(where: Self.isIndexComplete) }
+        guard case .sourceOpened(let box)? = opened.first(where: { if case .sourceOpened = $0 { return true }; return false }) else {
+            return XCTFail("not opened: \(opened)")
+        }
+        XCTAssertEqual(box.session.index.format, .firebase)
+        var out: [UInt8] = []
+        box.session.index.recordBytes(span: box.session.index.span(0), into: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), #"{"email":"kim@example.com","nickname":"Kim"}"#)
+    }
 }

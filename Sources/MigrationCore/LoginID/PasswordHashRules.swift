@@ -48,6 +48,22 @@ public enum PasswordHashRules {
         return nil
     }
 
+    /// Why a hash the server accepts can still never let the user sign in, or nil: a bcrypt hash
+    /// is 60 bytes; at 59 (a character lost in a copy) Go parses it but no password matches, and
+    /// bytes after the 60th (a CSV's `\r`, a space) are ignored by Go but mean the copy is damaged.
+    public static func neverVerifies(_ hash: String) -> String? {
+        let b = Array(hash.utf8)
+        guard b.first == UInt8(ascii: "$"), b.count > 1, b[1] == UInt8(ascii: "2"), !hash.hasPrefix("$bcrypt-sha512$") else { return nil }
+        if b.count == 59 {
+            return "the bcrypt hash is 59 bytes, one short of 60: the server accepts it, but no password will ever match (a character was lost in the copy)"
+        }
+        if b.count > 60 {
+            let tail = b[60...].allSatisfy { $0 == 0x0D || $0 == 0x0A || $0 == 0x20 || $0 == 0x09 } ? "white space or a carriage return (\\r)" : "extra characters"
+            return "the bcrypt hash is \(b.count) bytes: 60 are a hash, the rest is \(tail); remove it (the copy may be damaged)"
+        }
+        return nil
+    }
+
     static let minHashSize = 59
     static let minCost = 4
     static let maxCost = 31

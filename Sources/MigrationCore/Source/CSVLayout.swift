@@ -1,14 +1,48 @@
 /// A CSV source's header and column mapping, read before the record scan starts.
+///
+/// A CSV of another system's export (`rowsAsObjects`) maps nothing itself: each row becomes an
+/// object keyed by header (or by the preset's column names when the file has no header row),
+/// empty cells left out, and the preset's `RecordMapping` makes the import record from it.
 public struct CSVLayout: Sendable {
     public let header: [String]
     public let mapping: CSVMapping
+    /// Rows are read as `{header: cell}` objects for a `RecordMapping`.
+    public let rowsAsObjects: Bool
     /// Byte offset where the first data row starts, and its line.
     let dataStart: Int
     let dataLine: Int
     let path: String
 
+    /// The layout of a CSV read through a preset: `columns` names the columns of a file without
+    /// a header row; otherwise the header row (after any `#` comment lines) names them.
+    init(file: SourceFile, objectColumns columns: [String]?) throws(SourceError) {
+        path = file.path
+        rowsAsObjects = true
+        if let columns {
+            header = columns
+            dataStart = ByteScan.skipBOM(file.bytes)
+            dataLine = 1
+        } else {
+            let skip = CSVPreamble.commentLinesEnd(file.bytes)
+            do {
+                let h = try CSVScanner.header(UnsafeRawBufferPointer(rebasing: file.bytes[skip.offset...]))
+                header = h.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                dataStart = skip.offset + h.end
+                dataLine = skip.lines + h.nextLine
+            } catch let e as CSVRowError {
+                throw SourceError(file: file, offset: skip.offset, message: "the CSV header cannot be read: line \(e.line + skip.lines), column \(e.column): \(e.message)")
+            } catch {
+                throw SourceError(path: file.path, line: 1, message: "the CSV header cannot be read: \(error)")
+            }
+        }
+        do { mapping = try CSVMapping(header: [], mappingFile: nil) } catch {
+            throw SourceError(path: file.path, line: 1, message: "\(error)")
+        }
+    }
+
     init(file: SourceFile, mappingFile: JSONValue?) throws(SourceError) {
         path = file.path
+        rowsAsObjects = false
         do {
             let h = try CSVScanner.header(file.bytes)
             header = h.fields
@@ -52,7 +86,30 @@ public struct CSVLayout: Sendable {
 
     /// How an excerpt of a data row is masked: the cells of the columns that hold secrets.
     public func excerptMasking(rowStart: Int? = nil) -> ExcerptMasking {
-        .csv(secretColumns: Set(mapping.columns.filter(\.isSecret).map(\.index)), rowStart: rowStart)
+        if rowsAsObjects {
+            let secret = header.enumerated().filter { SecretFields.isSecretLeaf($0.element) || PresetSecretColumns.names.contains($0.element) }.map(\.offset)
+            return .csv(secretColumns: Set(secret), rowStart: rowStart)
+        }
+        return .csv(secretColumns: Set(mapping.columns.filter(\.isSecret).map(\.index)), rowStart: rowStart)
+    }
+
+    /// The row at `span` as an object keyed by header, empty cells left out.
+    func rowObject(file: SourceFile, span: RecordSpan) -> Result<JSONValue, RecordProblem> {
+        let raw = UnsafeRawBufferPointer(rebasing: file.bytes[span.start..<span.end])
+        switch CSVRowParser.fields(raw, line: Int(span.line)) {
+        case .failure(let e): return .failure(RecordProblem(message: e.message, line: e.line, column: e.column, rule: "record.invalid_csv"))
+        case .success(let fields):
+            guard fields.count == header.count else {
+                let what = fields.count > header.count ? "too many fields" : "too few fields"
+                return .failure(RecordProblem(message: "\(what): the row has \(fields.count) field\(fields.count == 1 ? "" : "s") but the "
+                                                  + "\(rowsAsObjects && dataLine == 1 && dataStart <= 3 ? "layout" : "header") has \(header.count)",
+                                              line: Int(span.line), column: min(fields.count, header.count) + 1, rule: "record.invalid_csv"))
+            }
+            var members: [JSONMember] = []
+            members.reserveCapacity(fields.count)
+            for (name, cell) in zip(header, fields) where !cell.isEmpty && !name.isEmpty { members.append(JSONMember(name, .string(cell))) }
+            return .success(.object(members))
+        }
     }
 
     /// Reads the row at `span` and maps it to a record.

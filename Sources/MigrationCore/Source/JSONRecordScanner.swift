@@ -21,10 +21,12 @@ struct JSONRecordScanner {
     }
 
     /// Scans the whole file. Returns false when `emit` asked to stop.
-    mutating func scan(format: SourceFormat) throws(SourceError) -> Bool {
+    mutating func scan(container: RecordContainer) throws(SourceError) -> Bool {
         skipWhitespace()
         let keepGoing: Bool
-        if format == .jsonArray {
+        if case .memberArray(let member) = container {
+            keepGoing = try scanMemberArray(member)
+        } else if container == .array {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "[") else { throw fail("a JSON array of records was expected here") }
             keepGoing = try scanRecordArray()
         } else {
@@ -95,6 +97,44 @@ struct JSONRecordScanner {
             throw fail("',' or '}' was expected after the \"\(key)\" value")
         }
         guard sawRecords else { throw fail("the import document has no \"records\" array", at: 0) }
+        return true
+    }
+
+    /// Scans `{…, "member": [rec, rec, …], …}`: the records are that member's elements; the
+    /// other members (a Keycloak realm's settings) are stepped over unread.
+    private mutating func scanMemberArray(_ member: String) throws(SourceError) -> Bool {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else { throw fail("a JSON object with a \"\(member)\" array was expected") }
+        pos += 1
+        var found = false
+        while true {
+            skipWhitespace()
+            if !found, pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { break }
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("an object key in double quotes was expected") }
+            let keyStart = pos
+            skipValue()
+            guard pos <= bytes.count else { throw fail("a key is not closed before the end of the file", at: keyStart) }
+            let key = (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<pos])))?.stringValue ?? ""
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("':' was expected after the key \"\(key)\"") }
+            pos += 1
+            skipWhitespace()
+            if key == member {
+                guard !found else { throw fail("\"\(member)\" appears twice", at: keyStart) }
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "[") else { throw fail("\"\(member)\" must be an array of records") }
+                guard try scanRecordArray() else { return false }
+                found = true
+            } else {
+                let valueStart = pos
+                skipValue()
+                guard pos <= bytes.count else { throw fail("the \"\(key)\" value is not closed before the end of the file", at: valueStart) }
+            }
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("the JSON object is not closed: '}' was expected") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+            throw fail("',' or '}' was expected after the \"\(key)\" value")
+        }
+        guard found else { throw fail("the JSON object has no \"\(member)\" array", at: 0) }
         return true
     }
 

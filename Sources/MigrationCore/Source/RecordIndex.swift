@@ -6,9 +6,17 @@ import Synchronization
 /// says how far the scan got, and the first records can be shown before the scan ends.
 public final class RecordIndex: Sendable {
     public let file: SourceFile
+    /// The format's name: a layout of Authgear records, or the system whose export this is.
     public let format: SourceFormat
+    /// Where the records are in the file.
+    public let container: RecordContainer
     /// For CSV: the header and the column mapping, read before the scan starts.
     public let csv: CSVLayout?
+    /// The mapping that turns each source record into an import record (a system's preset, or
+    /// the operator's `--mapping` in the extended format); nil when records are Authgear records.
+    public let recordMapping: RecordMapping?
+    /// The preset the mapping came from (`auth0-passwords`), nil when the operator gave it.
+    public let presetName: String?
 
     private struct State {
         var spans: [RecordSpan] = []
@@ -23,21 +31,57 @@ public final class RecordIndex: Sendable {
 
     /// Opens `path`, detects (or takes) its format, and starts indexing on a background thread.
     /// Errors that make the whole file unreadable are thrown here when they can be seen at once,
-    /// otherwise reported by `waitUntilComplete()` / `failure`.
-    public static func open(path: String, format: SourceFormat? = nil, mapping: JSONValue? = nil) throws(SourceError) -> RecordIndex {
-        try open(file: try SourceFile(path: path), format: format, mapping: mapping)
+    /// otherwise reported by `waitUntilComplete()` / `failure`. `mapping` is a mapping document:
+    /// the CSV form (keys are headers) or the extended form (`RecordMappingFile`), which replaces
+    /// the preset; `passwords` are hashes joined to the records by legacy key.
+    public static func open(path: String, format: SourceFormat? = nil, mapping: JSONValue? = nil,
+                            passwords: PasswordJoin? = nil) throws(SourceError) -> RecordIndex {
+        try open(file: try SourceFile(path: path), format: format, mapping: mapping, passwords: passwords)
     }
 
-    /// Indexes an already mapped `file` (see `open(path:format:mapping:)`).
-    public static func open(file: SourceFile, format: SourceFormat? = nil, mapping: JSONValue? = nil) throws(SourceError) -> RecordIndex {
+    /// Indexes an already mapped `file` (see `open(path:format:mapping:passwords:)`).
+    public static func open(file: SourceFile, format: SourceFormat? = nil, mapping: JSONValue? = nil,
+                            passwords: PasswordJoin? = nil) throws(SourceError) -> RecordIndex {
         let path = file.path
-        let detected: SourceFormat
-        if let format { detected = format } else { detected = try SourceFormat.detect(file.bytes, path: path) }
-        if detected == .csv, file.size == 0 {
-            throw SourceError(path: path, message: "the file is empty", hint: "a CSV source needs a header row and at least one record")
+        var recordMapping: RecordMapping?
+        if let mapping, RecordMappingFile.isExtended(mapping) {
+            do { recordMapping = try RecordMapping(document: mapping) } catch {
+                throw SourceError(path: path, message: "the mapping cannot be used: \(error.message)", hint: "fix the mapping file (--mapping)")
+            }
         }
-        let layout = detected == .csv ? try CSVLayout(file: file, mappingFile: mapping) : nil
-        let index = RecordIndex(file: file, format: detected, csv: layout)
+        var shape: SourceShape
+        if recordMapping?.columns != nil {
+            shape = SourceShape(format: format ?? recordMapping?.format.flatMap(SourceFormat.init(rawValue:)) ?? .csv, container: .headerlessCSV, preset: nil)
+        } else if file.size == 0 {
+            if format == .csv || format == nil {
+                throw SourceError(path: path, message: "the file is empty", hint: format == .csv ? "a CSV source needs a header row and at least one record"
+                                      : "give a JSON, NDJSON or CSV file with at least one record")
+            }
+            shape = SourceShape(format: format!, container: .ndjson, preset: nil)
+        } else {
+            shape = try SourceFormat.shape(file.bytes, path: path, forced: format)
+        }
+        var presetName: String?
+        if recordMapping == nil, mapping == nil || !(shape.container == .csv || shape.container == .headerlessCSV), let name = shape.preset {
+            recordMapping = SourcePresets.mapping(name)
+            presetName = name
+        }
+        if let m = recordMapping, shape.format == .authgear || !shape.format.isSystem, let named = m.format.flatMap(SourceFormat.init(rawValue:)) {
+            shape.format = named
+        }
+        if shape.container == .document, recordMapping != nil { shape.container = .array }
+        recordMapping?.passwords = passwords
+        let layout: CSVLayout?
+        switch shape.container {
+        case .csv where recordMapping != nil, .headerlessCSV:
+            layout = try CSVLayout(file: file, objectColumns: shape.container == .headerlessCSV ? recordMapping?.columns ?? [] : nil)
+        case .csv:
+            layout = try CSVLayout(file: file, mappingFile: mapping)
+        default:
+            layout = nil
+        }
+        let index = RecordIndex(file: file, format: shape.format, container: shape.container, csv: layout,
+                                mapping: recordMapping, presetName: presetName)
         let thread = Thread { index.build() }
         thread.name = "record-index"
         thread.stackSize = 1 << 20
@@ -45,11 +89,17 @@ public final class RecordIndex: Sendable {
         return index
     }
 
-    init(file: SourceFile, format: SourceFormat, csv: CSVLayout?) {
+    init(file: SourceFile, format: SourceFormat, container: RecordContainer, csv: CSVLayout?, mapping: RecordMapping?, presetName: String?) {
         self.file = file
         self.format = format
+        self.container = container
         self.csv = csv
+        self.recordMapping = mapping
+        self.presetName = presetName
     }
+
+    /// Whether records are built from the source (CSV rows, a mapping) rather than being its bytes.
+    public var isMapped: Bool { csv != nil || recordMapping != nil }
 
     // MARK: - Reading the index
 
@@ -111,8 +161,11 @@ public final class RecordIndex: Sendable {
             } && !self.file.changedWhileReading
         }
         var tooLong: RecordSpan?
+        let only = recordMapping?.only != nil ? recordMapping : nil
         let sink: (RecordSpan) -> Bool = { span in
             guard Int(span.length) <= RecordSpan.maxLength else { tooLong = span; return false }
+            // A preset that keeps only some elements (Django's dumpdata: `auth.user`, not `auth.group`).
+            if let only, case .success(let source) = self.loadSource(span: span), !only.admits(source) { return true }
             local.append(span)
             if local.count >= 4096 || span.end - lastPublish > (4 << 20) {
                 let go = publish(span.end, false)
@@ -125,14 +178,14 @@ public final class RecordIndex: Sendable {
         var failure: SourceError?
         var settings = DocumentDefaults()
         do throws(SourceError) {
-            switch format {
-            case .authgear, .jsonArray:
+            switch container {
+            case .document, .array, .memberArray:
                 var scanner = JSONRecordScanner(file: file, emit: sink)
-                _ = try scanner.scan(format: format)
+                _ = try scanner.scan(container: container)
                 settings = scanner.settings
             case .ndjson:
                 try NDJSONScanner.scan(file, emit: sink)
-            case .csv:
+            case .csv, .headerlessCSV:
                 try csv!.scanRows(file: file, emit: sink)
             }
         } catch {

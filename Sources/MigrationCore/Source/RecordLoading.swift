@@ -55,10 +55,42 @@ extension RecordIndex {
                       line: Int(span.line), column: 1, rule: "source.changed")
     }
 
+    /// The record at `span` mapped to an import record, with the notes its mapping made
+    /// (`password.not_importable`) and what of it cannot be imported.
+    public func loadMapped(span: RecordSpan) -> Result<RecordMapping.Mapped, RecordProblem> {
+        guard let recordMapping else { return loadRecord(span: span).map { RecordMapping.Mapped(record: $0, notes: [], notImported: []) } }
+        if file.changedWhileReading { return .failure(changedProblem(span)) }
+        switch loadSource(span: span) {
+        case .failure(let problem):
+            if file.hasShrunk() || file.changedWhileReading { return .failure(changedProblem(span)) }
+            return .failure(problem)
+        case .success(let source):
+            if file.changedWhileReading { return .failure(changedProblem(span)) }
+            return .success(recordMapping.map(source))
+        }
+    }
+
+    /// The system's own user id of record `span` (the mapping's `key`), for reports.
+    public func legacyKey(span: RecordSpan) -> String? {
+        guard let recordMapping, recordMapping.key != nil, case .success(let source) = loadSource(span: span) else { return nil }
+        return recordMapping.legacyKey(source)
+    }
+
+    /// The source record at `span` as it is in the file (a CSV row of a preset as `{header: cell}`), not mapped.
+    public func loadSource(span: RecordSpan) -> Result<JSONValue, RecordProblem> {
+        if let csv, csv.rowsAsObjects { return csv.rowObject(file: file, span: span) }
+        return parseJSON(span: span)
+    }
+
     private func parseRecord(span: RecordSpan) -> Result<JSONValue, RecordProblem> {
+        if recordMapping != nil { return loadMapped(span: span).map(\.record) }
         if let csv {
             return csv.record(file: file, span: span)
         }
+        return parseJSON(span: span)
+    }
+
+    private func parseJSON(span: RecordSpan) -> Result<JSONValue, RecordProblem> {
         let raw = rawBytes(span)
         do {
             let value = try JSONParser.parse(raw)
@@ -85,6 +117,11 @@ extension RecordIndex {
     /// source record's bytes: request bodies and exports go through it.
     @discardableResult
     public func recordBytes(span: RecordSpan, into out: inout [UInt8]) -> Bool {
+        if recordMapping != nil {
+            guard case .success(let mapped) = loadMapped(span: span) else { return false }
+            JSONWriter().write(mapped.record, to: &out)
+            return true
+        }
         if let csv {
             guard case .success(let value) = csv.record(file: file, span: span) else { return false }
             JSONWriter().write(value, to: &out)

@@ -8,8 +8,28 @@ public enum SourceFormat: String, Sendable, CaseIterable, Codable {
     case ndjson
     /// Comma-separated values with a header row, mapped to record fields.
     case csv
+    // The exports of other systems, each read through its preset mapping (`SourcePresets`);
+    // how their records are laid out (NDJSON, an array, `{"users": [...]}`, CSV) is detected.
+    case auth0, firebase, supabase, clerk, cognito, keycloak, okta, django, laravel, devise, wordpress
 
-    /// Guesses the format from the first bytes of the content (never the file name).
+    /// Whether this names another system's export rather than a layout of Authgear records.
+    public var isSystem: Bool {
+        switch self {
+        case .authgear, .jsonArray, .ndjson, .csv: return false
+        default: return true
+        }
+    }
+
+    /// Every name `--format` takes, for help and messages.
+    public static let names = allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// What the source is (its format, record layout and preset), from its content; `forced`
+    /// (`--format`) names the format instead, the layout is still read from the content.
+    public static func shape(_ bytes: UnsafeRawBufferPointer, path: String, forced: SourceFormat? = nil) throws(SourceError) -> SourceShape {
+        try SourceDetection.detect(bytes, path: path, forced: forced)
+    }
+
+    /// Guesses the layout from the first bytes of the content (never the file name).
     public static func detect(_ bytes: UnsafeRawBufferPointer, path: String) throws(SourceError) -> SourceFormat {
         var i = ByteScan.skipBOM(bytes)
         if bytes.count >= 2, (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) {

@@ -303,7 +303,8 @@ struct RecordFastPath: Sendable {
 
     /// `$2a$`/`$2b$`/`$2y$`, a cost of 04…31, at least 59 bytes: what `PasswordHashRules` accepts.
     private static func isUsableBcrypt(_ bytes: UnsafeRawBufferPointer, _ s: Range<Int>) -> Bool {
-        guard s.count >= PasswordHashRules.minHashSize else { return false }
+        // Exactly 60: other lengths the server takes get a warning from the full validator.
+        guard s.count == 60 else { return false }
         let p = s.lowerBound
         guard bytes[p] == UInt8(ascii: "$"), bytes[p + 1] == UInt8(ascii: "2"),
               bytes[p + 2] == UInt8(ascii: "a") || bytes[p + 2] == UInt8(ascii: "b") || bytes[p + 2] == UInt8(ascii: "y"),

@@ -171,6 +171,9 @@ public struct RecordValidator: Sendable {
                 issues.append(.error(p + "/password_hash", rule: failure.reason == "InvalidBcryptHash" ? "bcrypt_hash" : "password_hash_format",
                                      "\(failure.reason): \(failure.message)"))
             }
+            else if let problem = PasswordHashRules.neverVerifies(hash) {
+                issues.append(.warning(p + "/password_hash", rule: "bcrypt_hash.never_verifies", problem))
+            }
         }
         if let secret = mfa?["totp"]?["secret"]?.stringValue, !secret.isEmpty, let message = TOTPSecretRules.check(secret) {
             issues.append(.error("/mfa/totp/secret", rule: "totp_secret",

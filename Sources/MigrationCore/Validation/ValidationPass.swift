@@ -38,13 +38,14 @@ public struct ValidationPass: Sendable {
                                  normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
         case nil:
             let span = span ?? index.span(n)
-            switch index.loadRecord(span: span) {
+            switch index.loadMapped(span: span) {
             case .failure(let problem):
                 return RecordVerdict(issues: [problem.issue], size: 0, excluded: false, normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
-            case .success(let value):
+            case .success(let mapped):
+                let value = mapped.record
                 let r = validator.validate(value)
-                let size = index.csv == nil ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
-                return RecordVerdict(issues: sized(r.issues, size, value), size: size, excluded: false,
+                let size = !index.isMapped ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
+                return RecordVerdict(issues: sized(mapped.notes + r.issues, size, value), size: size, excluded: false,
                                      normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
             }
         }
@@ -68,6 +69,8 @@ public struct ValidationPass: Sendable {
         // rest by the full validator.
         let fastPath = RecordFastPath(settings: settings)
         let sizeLimit = RecordSizeRule.limit(settings)
+        let labels = index.recordMapping?.notImportedLabels.count ?? 0
+        let preset = index.recordMapping != nil
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -89,7 +92,13 @@ public struct ValidationPass: Sendable {
                 let unedited = edits.isEmpty
                 for (k, span) in spans.enumerated() {
                     let n = range.lowerBound + k
-                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, sizeLimit: sizeLimit) {
+                    // A mapped source's record is built once here, for the counts and the fast path.
+                    var mapped: RecordMapping.Mapped?
+                    if preset, case .success(let m) = index.loadMapped(span: span) {
+                        mapped = m
+                        if labels > 0 { local.countNotImported(m.notImported, labels: labels) }
+                    }
+                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, mapped: mapped, sizeLimit: sizeLimit) {
                         local.record(k, v)
                     } else {
                         local.record(k, verdict(n, span: span))
@@ -111,13 +120,23 @@ public struct ValidationPass: Sendable {
 
     /// The fast path's verdict, or nil to let `verdict(_:span:)` decide (which alone adds
     /// `record.too_large`: the fast path steps aside for a record too large to send).
-    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan, sizeLimit: Int) -> RecordFastPath.Verdict? {
+    private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan, mapped preloaded: RecordMapping.Mapped?,
+                             sizeLimit: Int) -> RecordFastPath.Verdict? {
         let v: RecordFastPath.Verdict?
-        if index.csv == nil {
+        if !index.isMapped {
             v = fastPath.check(index.rawBytes(span))
         } else {
-            guard case .success(let value) = index.loadRecord(span: span) else { return nil }
-            v = JSONWriter().bytes(value).withUnsafeBytes { fastPath.check($0) }
+            let loaded: RecordMapping.Mapped
+            if let preloaded { loaded = preloaded } else {
+                guard case .success(let m) = index.loadMapped(span: span) else { return nil }
+                loaded = m
+            }
+            // A mapping's notes (a password it could not carry) come first, as in `verdict`.
+            v = JSONWriter().bytes(loaded.record).withUnsafeBytes { fastPath.check($0) }.map { fast in
+                var fast = fast
+                if !loaded.notes.isEmpty { fast.issues = loaded.notes + fast.issues }
+                return fast
+            }
         }
         guard let v, v.size <= sizeLimit else { return nil }
         return v
@@ -175,6 +194,10 @@ struct OrderedMerge {
             report.recordSizes.append(contentsOf: part.sizes)
             for (k, list) in part.issues { report.issues.append(part.base + k, list) }
             keys.append(part.loginIDHashes, base: part.base)
+            if !part.notImported.isEmpty {
+                if report.notImported.isEmpty { report.notImported = part.notImported }
+                else { for i in part.notImported.indices { report.notImported[i] += part.notImported[i] } }
+            }
             next += 1
         }
     }
@@ -193,6 +216,14 @@ struct ChunkResult: Sendable {
     var issues: [(Int, [Issue])] = []
     /// (record offset in the chunk, fingerprint) of every login ID the chunk's records would create.
     var loginIDHashes: [(Int32, UInt64)] = []
+    /// Records of the chunk with data that cannot be imported, per label of the mapping's `notImported`.
+    var notImported: [Int] = []
+
+    mutating func countNotImported(_ found: [Int], labels: Int) {
+        guard !found.isEmpty else { return }
+        if notImported.isEmpty { notImported = [Int](repeating: 0, count: labels) }
+        for i in found { notImported[i] += 1 }
+    }
 
     init(base: Int, count: Int) {
         self.base = base

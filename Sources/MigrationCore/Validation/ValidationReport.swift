@@ -10,6 +10,18 @@ public struct ValidationReport: Sendable {
     public internal(set) var issues: IssueTable
     /// Byte length of each record's compact JSON as it will be sent (0 for unreadable records).
     public internal(set) var recordSizes: [Int32]
+    /// Records with data the import cannot carry, per label of the mapping's `notImportedLabels`
+    /// (empty when no record has any, or the source has no mapping).
+    public internal(set) var notImported: [Int] = []
+
+    /// Sendable records whose password hash cannot be imported (`password.not_importable`): they
+    /// arrive without a password.
+    public var withoutImportablePassword: Int {
+        var n = 0
+        for (k, list) in zip(issues.keys, issues.values) where isSendable(k) && list.contains(where: { $0.rule == "password.not_importable" }) { n += 1 }
+        return n
+    }
+
     /// Fingerprints of every record's login IDs, for finding duplicates again after an edit.
     var loginIDs = LoginIDKeys()
 
@@ -32,6 +44,8 @@ public struct ValidationReport: Sendable {
     /// Records per status, counted in one pass.
     public struct Totals: Sendable, Equatable {
         public var valid = 0, warnings = 0, errors = 0, excluded = 0
+        /// Sendable records whose password cannot be imported: they arrive without one.
+        public var withoutPassword = 0
         /// Records that can be sent (valid, with or without warnings).
         public var sendable: Int { valid + warnings }
     }
@@ -46,6 +60,7 @@ public struct ValidationReport: Sendable {
             case .excluded: t.excluded += 1
             }
         }
+        t.withoutPassword = withoutImportablePassword
         return t
     }
 

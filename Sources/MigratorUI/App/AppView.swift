@@ -91,6 +91,7 @@ public enum AppView {
                 if l.validationComplete, let t = session.totals {
                     parts.append("\(Format.count(t.errors)) invalid")
                     parts.append("\(Format.count(t.warnings)) with warnings")
+                    if t.withoutPassword > 0 { parts.append("\(Format.count(t.withoutPassword)) without password") }
                     if t.excluded > 0 { parts.append("\(Format.count(t.excluded)) excluded") }
                 } else if l.validationTotal > 0 {
                     parts.append("validating \(Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100))%")

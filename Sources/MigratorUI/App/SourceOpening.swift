@@ -30,6 +30,52 @@ public enum SourceOpening {
         return nil
     }
 
+    /// The rows of an extended mapping document's `map`: one per entry, the source pointer as
+    /// the header (an entry that fills several fields gives one row per field).
+    public static func presetColumns(_ document: JSONValue) -> [MappingState.Column] {
+        var columns: [MappingState.Column] = []
+        for member in document["map"]?.objectValue ?? [] {
+            let entries = member.value.arrayValue ?? [member.value]
+            for entry in entries {
+                let field = entry.stringValue ?? (entry["skip"]?.boolValue == true ? nil : entry["field"]?.stringValue)
+                columns.append(MappingState.Column(header: member.key, field: field, entry: entry))
+            }
+        }
+        return columns
+    }
+
+    /// The extended mapping document for `columns` (rows of `presetColumns`) over `base`: the
+    /// base's other keys (format, key, layout, not_imported) kept, its `map` rebuilt from the rows.
+    public static func presetDocument(_ columns: [MappingState.Column], base: JSONValue) -> JSONValue {
+        var map: [JSONMember] = []
+        for c in columns {
+            var entry: JSONValue
+            if let field = c.field {
+                if case .object? = c.entry { entry = c.entry!.setting("field", to: .string(field)).setting("skip", to: nil) } else { entry = .string(field) }
+            } else {
+                entry = (c.entry?.objectValue != nil ? c.entry! : .object([])).setting("skip", to: .bool(true))
+            }
+            if let i = map.firstIndex(where: { $0.key == c.header }) {
+                map[i].value = .array((map[i].value.arrayValue ?? [map[i].value]) + [entry])
+            } else {
+                map.append(JSONMember(c.header, entry))
+            }
+        }
+        return base.setting("map", to: .object(map))
+    }
+
+    /// Whether mapping rows are an extended mapping's (source pointers) rather than CSV headers.
+    public static func isPresetMapping(_ columns: [MappingState.Column]) -> Bool {
+        columns.first?.header.hasPrefix("/") ?? false
+    }
+
+    /// The preset document a source is read with by default, for rebuilding an edited mapping.
+    public static func presetBase(path: String, format: SourceFormat?) -> JSONValue? {
+        guard let index = try? RecordIndex.open(path: path, format: format) else { return nil }
+        index.cancel()
+        return index.recordMapping?.document
+    }
+
     public static func open(path: String, format: SourceFormat?, mappingPath: String?) throws(Failure) -> Outcome {
         var mapping: JSONValue?
         if let mappingPath {
@@ -41,6 +87,14 @@ public enum SourceOpening {
         let index: RecordIndex
         do { index = try RecordIndex.open(path: path, format: format, mapping: mapping) } catch {
             throw Failure(description: error.description)
+        }
+        if index.presetName != nil, mappingPath == nil, let preset = index.recordMapping {
+            // Another system's export: its preset (or the mapping accepted last time) is shown
+            // and can be changed before the records are read through it.
+            var document = preset.document
+            if let saved = savedMapping(forCSV: path), RecordMappingFile.isExtended(saved), (try? RecordMapping(document: saved)) != nil { document = saved }
+            index.cancel()
+            return .needsMapping(presetColumns(document))
         }
         if index.format == .csv, mappingPath == nil, let layout = index.csv {
             // Start from a mapping file beside the source or the one saved last time, if any.

@@ -17,7 +17,8 @@ enum MappingUpdate {
         case .skipColumn:
             guard m.columns.indices.contains(m.selected) else { return [] }
             let col = m.columns[m.selected]
-            return setTarget(&state, header: col.header, field: col.field == nil ? col.header : "")
+            let restored = col.entry?.stringValue ?? col.entry?["field"]?.stringValue ?? col.header
+            return setTarget(&state, header: col.header, field: col.field == nil ? restored : "")
         case .acceptMapping:
             return [.applyMapping(path: m.path, columns: m.columns)]
         case .back:
@@ -29,7 +30,11 @@ enum MappingUpdate {
     }
 
     static func setTarget(_ state: inout AppState, header: String, field: String) -> [Effect] {
-        guard let i = state.mapping.columns.firstIndex(where: { $0.header == header }) else { return [] }
+        // The selected row first: an extended mapping can have several rows for one source pointer.
+        let selected = state.mapping.selected
+        let columns = state.mapping.columns
+        guard let i = columns.indices.contains(selected) && columns[selected].header == header
+            ? selected : columns.firstIndex(where: { $0.header == header }) else { return [] }
         state.mapping.columns[i].field = field.isEmpty ? nil : field
         return [.previewMapping(path: state.mapping.path, columns: state.mapping.columns)]
     }

@@ -5,9 +5,10 @@ extension PickerView {
     static func drawMapping(_ buffer: inout ScreenBuffer, _ body: Rect, _ state: AppState) {
         let m = state.mapping
         let (top, previewRect) = body.splitTop(max(4, min(m.columns.count + 3, body.height / 2)))
-        buffer.box(top, title: "Columns of \((m.path as NSString).lastPathComponent) → record fields", style: Theme.key)
+        let preset = m.columns.first?.header.hasPrefix("/") ?? false
+        buffer.box(top, title: (preset ? "Fields of " : "Columns of ") + "\((m.path as NSString).lastPathComponent) → record fields", style: Theme.key)
         let inner = top.inset(1)
-        buffer.put("CSV header".fitted(toWidth: 28) + "  field", x: inner.x, y: inner.y, style: Theme.header)
+        buffer.put((preset ? "source (JSON pointer)" : "CSV header").fitted(toWidth: 28) + "  field", x: inner.x, y: inner.y, style: Theme.header)
         let start = max(0, m.selected - (inner.height - 2))
         for (i, col) in m.columns.dropFirst(start).prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + i

@@ -121,12 +121,16 @@ enum SettingsUpdate {
                                         : "sending only the other \(Format.count(send)) (\"Send\" in the form sends all).")
         }
         let canary = min(s.canary, send)
+        var passwordLines: [String] = []
+        if report.withoutPassword > 0 {
+            passwordLines.append("\(Format.count(report.withoutPassword)) user\(report.withoutPassword == 1 ? "" : "s") will have no password (hash not importable): they reset it or sign in passwordless.")
+        }
         state.overlay = .confirm(Confirmation(
             title: "Launch the import?",
             lines: [
                 "Will send \(send) records in batches of at most 500,000 bytes.",
                 "Left out: \(report.errors) invalid, \(report.excluded) excluded.",
-            ] + deltaLines + [
+            ] + deltaLines + passwordLines + [
                 canary > 0 ? "Canary: the first \(canary) records go first; the run stops for a go / no-go before the rest." : "Canary: none (set one in the form).",
                 "Target: \(s.endpoint)  project \(s.projectID)",
                 "Identifier: \(s.identifier.rawValue)   upsert: \(s.upsert ? "ON (existing users are updated)" : "off (existing users are skipped)")   concurrency: \(s.concurrency)",
