@@ -92,10 +92,13 @@ needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
 packages=()
 lib_lines=""
 for soname in $needed; do
-  path="$(ldd "$bin" | awk -v s="$soname" '$1 == s { print $3 }')"
+  # "libx.so.1 => /lib/.../libx.so.1 (0x…)", or the loader's "/lib64/ld-linux-x86-64.so.2 (0x…)"
+  path="$(ldd "$bin" | awk -v s="$soname" '$1 == s && $2 == "=>" { print $3 } $1 ~ ("/" s "$") { print $1 }' | head -1)"
   pkg=""
   for p in "$path" "$(readlink -f "$path")" "/usr$path"; do
-    [ -n "$p" ] && pkg="$(dpkg-query -S "$p" 2>/dev/null | head -1 | cut -d: -f1)" && [ -n "$pkg" ] && break
+    [ -f "$p" ] || continue
+    pkg="$(dpkg-query -S "$p" 2>/dev/null | head -1 | cut -d: -f1 | cut -d, -f1)"
+    [ -z "$pkg" ] || break
   done
   lib_lines+="  $soname${pkg:+ ($pkg)}"$'\n'
   [ -z "$pkg" ] || [[ " ${packages[*]-} " == *" $pkg "* ]] || packages+=("$pkg")
@@ -115,11 +118,11 @@ On Debian or Ubuntu, install them with:
 
   sudo apt-get update && sudo apt-get install -y ${packages[*]}
 
-(Built on $PRETTY_NAME; it needs glibc $glibc or newer. On Ubuntu 24.04 apt picks the
-"t64" packages, e.g. libcurl4t64 and libssl3t64, for these names.) The TUI also needs a terminfo
-entry for \$TERM (ncurses-base, on every Debian/Ubuntu system).
+These are the package names of $PRETTY_NAME, where this was built; other releases may
+name them differently (Ubuntu 24.04: libcurl4t64, libssl3t64). It needs glibc $glibc or newer.
+The TUI also needs a terminfo entry for \$TERM (ncurses-base, on every Debian/Ubuntu system).
 
-Install (any prefix; shown for /usr/local):
+Install (the binary and man page under /usr/local; the completions where bash and fish look):
 
   sha256sum -c SHA256SUMS
   sudo install -m 0755 bin/authgear-migrate /usr/local/bin/
