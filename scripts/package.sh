@@ -97,7 +97,7 @@ for soname in $needed; do
   pkg=""
   for p in "$path" "$(readlink -f "$path")" "/usr$path"; do
     [ -f "$p" ] || continue
-    pkg="$(dpkg-query -S "$p" 2>/dev/null | head -1 | cut -d: -f1 | cut -d, -f1)"
+    pkg="$(dpkg-query -S "$p" 2>/dev/null | head -1 | cut -d: -f1 | cut -d, -f1 || true)"
     [ -z "$pkg" ] || break
   done
   lib_lines+="  $soname${pkg:+ ($pkg)}"$'\n'

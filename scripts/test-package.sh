@@ -118,7 +118,7 @@ else fail "validate samples/legacy-users.csv --mapping (status $status, expected
 man="$pkg/share/man/man1/authgear-migrate.1"
 if grep -q '^\.Dt AUTHGEAR-MIGRATE 1' "$man" && grep -q 'validate' "$man" && grep -q 'sandbox' "$man"; then
   if command -v groff >/dev/null 2>&1; then
-    text="$(groff -mandoc -Tutf8 "$man" 2>"$work/groff.err")"
+    text="$(groff -mandoc -Tutf8 -P-cbou "$man" 2>"$work/groff.err")"
     if grep -q 'NAME' <<<"$text" && grep -q 'SYNOPSIS' <<<"$text" && [ ! -s "$work/groff.err" ]; then
       ok "man page renders without a warning ($(wc -l <<<"$text") lines with groff -mandoc)"
     else fail "man page does not render cleanly" "$(head -20 "$work/groff.err")"; fi
