@@ -10,7 +10,7 @@
 # VERSION is BuildInfo.version (Sources/authgear-migrate/BuildInfo.swift), read back from the
 # built binary's --version; the commit (and whether the tree had uncommitted changes) is baked
 # in through a header in .build/build-info (see Sources/CBuildInfo/build_info.c), so the source
-# tree is never modified and a new commit rebuilds one C file.
+# tree is never modified and a new commit rebuilds only that C file and the executable's module.
 #
 # Usage: scripts/package.sh      Environment: DIST=dir (default dist, relative to the repository)
 # Installs what it needs when missing (scripts/setup.sh, plus binutils for readelf/strip).
@@ -144,7 +144,7 @@ EOF
 
 (cd "$stage" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum > SHA256SUMS)
 
-# --- 5. the tarball: same bytes for the same commit --------------------------------------------
+# --- 5. the tarball: no time stamps, owners or order of its own (mtime = the commit's time) -----
 mkdir -p "$dist"
 tarball="$dist/$name.tar.gz"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' \

@@ -88,10 +88,12 @@ done
 if [ -n "$hide" ] && [ "$(id -u)" -eq 0 ] && unshare --mount --propagation private true 2>/dev/null; then
   script='for d in '"$hide"'; do mount -t tmpfs -o size=1m none "$d" || exit 97; done
           [ -z "$(ls -A '"${hide%% *}"')" ] || exit 98
-          cd "$1" && exec env -i PATH=/usr/bin:/bin ./bin/authgear-migrate --version'
-  if out="$(unshare --mount --propagation private sh -c "$script" sh "$pkg" 2>&1)"; then
-    ok "--version runs with ${hide% } hidden: $out"
-  else fail "--version with ${hide% } hidden (status $?)" "$out"; fi
+          cd "$1" && exec env -i PATH=/usr/bin:/bin sh -c "./bin/authgear-migrate --version
+            ./bin/authgear-migrate validate samples/legacy-users.json > /dev/null; echo validate status \$?"'
+  out="$(unshare --mount --propagation private sh -c "$script" sh "$pkg" 2>&1)"; status=$?
+  if [ "$status" -eq 0 ] && [[ "$out" == "authgear-migrate $version (commit "* ]] && [[ "$out" == *"validate status 1" ]]; then
+    ok "with ${hide% } hidden (an empty tmpfs over it): --version and validate run ($(head -1 <<<"$out"))"
+  else fail "with ${hide% } hidden: --version and validate (status $status)" "$out"; fi
 else
   echo "note  the toolchain's folder was not hidden for a run (needs root and unshare); ldd above is the check"
 fi

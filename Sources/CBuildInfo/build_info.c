@@ -4,7 +4,8 @@
 //   -Xcc -DAUTHGEAR_BUILD_INFO_HEADER='"/abs/path/.build/build-info/build_info_values.h"'
 // so only the builds that ask for it see it. The flag never changes between package builds
 // (only the header's content does), and clang's dependency file names the header, so a new
-// commit recompiles this one file and relinks: nothing else is rebuilt. A plain
+// commit recompiles this file, the executable's own module (SwiftPM rebuilds the targets that
+// depend on a changed one) and relinks: nothing else (23-50 s on 2 loaded cores). A plain
 // `swift build` has no such flag, and every value below is empty.
 #include "build_info.h"
 
