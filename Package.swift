@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        // The commit a binary was built from, baked in by scripts/package.sh (empty in a plain build).
+        .target(name: "CBuildInfo"),
 
         // Strict RFC 8259 JSON: parser, writer, compactor, JSONValue, UTF-8 checks. Pure Swift, no dependencies.
         .target(name: "JSON"),
@@ -74,7 +76,7 @@ let package = Package(
             name: "authgear-migrate",
             dependencies: [
                 "MigrationCore", "Sandbox", "AuthgearAPI", "ConnectionSetup", "CurlTransport", "MigrationEngine",
-                "TerminalKit", "NcursesTerminal", "MigratorUI", "MigratorLive",
+                "TerminalKit", "NcursesTerminal", "MigratorUI", "MigratorLive", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,7 +4,8 @@ import ArgumentParser
 /// through the User Import API.
 @main
 struct AuthgearMigrate: ParsableCommand {
-    static let version = "0.1.0"
+    /// The version alone (as in the User-Agent); `--version` also names the commit (BuildInfo).
+    static let version = BuildInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "authgear-migrate",
@@ -25,7 +26,7 @@ struct AuthgearMigrate: ParsableCommand {
         Exit status: 0 success, 1 some records are not valid, 2 the command could not run \
         (unreadable file, bad options).
         """,
-        version: version,
+        version: BuildInfo.versionLine(),
         subcommands: [TUICommand.self, ValidateCommand.self, ExportCommand.self, CheckCommand.self, ImportCommand.self, ResumeCommand.self, RetryCommand.self, StatusCommand.self, RunsCommand.self, ReportCommand.self, SandboxCommand.self],
         defaultSubcommand: TUICommand.self
     )
