@@ -11,6 +11,7 @@ extension Journal {
         migrator.registerMigration("v2-runs") { db in
             try db.execute(sql: """
                 ALTER TABLE run ADD COLUMN key_field TEXT;
+                ALTER TABLE run ADD COLUMN passwords_path TEXT;
                 ALTER TABLE batch ADD COLUMN record_keys BLOB;
                 CREATE INDEX run_source ON run(source_size, source_fingerprint);
                 CREATE INDEX run_target ON run(project_id, endpoint);
@@ -19,8 +20,8 @@ extension Journal {
     }
 
     static func storeRunExtras(_ db: Database, _ run: RunRecord) throws {
-        guard let keyField = run.keyField else { return }
-        try db.execute(sql: "UPDATE run SET key_field = ? WHERE id = ?", arguments: [keyField, run.id])
+        guard run.keyField != nil || run.passwordsPath != nil else { return }
+        try db.execute(sql: "UPDATE run SET key_field = ?, passwords_path = ? WHERE id = ?", arguments: [run.keyField, run.passwordsPath, run.id])
     }
 
     /// Gives every batch of the run without record keys its keys, in one pass.

@@ -71,7 +71,7 @@ extension Journal {
                   mappingPath: row["mapping_path"], editsPath: row["edits_path"], identifier: row["identifier"], upsert: row["upsert"],
                   endpoint: row["endpoint"], projectID: row["project_id"], recordCount: row["record_count"],
                   state: RunRecord.State(rawValue: row["state"]) ?? .active, pausedReason: row["paused_reason"],
-                  keyField: row["key_field"])
+                  keyField: row["key_field"], passwordsPath: row["passwords_path"])
     }
 
     static func batch(from row: Row) -> BatchRecord {

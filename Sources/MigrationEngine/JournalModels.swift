@@ -29,11 +29,13 @@ public struct RunRecord: Sendable, Equatable {
     public var pausedReason: String?
     /// The source's own user id (`--key-field`: a JSON pointer, or a CSV column), carried into reports.
     public var keyField: String?
+    /// The Auth0 password-hash export joined to the source (`--passwords`): resume and retry join it again.
+    public var passwordsPath: String?
 
     public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = Date(), sourcePath: String, sourceSize: Int,
                 sourceFingerprint: String, sourceFormat: String, mappingPath: String?, editsPath: String, identifier: String,
                 upsert: Bool, endpoint: String, projectID: String, recordCount: Int, state: State = .active, pausedReason: String? = nil,
-                keyField: String? = nil) {
+                keyField: String? = nil, passwordsPath: String? = nil) {
         self.id = id
         self.createdAt = createdAt
         self.sourcePath = sourcePath
@@ -50,6 +52,7 @@ public struct RunRecord: Sendable, Equatable {
         self.state = state
         self.pausedReason = pausedReason
         self.keyField = keyField
+        self.passwordsPath = passwordsPath
     }
 }
 

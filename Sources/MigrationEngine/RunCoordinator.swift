@@ -22,7 +22,8 @@ public enum RunCoordinator {
     /// on to execute the run holds it across both (`JournalLock` is re-entrant).
     public static func startRun(workspace: SourceWorkspace, journal: Journal, endpoint: String, projectID: String,
                                 mappingPath: String?, editsPath: String, maxRecords: Int = 1000, allowNewRun: Bool = false,
-                                only: Set<Int>? = nil, keyField: String? = nil, canary: Int? = nil) throws -> RunRecord {
+                                only: Set<Int>? = nil, keyField: String? = nil, canary: Int? = nil,
+                                passwordsPath: String? = nil) throws -> RunRecord {
         try requireFullyRead(workspace.index)
         let lock = try JournalLock.acquire(journal: journal.path, command: "import")
         defer { lock.release() }
@@ -52,7 +53,8 @@ public enum RunCoordinator {
                             sourceFingerprint: identity.fingerprint, sourceFormat: workspace.index.format.rawValue,
                             mappingPath: mappingPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                             editsPath: editsPath, identifier: workspace.settings.identifier.rawValue, upsert: workspace.settings.upsert,
-                            endpoint: endpoint, projectID: projectID, recordCount: report.recordCount, keyField: keyField)
+                            endpoint: endpoint, projectID: projectID, recordCount: report.recordCount, keyField: keyField,
+                            passwordsPath: passwordsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         try journal.createRun(run, batches: batches, recordKeys: { n in n < keys.count ? keys[n] : nil }, canary: canaryBatches)
         return run
     }
@@ -80,7 +82,12 @@ public enum RunCoordinator {
             guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the run's CSV mapping file") }
             mapping = try JSONParser.parse([UInt8](data))
         }
-        let index = try RecordIndex.open(path: run.sourcePath, format: SourceFormat(rawValue: run.sourceFormat), mapping: mapping)
+        let passwords = try run.passwordsPath.map { path in
+            do { return try PasswordJoin.auth0(path: path) } catch {
+                throw Failure("\(path): cannot read the password-hash export run \(run.id.prefix(8)) was joined to (--passwords): \(error)")
+            }
+        }
+        let index = try RecordIndex.open(path: run.sourcePath, format: SourceFormat(rawValue: run.sourceFormat), mapping: mapping, passwords: passwords)
         try index.waitUntilComplete()
         let file = index.file
         if !allowChangedSource, file.size != run.sourceSize || file.fingerprint() != run.sourceFingerprint {

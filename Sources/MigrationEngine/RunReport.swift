@@ -88,7 +88,8 @@ public enum RunReport {
             let identifier = value?[field]?.stringValue
             let invalidMessage = state == .invalid ? report.issues[n]?.first(where: { $0.severity == .error }) : nil
             rows.append(ReportRow(record: n, line: Int(workspace.index.span(n).line),
-                                  legacyID: keyField?.value(of: n, in: workspace.index, record: value), identifier: identifier, state: state,
+                                  legacyID: keyField.map { $0.value(of: n, in: workspace.index, record: value) }
+                                      ?? workspace.index.legacyKey(span: workspace.index.span(n)), identifier: identifier, state: state,
                                   userID: r?.userID, warnings: r?.warnings ?? [],
                                   errorReason: r?.errorReason ?? invalidMessage?.rule,
                                   errorMessage: r?.errorMessage ?? invalidMessage.map { ($0.pointer.isEmpty ? "" : $0.pointer + ": ") + $0.message },

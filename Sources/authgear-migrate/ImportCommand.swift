@@ -96,7 +96,8 @@ struct ImportCommand: ParsableCommand {
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),
-                                                  maxRecords: engine.maxRecords, allowNewRun: newRun, only: only, keyField: keyField, canary: canary)
+                                                  maxRecords: engine.maxRecords, allowNewRun: newRun, only: only, keyField: keyField, canary: canary,
+                                                  passwordsPath: source.passwords)
             FileHandle.standardError.write(Data("run \(run.id) started (journal \(journal.path))\n".utf8))
             let service = ClientImportService(client: client)
             guard canary != nil else { return engine.execute(run: run, workspace: workspace, journal: journal, service: service) }

@@ -55,8 +55,8 @@ final class SourceRehearsalTests: XCTestCase {
 
             """)
         let hashes = r.write("hashes.json", """
-            {"_id":{"$oid":"a1"},"email":"ana@example.com","passwordHash":"\(Self.hash)","tenant":"t","connection":"db"}
-            {"_id":{"$oid":"b2"},"alt_id":"legacy-2","email":"ben@example.com","passwordHash":"$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA","tenant":"t","connection":"db"}
+            {"_id":{"$oid":"a1"},"email":"ana@example.com","passwordHash":"$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA","tenant":"t","connection":"db"}
+            {"_id":{"$oid":"b2"},"alt_id":"legacy-2","email":"ben@example.com","passwordHash":"\(Self.hash)","tenant":"t","connection":"db"}
 
             """)
         let validate = try r.run(["validate", profiles, "--passwords", hashes, "--json"])
@@ -75,15 +75,27 @@ final class SourceRehearsalTests: XCTestCase {
         XCTAssertTrue(human.stdout.contains("3 records (auth0 export, mapping \"auth0\")"), human.stdout)
         XCTAssertTrue(human.stdout.contains("1 user will have no password"), human.stdout)
 
-        let imported = try r.run(["import", profiles, "--passwords", hashes, "--yes", "--journal", r.dir + "/journal.sqlite"])
-        XCTAssertEqual(imported.status, 0, imported.stderr)
+        // A canary of one (no terminal, no --yes: only the canary goes), then `resume` sends the rest:
+        // the run remembers the password-hash file, so the resumed batch carries ben's hash again.
+        let journal = r.dir + "/journal.sqlite"
+        let imported = try r.run(["import", profiles, "--passwords", hashes, "--canary", "1", "--journal", journal])
+        XCTAssertEqual(imported.status, 1, "a canary stop: " + imported.stderr)
         XCTAssertTrue(imported.stderr.contains("1 user will have no password") || imported.stdout.contains("1 user will have no password"),
                       imported.stderr + imported.stdout)
+        XCTAssertEqual(try r.authenticators().count, 1, "only the canary was sent")
+        let resumed = try r.run(["resume", "--journal", journal])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr + resumed.stdout)
         let users = try r.authenticators()
         XCTAssertEqual(Set(users.keys), ["ana@example.com", "ben@example.com", "cy@example.com"])
-        XCTAssertEqual(users["ana@example.com"], ["password"], "the bcrypt hash joined by user id arrived")
-        XCTAssertEqual(users["ben@example.com"], [], "an Argon2 hash is not sent")
+        XCTAssertEqual(users["ben@example.com"], ["password"], "the bcrypt hash joined by alt_id arrived, after a resume")
+        XCTAssertEqual(users["ana@example.com"], [], "an Argon2 hash is not sent")
         XCTAssertEqual(users["cy@example.com"], [])
+        // The report carries Auth0's own user id (the preset's key) as the legacy id.
+        let report = try r.run(["report", "--journal", journal])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains("auth0|legacy-2"), report.stdout)
+        XCTAssertTrue(report.stdout.contains("google-oauth2|3"), report.stdout)
+        XCTAssertFalse(report.stdout.contains(Self.hash), "no hash in the report")
     }
 
     func testFirebaseAuthExport() throws {

@@ -41,6 +41,12 @@ public struct RecordKeyField: Sendable, Equatable, CustomStringConvertible {
             let cell = fields[column]
             return cell.isEmpty ? nil : cell
         }
+        // Another system's export: the pointer names a field of its own record, as exported (not mapped).
+        var record = record
+        if index.recordMapping != nil {
+            guard n >= 0, n < index.count, case .success(let source) = index.loadSource(span: index.span(n)) else { return nil }
+            record = source
+        }
         guard let pointer, let v = record?.value(at: pointer) else { return nil }
         switch v {
         case .string(let s): return s
