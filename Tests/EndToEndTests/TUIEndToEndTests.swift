@@ -73,6 +73,20 @@ final class TUIEndToEndTests: XCTestCase {
             return last
         }
 
+        /// Waits until none of `texts` is on the screen (an overlay closed); fails with the screen otherwise.
+        @discardableResult
+        func wait(untilGone texts: String..., timeout: Double = 20, file: StaticString = #filePath, line: UInt = #line) -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var last = ""
+            while Date() < deadline {
+                last = screen()
+                if !texts.contains(where: { last.contains($0) }) { return last }
+                usleep(100_000)
+            }
+            XCTFail("timed out waiting for \(texts) to leave the screen:\n\(last)", file: file, line: line)
+            return last
+        }
+
         /// Waits for the program in the pane to end; its exit status (the command line writes it
         /// to `statusFile`: a dead pane's last output can be lost), or nil on timeout.
         func exitStatus(_ statusFile: String, timeout: Double = 20) -> Int32? {

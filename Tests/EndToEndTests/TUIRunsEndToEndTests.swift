@@ -70,6 +70,7 @@ final class TUIRunsEndToEndTests: XCTestCase {
         try tmux.respawn(tuiCommand("tui users.json"))
         var screen = tmux.wait(for: "An unfinished run of another file", "big.json", "Press o to open that file")
         try tmux.keys("Escape")
+        tmux.wait(untilGone: "An unfinished run of another file")
         screen = tmux.wait(for: "Records · users.json", "result", "FAIL", "skip", "ins")
         XCTAssertFalse(screen.contains("big.json"), screen)
         try tmux.keys("p")
