@@ -75,56 +75,74 @@ struct LoginIDKeys: Sendable {
 
     /// Records that share a fingerprint (to be confirmed against the real strings).
     ///
-    /// Millions of fingerprints: they are spread into buckets by their top bits, and each
-    /// bucket (a few thousand, in cache) is sorted to find the repeated ones, on all cores.
-    func duplicateGroups() -> [[Int]] {
-        let bucketBits = 12
+    /// Millions of fingerprints: (fingerprint, record) pairs are spread into buckets by the
+    /// fingerprint's top bits, and each bucket (a few thousand, in cache) is sorted on all
+    /// cores; runs of one fingerprint are the groups, their records in ascending order. Linear
+    /// in the number of fingerprints, and the groups are flat arrays (no array per group).
+    func duplicateGroups() -> CandidateGroups {
+        let bucketBits = hashes.count > 1 << 22 ? 14 : 12
         let bucketCount = 1 << bucketBits
         let shift = UInt64(64 - bucketBits)
         var starts = [Int](repeating: 0, count: bucketCount + 1)
         for h in hashes { starts[Int(h >> shift) + 1] += 1 }
         for b in 0..<bucketCount { starts[b + 1] += starts[b] }
-        var spread = [UInt64](repeating: 0, count: hashes.count)
+        var spread = [Entry](repeating: Entry(hash: 0, record: 0), count: hashes.count)
         var fill = starts
         let bounds = starts
-        for h in hashes {
+        for (i, h) in hashes.enumerated() {
             let b = Int(h >> shift)
-            spread[fill[b]] = h
+            spread[fill[b]] = Entry(hash: h, record: records[i])
             fill[b] += 1
         }
         let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        let found = Mutex<Set<UInt64>>([])
+        let parts = Mutex<[Int: CandidateGroups]>([:])
         spread.withUnsafeMutableBufferPointer { all in
             let buffer = UnsafeMutableSendableBuffer(all)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var repeated = Set<UInt64>()
+                var found = CandidateGroups()
                 for b in stride(from: w, to: bucketCount, by: workers) {
                     var slice = UnsafeMutableBufferPointer(rebasing: buffer.base[bounds[b]..<bounds[b + 1]])
                     guard slice.count > 1 else { continue }
-                    slice.sort()
-                    for i in 1..<slice.count where slice[i] == slice[i - 1] { repeated.insert(slice[i]) }
+                    slice.sort { ($0.hash, $0.record) < ($1.hash, $1.record) }
+                    var i = 0
+                    while i < slice.count {
+                        var j = i + 1
+                        while j < slice.count, slice[j].hash == slice[i].hash { j += 1 }
+                        if j - i > 1 {
+                            var members: [Int32] = []
+                            for k in i..<j where members.last != slice[k].record { members.append(slice[k].record) }
+                            if members.count > 1 { found.add(hash: slice[i].hash, members: members) }
+                        }
+                        i = j
+                    }
                 }
-                if !repeated.isEmpty { found.withLock { $0.formUnion(repeated) } }
+                parts.withLock { $0[w] = found }
             }
         }
-        let repeated = found.withLock { $0 }
-        guard !repeated.isEmpty else { return [] }
-        var groups: [UInt64: [Int]] = [:]
-        for (i, h) in hashes.enumerated() where repeated.contains(h) { groups[h, default: []].append(Int(records[i])) }
-        return Array(groups.values)
+        return parts.withLock { all in
+            var out = CandidateGroups()
+            for w in 0..<workers { if let part = all[w] { out.append(part) } }
+            return out
+        }
     }
 
-    /// Groups of records sharing one of the given fingerprints.
-    func groups(among wanted: Set<UInt64>) -> [[Int]] {
-        var seen = Set<UInt64>()
-        var repeated = Set<UInt64>()
-        for h in hashes where wanted.contains(h) {
-            if !seen.insert(h).inserted { repeated.insert(h) }
+    /// One fingerprint and its record, as sorted by `duplicateGroups`.
+    private struct Entry {
+        var hash: UInt64
+        var record: Int32
+    }
+
+    /// Groups of records sharing one of the given fingerprints (records ascending in each).
+    func groups(among wanted: Set<UInt64>) -> CandidateGroups {
+        guard !wanted.isEmpty else { return CandidateGroups() }
+        var byHash: [UInt64: [Int32]] = [:]
+        for (i, h) in hashes.enumerated() where wanted.contains(h) { byHash[h, default: []].append(records[i]) }
+        var out = CandidateGroups()
+        for (h, list) in byHash.sorted(by: { $0.key < $1.key }) {
+            let members = Array(Set(list)).sorted()
+            if members.count > 1 { out.add(hash: h, members: members) }
         }
-        guard !repeated.isEmpty else { return [] }
-        var groups: [UInt64: [Int]] = [:]
-        for (i, h) in hashes.enumerated() where repeated.contains(h) { groups[h, default: []].append(Int(records[i])) }
-        return Array(groups.values)
+        return out
     }
 
     /// Every fingerprint of the given records.
@@ -158,4 +176,37 @@ struct LoginIDKeys: Sendable {
         records = keptRecords
         hashes = keptHashes
     }
+}
+
+/// Groups of records sharing a fingerprint, flat: group `g` is `members[starts[g]..<starts[g + 1]]`.
+struct CandidateGroups: Sendable {
+    private(set) var hashes: [UInt64] = []
+    private(set) var starts: [Int32] = [0]
+    private(set) var members: [Int32] = []
+
+    var count: Int { hashes.count }
+    var isEmpty: Bool { hashes.isEmpty }
+
+    func members(of g: Int) -> ArraySlice<Int32> { members[Int(starts[g])..<Int(starts[g + 1])] }
+
+    mutating func add(hash: UInt64, members list: [Int32]) {
+        hashes.append(hash)
+        members.append(contentsOf: list)
+        starts.append(Int32(members.count))
+    }
+
+    mutating func append(_ other: CandidateGroups) {
+        for g in 0..<other.count { add(hash: other.hashes[g], members: Array(other.members(of: g))) }
+    }
+
+    /// The groups as arrays of record numbers (for tests and small sets).
+    var lists: [[Int]] { (0..<count).map { members(of: $0).map(Int.init) } }
+}
+
+/// A buffer handed to concurrent workers that each touch their own disjoint part of it.
+private struct UnsafeMutableSendableBuffer<Element>: @unchecked Sendable {
+    // @unchecked Sendable: every worker sorts only the buckets `stride(from: w, by: workers)`
+    // gives it, so no two threads touch the same element, and the buffer outlives the workers.
+    let base: UnsafeMutableBufferPointer<Element>
+    init(_ base: UnsafeMutableBufferPointer<Element>) { self.base = base }
 }

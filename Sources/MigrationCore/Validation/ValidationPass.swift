@@ -135,7 +135,7 @@ public struct ValidationPass: Sendable {
         let v = verdict(n)
         let before = report.loginIDs.fingerprints(of: [n])
         let after = LoginIDKeys.hashes(of: v)
-        report.update(n, issues: v.issues.filter { !Self.isDuplicateFinding($0) }, size: v.size, excluded: v.excluded)
+        report.update(n, issues: v.issues, size: v.size, excluded: v.excluded)
         report.loginIDs.replace(n, with: after)
         // Duplicate findings change for every record that shared an old or a new login ID with
         // this one, and for the records those share login IDs with: find that closed set, clear
@@ -148,11 +148,8 @@ public struct ValidationPass: Sendable {
             if grown.count == affected.count { break }
             affected = grown
         }
-        for m in affected where m != n {
-            guard let list = report.issues[m], list.contains(where: Self.isDuplicateFinding) else { continue }
-            report.update(m, issues: list.filter { !Self.isDuplicateFinding($0) }, size: Int(report.recordSizes[m]),
-                          excluded: report.status[m] == .excluded)
-        }
+        report.issues.duplicates.remove(groupsOf: affected)
+        for m in affected where report.status[m] != .excluded { report.refreshStatus(m) }
         DuplicateFinder(pass: self).report(candidates: report.loginIDs.groups(among: fingerprints), into: &report)
     }
 
