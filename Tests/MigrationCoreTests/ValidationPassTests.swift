@@ -218,6 +218,27 @@ final class ValidationPassTests: XCTestCase {
         XCTAssertEqual(first["roles"], .array([.string("role_a"), .string("role_b")]))
     }
 
+    /// A quote inside an unquoted CSV field is kept as a character and warned about once per
+    /// row (on the fast path and on the full validator's path alike), never an error.
+    func testCSVQuoteInsideAnUnquotedFieldIsKeptWithOneWarning() throws {
+        let csv = "# users\nemail,name,nickname\na@example.com,5\" 2' tall,x\"y\nb@example.com,\"Bob\",\nc@example.com,C\" ,\"\"\nd@example.com,\"\",\"x\"\n"
+        let path = TestFiles.write(csv, name: "users.csv")
+        let index = try RecordIndex.open(path: path)
+        XCTAssertNil(index.finish())
+        let r = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email)).validate()
+        XCTAssertEqual(r.status, [.warnings, .valid, .warnings, .valid])
+        let warning = r.issues[0]?.filter { $0.rule == "csv.quote_in_unquoted_field" } ?? []
+        XCTAssertEqual(warning.count, 1)
+        XCTAssertEqual(warning.first?.pointer, "/name")
+        XCTAssertEqual(warning.first?.severity, .warning)
+        XCTAssertTrue(warning.first?.message.hasPrefix("line 3, column 16: a quote inside the unquoted field of CSV column 2 (\"name\")") ?? false, warning.first?.message ?? "")
+        XCTAssertEqual(r.issues[2]?.map(\.rule), ["csv.quote_in_unquoted_field"])
+        guard case .success(let first) = index.loadRecord(0) else { return XCTFail("row 0 does not load") }
+        XCTAssertEqual(first["name"], .string("5\" 2' tall"))
+        XCTAssertEqual(first["nickname"], .string("x\"y"))
+        XCTAssertEqual(Int(index.span(0).line), 3)
+    }
+
     func testCancellationStopsEarly() throws {
         let w = try workspace((0..<20_000).map { #"{"email": "u\#($0)@example.com"}"# })
         let r = w.validate(shouldContinue: { false })

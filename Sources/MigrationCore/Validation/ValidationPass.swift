@@ -44,7 +44,7 @@ public struct ValidationPass: Sendable {
             case .success(let value):
                 let r = validator.validate(value)
                 let size = index.csv == nil ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
-                return RecordVerdict(issues: sized(r.issues, size, value), size: size, excluded: false,
+                return RecordVerdict(issues: sized(r.issues, size, value) + csvRowWarnings(span), size: size, excluded: false,
                                      normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
             }
         }
@@ -117,10 +117,29 @@ public struct ValidationPass: Sendable {
             v = fastPath.check(index.rawBytes(span))
         } else {
             guard case .success(let value) = index.loadRecord(span: span) else { return nil }
-            v = JSONWriter().bytes(value).withUnsafeBytes { fastPath.check($0) }
+            v = JSONWriter().bytes(value).withUnsafeBytes { fastPath.check($0) }.map { verdict in
+                var verdict = verdict
+                let extra = csvRowWarnings(span)
+                if !extra.isEmpty { verdict.issues += extra }
+                return verdict
+            }
         }
         guard let v, v.size <= sizeLimit else { return nil }
         return v
+    }
+
+    /// A CSV row with a quote inside an unquoted field: the quote is kept as a character (as
+    /// mainstream CSV readers keep it), and the row gets one warning saying so.
+    private func csvRowWarnings(_ span: RecordSpan) -> [Issue] {
+        guard let csv = index.csv else { return [] }
+        let row = index.rawBytes(span)
+        guard let stray = CSVRowParser.strayQuote(row) else { return [] }
+        let (line, column) = CSVRowParser.position(of: stray.offset, in: row, line: Int(span.line))
+        let header = stray.field < csv.header.count ? " (\"\(csv.header[stray.field])\")" : ""
+        let field = stray.field < csv.mapping.columns.count ? csv.mapping.columns[stray.field].field : nil
+        let pointer = field.map { "/" + $0.replacingOccurrences(of: ".", with: "/") } ?? ""
+        return [.warning(pointer, rule: "csv.quote_in_unquoted_field",
+            "line \(line), column \(column): a quote inside the unquoted field of CSV column \(stray.field + 1)\(header) is kept as a character; if the field was meant to be quoted, quote all of it and double the quotes inside (\"a\"\"b\")")]
     }
 
     /// `issues` plus `record.too_large` when the record cannot fit in any request.
