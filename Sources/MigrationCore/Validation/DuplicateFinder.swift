@@ -29,13 +29,17 @@ struct DuplicateFinder {
         }
     }
 
-    /// The confirmed groups, in chunks of candidates confirmed on all cores (in candidate order).
+    /// The confirmed groups, in chunks of candidates (in candidate order).
+    ///
+    /// Each member's key is read in record order, on all cores, and the pages read are released
+    /// behind (as the pass does), so confirming the members of a 3 GB file does not make it all
+    /// resident again; then the groups are split by key.
     private func confirm(_ candidates: CandidateGroups) -> [Confirmed] {
-        let chunk = 2048
+        let keys = memberKeys(candidates)
+        let chunk = 4096
         let chunks = (candidates.count + chunk - 1) / chunk
         let next = Atomic<Int>(0)
         let results = Mutex<[Int: Confirmed]>([:])
-        let values = LoginIDValues(pass: pass)
         let workers = max(1, min(chunks, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
@@ -43,23 +47,78 @@ struct DuplicateFinder {
                 guard c < chunks else { return }
                 var out = Confirmed()
                 for g in (c * chunk)..<min(candidates.count, (c + 1) * chunk) {
-                    let h = candidates.hashes[g]
+                    let range = Int(candidates.starts[g])..<Int(candidates.starts[g + 1])
+                    let members = candidates.members(of: g)
                     // Usually one key for the whole group; a 64-bit collision splits it.
+                    if let first = keys[range.lowerBound], range.allSatisfy({ keys[$0]?.kind == first.kind && keys[$0]?.key == first.key }) {
+                        out.add(first.kind, first.key, members)
+                        continue
+                    }
                     var byKey: [(kind: DuplicateKind, key: String, members: [Int32])] = []
-                    for r in candidates.members(of: g) {
-                        guard let (kind, key) = values.key(Int(r), fingerprint: h) else { continue }
-                        if let i = byKey.firstIndex(where: { $0.kind == kind && $0.key == key }) {
-                            byKey[i].members.append(r)
+                    for (r, i) in zip(members, range) {
+                        guard let (kind, key) = keys[i] else { continue }
+                        if let k = byKey.firstIndex(where: { $0.kind == kind && $0.key == key }) {
+                            byKey[k].members.append(r)
                         } else {
                             byKey.append((kind, key, [r]))
                         }
                     }
-                    for group in byKey where group.members.count > 1 { out.add(group.kind, group.key, group.members) }
+                    for group in byKey where group.members.count > 1 { out.add(group.kind, group.key, group.members[...]) }
                 }
                 results.withLock { $0[c] = out }
             }
         }
         return results.withLock { all in (0..<chunks).compactMap { all[$0] } }
+    }
+
+    /// The key of every member (`candidates.members` order), read in record order.
+    private func memberKeys(_ candidates: CandidateGroups) -> [(kind: DuplicateKind, key: String)?] {
+        let total = candidates.members.count
+        var keys = [(kind: DuplicateKind, key: String)?](repeating: nil, count: total)
+        guard total > 0 else { return keys }
+        // (record << 32 | member position), sorted by record: a counting sort.
+        let maxRecord = Int(candidates.members.max()!)
+        var offsets = [Int32](repeating: 0, count: maxRecord + 2)
+        for r in candidates.members { offsets[Int(r) + 1] += 1 }
+        for k in 1..<offsets.count { offsets[k] += offsets[k - 1] }
+        var byRecord = [UInt64](repeating: 0, count: total)
+        for (i, r) in candidates.members.enumerated() {
+            byRecord[Int(offsets[Int(r)])] = UInt64(UInt32(r)) << 32 | UInt64(i)
+            offsets[Int(r)] += 1
+        }
+        offsets = []
+        let order = byRecord
+        byRecord = []
+        let values = LoginIDValues(pass: pass)
+        let index = pass.index
+        let chunk = 8192
+        let chunks = (total + chunk - 1) / chunk
+        let next = Atomic<Int>(0)
+        let workers = max(1, min(chunks, ProcessInfo.processInfo.activeProcessorCount))
+        keys.withUnsafeMutableBufferPointer { out in
+            let sink = UnsafeKeySink(base: out)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    let part = (c * chunk)..<min(total, (c + 1) * chunk)
+                    for p in part {
+                        let r = Int(order[p] >> 32), i = Int(order[p] & 0xFFFF_FFFF)
+                        // The member's group: the last start at or before its position.
+                        var low = 0, high = candidates.count
+                        while low + 1 < high {
+                            let mid = (low + high) / 2
+                            if Int(candidates.starts[mid]) <= i { low = mid } else { high = mid }
+                        }
+                        sink.base[i] = values.key(r, fingerprint: candidates.hashes[low])
+                    }
+                    let first = index.span(Int(order[part.lowerBound] >> 32))
+                    let last = index.span(Int(order[part.upperBound - 1] >> 32))
+                    if pass.edits.isEmpty, index.csv == nil { index.file.releasePages(first.start..<last.end) }
+                }
+            }
+        }
+        return keys
     }
 
     /// Confirmed groups of one chunk, flat.
@@ -70,13 +129,20 @@ struct DuplicateFinder {
         var members: [Int32] = []
 
         var count: Int { kinds.count }
-        func members(_ g: Int) -> [Int32] { Array(members[Int(starts[g])..<Int(starts[g + 1])]) }
+        func members(_ g: Int) -> ArraySlice<Int32> { members[Int(starts[g])..<Int(starts[g + 1])] }
 
-        mutating func add(_ kind: DuplicateKind, _ value: String, _ list: [Int32]) {
+        mutating func add(_ kind: DuplicateKind, _ value: String, _ list: ArraySlice<Int32>) {
             kinds.append(kind)
             values.append(value)
             members.append(contentsOf: list)
             starts.append(Int32(members.count))
         }
     }
+}
+
+/// The keys buffer filled by concurrent workers, each at positions no other worker writes.
+private struct UnsafeKeySink: @unchecked Sendable {
+    // @unchecked Sendable: each member position belongs to exactly one (record, position) pair,
+    // handed to one worker; the buffer outlives the workers.
+    let base: UnsafeMutableBufferPointer<(kind: DuplicateKind, key: String)?>
 }

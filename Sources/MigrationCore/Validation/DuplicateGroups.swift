@@ -33,7 +33,7 @@ struct DuplicateGroups: Sendable {
     func members(of g: Int) -> ArraySlice<Int32> { members[Int(starts[g])..<Int(starts[g + 1])] }
 
     /// Adds a confirmed group (members ascending); `claimers` and the membership are set by `assignClaimers`.
-    mutating func add(kind: DuplicateKind, value: String, members list: [Int32]) {
+    mutating func add<C: Collection<Int32>>(kind: DuplicateKind, value: String, members list: C) {
         kinds.append(kind)
         values.append(value)
         members.append(contentsOf: list)

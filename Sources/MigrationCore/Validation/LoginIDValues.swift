@@ -60,10 +60,14 @@ struct LoginIDValues {
                 raws = fields.map { value[$0.name]?.stringValue }
             }
         }
+        // A value already in the server's form is its own key (the common case: try them all first).
         for (i, f) in fields.enumerated() {
             guard var raw = raws[i] else { continue }
             let direct = raw.withUTF8 { LoginIDKeys.hash(seed: f.seed, bytes: UnsafeRawBufferPointer($0), 0..<$0.count) }
             if direct == h { return (f.kind, raw) }
+        }
+        for (i, f) in fields.enumerated() {
+            guard let raw = raws[i] else { continue }
             if case .success(let login) = LoginIDRules.normalizeWithUniqueKey(raw, type: f.type, project: pass.settings.project, formatChecked: true),
                LoginIDKeys.hash(f.kind.fingerprintKind, login.uniqueKey) == h {
                 return (f.kind, login.uniqueKey)
@@ -115,12 +119,16 @@ struct LoginIDValues {
             let b = bytes[r.pos]
             switch b {
             case UInt8(ascii: "\""):
-                r.pos += 1
-                while r.pos < bytes.count, bytes[r.pos] != UInt8(ascii: "\"") {
-                    r.pos += bytes[r.pos] == UInt8(ascii: "\\") ? 2 : 1
+                // Most strings are plain (read eight bytes at a time); one with escapes byte by byte.
+                let start = r.pos
+                if r.plainString() == nil {
+                    r.pos = start + 1
+                    while r.pos < bytes.count, bytes[r.pos] != UInt8(ascii: "\"") {
+                        r.pos += bytes[r.pos] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    guard r.pos < bytes.count else { return false }
+                    r.pos += 1
                 }
-                guard r.pos < bytes.count else { return false }
-                r.pos += 1
                 if depth == 0 { return true }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
