@@ -160,19 +160,28 @@ struct DuplicateGroups: Sendable {
 
     /// Whether record `r`'s findings include an error (it is a later member of some group).
     func hasError(_ r: Int) -> Bool {
-        groups(of: r).contains { claimers[$0] != Int32(r) }
+        var i = firstMembership(of: r)
+        while i < membership.count, Int(membership[i] >> 32) == r {
+            if claimers[Int(membership[i] & 0xFFFF_FFFF)] != Int32(r) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Counts of findings per (severity, rule), without wording them.
     func countsByRule() -> [(Issue.Severity, String, Int)] {
-        var counts: [String: (Issue.Severity, String, Int)] = [:]
+        // [identifier?][claimer?]
+        var counts = [[0, 0], [0, 0]]
         for m in membership {
             let r = Int32(m >> 32), g = Int(m & 0xFFFF_FFFF)
-            let severity: Issue.Severity = claimers[g] == r ? .warning : .error
-            let rule = kinds[g] == .identifier ? "duplicate_identifier" : "duplicate_login_id"
-            counts[severity.rawValue + rule, default: (severity, rule, 0)].2 += 1
+            counts[kinds[g] == .identifier ? 1 : 0][claimers[g] == r ? 1 : 0] += 1
         }
-        return Array(counts.values)
+        var out: [(Issue.Severity, String, Int)] = []
+        for (k, rule) in ["duplicate_login_id", "duplicate_identifier"].enumerated() {
+            if counts[k][1] > 0 { out.append((.warning, rule, counts[k][1])) }
+            if counts[k][0] > 0 { out.append((.error, rule, counts[k][0])) }
+        }
+        return out
     }
 
     /// Record `r`'s findings, worded (none when it is in no group).
