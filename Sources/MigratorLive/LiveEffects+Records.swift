@@ -115,7 +115,7 @@ extension LiveEffects {
         Thread.detachNewThread {
             do {
                 let writer = ImportDocumentWriter(index: index, edits: edits, identifier: identifier, upsert: upsert)
-                let written = try writer.write(to: path, include: { report.status[$0] != .excluded })
+                let written = try writer.write(to: path, report: report, include: { report.status[$0] != .excluded })
                 mailbox.post(.done("wrote \(written) records (edits applied, excluded left out) to \(URL(fileURLWithPath: path).standardizedFileURL.path)"))
             } catch {
                 mailbox.post(.failed("cannot write \(path): \(error)"))

@@ -46,6 +46,10 @@ struct Bench {
             try TUIBench.run(records: args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
         }
+        if args.first == "--duplicates" {
+            try DuplicatesBench.run(arguments: Array(args.dropFirst()))
+            return
+        }
         if args.first == "--measure" {
             args.removeFirst()
             try measure(path: args[0], format: args[1], phase: args[2])
@@ -68,6 +72,9 @@ struct Bench {
                            authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
                            authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
                            authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
+                           authgear-migrate-bench --duplicates [--runs N] [--ten-million] [--dir DIR] [--keep]
+                                                                                        validation of files with repeated phone numbers vs a clean one
+                                                                                        (--ten-million adds 10,000,000 records, ~3.5 GB, deleted after)
                     (build both products in release first: swift build -c release)
                     """)
                 return
@@ -111,6 +118,7 @@ struct Bench {
         let first = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         if phase == "index" { try index.waitUntilComplete() }
         var count = index.count
+        var duplicates = ""
         if phase != "index" {
             // Validation runs alongside the index scan, as in the TUI.
             let workspace = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email))
@@ -118,6 +126,11 @@ struct Bench {
             try index.waitUntilComplete()
             count = report.recordCount
             precondition(count == index.count)
+            if phase == "duplicates" {
+                let counts = report.countsByRule()
+                let members = counts.filter { $0.rule.hasPrefix("duplicate_") }.reduce(0) { $0 + $1.count }
+                duplicates = " \(members) | \(report.errorCount) |"
+            }
             if phase == "plan" {
                 // What a run plans: every sendable record, by the engine's one planner.
                 let sendable = (0..<report.recordCount).filter { report.isSendable($0) }
@@ -130,6 +143,6 @@ struct Bench {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        print(String(format: "%.3f | %.2f | %.0f | %.0f | %.1f |", wall, cpu, Double(count) / wall, peakMB, first))
+        print(String(format: "%.3f | %.2f | %.0f | %.0f | %.1f |", wall, cpu, Double(count) / wall, peakMB, first) + duplicates)
     }
 }

@@ -4,10 +4,40 @@ import Foundation
 enum BenchData {
     static let formats = ["authgear", "json-array", "ndjson", "csv"]
 
+    /// How phone numbers (a login ID besides the email identifier) are drawn.
+    enum Phones: Sendable {
+        /// Every record its own number (up to 5,000,000 records).
+        case unique
+        /// About `percent` % of the records share their number with another record: each
+        /// record takes, with probability percent/200, the number of an earlier record.
+        case duplicates(percent: Int)
+        /// Numbers drawn at random from a pool of `size` (400,000 records from 100,000: groups of ~4).
+        case pool(size: Int)
+        /// Record `i` takes the number of record `i % period` (10,000,000 records, period 5,000,000: pairs).
+        case repeating(period: Int)
+
+        var fileTag: String {
+            switch self {
+            case .unique: return ""
+            case .duplicates(let p): return "-dup\(p)"
+            case .pool(let n): return "-pool\(n)"
+            case .repeating(let n): return "-repeat\(n)"
+            }
+        }
+    }
+
+    /// The `k`-th distinct phone number (k < 5,000,000): five Hong Kong mobile prefixes times a
+    /// permutation of the six-digit suffixes.
+    static func phone(_ k: Int) -> String {
+        let prefixes = ["+85261", "+85294", "+85296", "+85297", "+85264"]
+        let digits = String(((k / 5) * 7919) % 1_000_000)
+        return prefixes[k % 5] + String(repeating: "0", count: 6 - digits.count) + digits
+    }
+
     /// Path of the generated file for `count` records in `format` under `dir` (created if missing).
-    static func file(count: Int, format: String, dir: String) throws -> String {
+    static func file(count: Int, format: String, dir: String, phones: Phones = .unique) throws -> String {
         let ext = format == "csv" ? "csv" : (format == "ndjson" ? "ndjson" : "json")
-        let path = "\(dir)/users-\(count)-\(format).\(ext)"
+        let path = "\(dir)/users-\(count)\(phones.fileTag)-\(format).\(ext)"
         if FileManager.default.fileExists(atPath: path) { return path }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
@@ -27,8 +57,18 @@ enum BenchData {
         default: break
         }
         var rng = SplitMix(seed: UInt64(count))
+        var draw = SplitMix(seed: UInt64(count) ^ 0x5eed)
         for i in 0..<count {
-            let r = Fields(i: i, rng: &rng)
+            var r = Fields(i: i, rng: &rng)
+            if r.phone != "98765432" {   // the defective ones stay defective
+                switch phones {
+                case .unique: break
+                case .duplicates(let percent):
+                    if i > 0, draw.next() % 10_000 < UInt64(percent * 50) { r.phone = phone(Int(draw.next() % UInt64(i))) } else { r.phone = phone(i) }
+                case .pool(let size): r.phone = phone(Int(draw.next() % UInt64(size)))
+                case .repeating(let period): r.phone = phone(i % period)
+                }
+            }
             switch format {
             case "csv":
                 buffer += "\(r.email),\(r.verified),\(r.name),\(r.given),\(r.family),\(r.phone),\(r.hash),\(r.member),\(r.tier),role_a\n"

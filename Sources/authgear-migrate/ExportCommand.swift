@@ -43,7 +43,7 @@ struct ExportCommand: ParsableCommand {
                                               identifier: workspace.settings.identifier, upsert: workspace.settings.upsert)
             let written: Int
             do {
-                written = try writer.write(to: output) { n in !onlyValid || report.status[n] != .errors }
+                written = try writer.write(to: output, report: report) { n in !onlyValid || report.status[n] != .errors }
             } catch let error as SourceError {
                 throw CLIError.unreadable(error.description)
             } catch {

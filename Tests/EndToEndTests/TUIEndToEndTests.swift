@@ -129,9 +129,10 @@ final class TUIEndToEndTests: XCTestCase {
     func testFixLaunchRetryFailedAndRerunSkippedWithUpsert() throws {
         sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state", recordLatencyMs: 5)
         // One user exists already (record 1 is skipped); another holds record 6's phone number (record 6 fails).
+        // Records 2 and 17 share an email: 2 comes first and is sent (a warning), 17 is invalid.
         try sandbox.post("/_sandbox/users", #"{"users":[{"ref":"a","identities":[{"type":"login_id","key":"email","value":"grace.ritchie1@example.com"}]},{"ref":"b","identities":[{"type":"login_id","key":"phone","value":"+85294047514"}]}]}"#)
         try tmux.start(tuiCommand("tui users.json"))
-        tmux.wait(for: "40 records", "11 invalid")
+        tmux.wait(for: "40 records", "10 invalid")
 
         // Fix record 5's email in the editor.
         try tmux.keys(":")
@@ -144,15 +145,15 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.keys("Enter")
         tmux.wait(for: "Record 5 · line 7 · valid", "/email changed")
         try tmux.keys("Escape")
-        tmux.wait(for: "10 invalid", "1 edited")
+        tmux.wait(for: "9 invalid", "1 edited")
 
         // Launch: the confirmation states the counts and needs y.
         try tmux.keys("L")
-        tmux.wait(for: "Import settings", "Will send 30 records")
+        tmux.wait(for: "Import settings", "Will send 31 records")
         try tmux.keys("L")
-        tmux.wait(for: "Launch the import?", "Will send 30 records", "10 invalid, 0 excluded")
+        tmux.wait(for: "Launch the import?", "Will send 31 records", "9 invalid, 0 excluded")
         try tmux.keys("y")
-        tmux.wait(for: "Finished", "inserted 28", "skipped 1", "failed 1")
+        tmux.wait(for: "Finished", "inserted 29", "skipped 1", "failed 1")
 
         // Failure review: the failed group, fix the record (drop the taken phone number), retry the group.
         try tmux.keys("v")
@@ -168,7 +169,7 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.keys("r")
         tmux.wait(for: "Retry 1 failed record?")
         try tmux.keys("y")
-        tmux.wait(for: "Finished", "inserted 29", "failed 0")
+        tmux.wait(for: "Finished", "inserted 30", "failed 0")
 
         // Skipped users: re-run with upsert, after seeing what upsert ignores.
         try tmux.keys("v", "Tab")
@@ -181,13 +182,13 @@ final class TUIEndToEndTests: XCTestCase {
         XCTAssertFalse(tmux.screen().contains("$2a$"), "no password hash reached the screen")
         try tmux.keys("q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
-        XCTAssertEqual(try sandbox.users().count, 31, "30 imported once each + the phone holder; none twice")
+        XCTAssertEqual(try sandbox.users().count, 32, "31 imported once each + the phone holder; none twice")
     }
 
     func testResumeAfterKillNine() throws {
         sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state", recordLatencyMs: 150)
         try tmux.start(tuiCommand("tui users.json"))
-        tmux.wait(for: "40 records", "11 invalid")
+        tmux.wait(for: "40 records", "10 invalid")
         try tmux.keys("L", "L")
         tmux.wait(for: "Launch the import?")
         try tmux.keys("y")
@@ -208,9 +209,9 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.respawn(tuiCommand("tui users.json"))
         tmux.wait(for: "This file has an unfinished run", "Press r to resume")
         try tmux.keys("r")
-        tmux.wait(for: "Finished", "inserted 29", timeout: 40)
+        tmux.wait(for: "Finished", "inserted 30", timeout: 40)
         try tmux.keys("q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
-        XCTAssertEqual(try sandbox.users().count, 29, "every valid record imported exactly once")
+        XCTAssertEqual(try sandbox.users().count, 30, "every valid record imported exactly once")
     }
 }

@@ -47,11 +47,11 @@ final class TUIRunsEndToEndTests: XCTestCase {
 
         // File A: a finished run.
         try tmux.start(tuiCommand("tui users.json"))
-        tmux.wait(for: "40 records", "11 invalid")
+        tmux.wait(for: "40 records", "10 invalid")
         try tmux.keys("L", "L")
         tmux.wait(for: "Launch the import?")
         try tmux.keys("y")
-        tmux.wait(for: "Finished", "inserted 27", "skipped 1", "failed 1", "The run has finished", timeout: 40)
+        tmux.wait(for: "Finished", "inserted 28", "skipped 1", "failed 1", "The run has finished", timeout: 40)
         try tmux.keys("q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
         unlink(work + "/exit-status")
@@ -74,7 +74,7 @@ final class TUIRunsEndToEndTests: XCTestCase {
         screen = tmux.wait(for: "Records · users.json", "result", "FAIL", "skip", "ins")
         XCTAssertFalse(screen.contains("big.json"), screen)
         try tmux.keys("p")
-        screen = tmux.wait(for: "Import progress", "Finished · run", "inserted 27", "skipped 1", "failed 1", "pending 0", "of 29")
+        screen = tmux.wait(for: "Import progress", "Finished · run", "inserted 28", "skipped 1", "failed 1", "pending 0", "of 30")
         XCTAssertFalse(screen.contains("Paused"), screen)
         try tmux.keys("v")
         screen = tmux.wait(for: "Review", "InvariantViolated", "barbara.turing6@example.com")
@@ -100,7 +100,7 @@ final class TUIRunsEndToEndTests: XCTestCase {
         screen = tmux.wait(for: "Finished", "inserted 60", "big.json", timeout: 40)
         try tmux.keys("Escape", "q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
-        XCTAssertEqual(try sandbox.users().count, 2 + 27 + 60, "every valid record of both files imported exactly once")
+        XCTAssertEqual(try sandbox.users().count, 2 + 28 + 60, "every valid record of both files imported exactly once")
     }
 
     /// A canary of 10 stops for a go / no-go, P sends the rest; launching the same file again says
@@ -108,7 +108,7 @@ final class TUIRunsEndToEndTests: XCTestCase {
     func testACanaryStopsForAGoAndASecondLaunchSendsOnlyWhatIsNotImported() throws {
         sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state", recordLatencyMs: 5)
         try tmux.start(tuiCommand("tui users.json"))
-        tmux.wait(for: "40 records", "11 invalid")
+        tmux.wait(for: "40 records", "10 invalid")
         try tmux.keys("L")
         tmux.wait(for: "Import settings", "Canary", "none")
         try tmux.keys("G", "Enter")
@@ -116,32 +116,32 @@ final class TUIRunsEndToEndTests: XCTestCase {
         try tmux.keys("Enter")
         tmux.wait(for: "the first 10 records, then a go / no-go")
         try tmux.keys("L")
-        tmux.wait(for: "Launch the import?", "Will send 29 records", "Canary: the first 10 records go first")
+        tmux.wait(for: "Launch the import?", "Will send 30 records", "Canary: the first 10 records go first")
         try tmux.keys("y")
-        tmux.wait(for: "Canary done: go or no-go?", "inserted 10", "19 records wait for your go", timeout: 40)
+        tmux.wait(for: "Canary done: go or no-go?", "inserted 10", "20 records wait for your go", timeout: 40)
         XCTAssertEqual(try sandbox.users().count, 10, "only the canary was sent")
         try tmux.keys("Enter")
         try tmux.keys("P")
-        tmux.wait(for: "Finished", "inserted 29", "The run has finished", timeout: 40)
-        XCTAssertEqual(try sandbox.users().count, 29)
+        tmux.wait(for: "Finished", "inserted 30", "The run has finished", timeout: 40)
+        XCTAssertEqual(try sandbox.users().count, 30)
         try tmux.keys("Enter", "Escape")
 
         // The same file again: everything is already imported.
         try tmux.keys("L")
-        tmux.wait(for: "Will send 0 records (29 already imported)")
+        tmux.wait(for: "Will send 0 records (30 already imported)")
         try tmux.keys("L")
-        tmux.wait(for: "all 29 sendable records already have a successful outcome")
+        tmux.wait(for: "all 30 sendable records already have a successful outcome")
         // Send: all records — they are sent again and skipped (the server has them).
         try tmux.keys("G", "k", "Enter")
-        tmux.wait(for: "Will send all 29 records (29 already imported)")
+        tmux.wait(for: "Will send all 30 records (30 already imported)")
         try tmux.keys("G", "Enter", "C-u")
         try tmux.type("0")
         try tmux.keys("Enter", "L")
-        tmux.wait(for: "Launch the import?", "Will send 29 records", "sending all of them again (upsert off: they are skipped)")
+        tmux.wait(for: "Launch the import?", "Will send 30 records", "sending all of them again (upsert off: they are skipped)")
         try tmux.keys("y")
-        tmux.wait(for: "Finished", "skipped 29", timeout: 40)
+        tmux.wait(for: "Finished", "skipped 30", timeout: 40)
         try tmux.keys("Enter", "q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
-        XCTAssertEqual(try sandbox.users().count, 29, "nobody imported twice")
+        XCTAssertEqual(try sandbox.users().count, 30, "nobody imported twice")
     }
 }

@@ -13,7 +13,7 @@ final class IssueTableTests: XCTestCase {
         for step in 0..<5_000 {
             let n = Int.random(in: 0..<300, using: &rng)
             let list: [Issue]? = [nil, [], [w], [e, w]].randomElement(using: &rng)!
-            if step % 3 == 0, n > (table.keys.last ?? -1), let list, !list.isEmpty {
+            if step % 3 == 0, n > (Array(table.keys).last ?? -1), let list, !list.isEmpty {
                 table.append(n, list)
             } else {
                 table[n] = list
@@ -21,7 +21,7 @@ final class IssueTableTests: XCTestCase {
             model[n] = (list?.isEmpty ?? true) ? nil : list
             XCTAssertEqual(table[n], model[n])
         }
-        XCTAssertEqual(table.keys, model.keys.sorted())
+        XCTAssertEqual(Array(table.keys), model.keys.sorted())
         XCTAssertEqual(table.count, model.count)
         XCTAssertEqual(table.map(\.key), model.keys.sorted())
         XCTAssertEqual(table.values, model.keys.sorted().map { model[$0]! })
@@ -32,7 +32,7 @@ final class IssueTableTests: XCTestCase {
         table.append(5, [w])
         table.append(2, [e])
         table.append(9, [w])
-        XCTAssertEqual(table.keys, [2, 5, 9])
+        XCTAssertEqual(Array(table.keys), [2, 5, 9])
         XCTAssertEqual(table[2], [e])
         XCTAssertNil(table[3])
     }

@@ -24,7 +24,7 @@ final class LoginIDKeysTests: XCTestCase {
         var expected: [UInt64: [Int]] = [:]
         for (n, h) in all { expected[h, default: []].append(n) }
         let want = Set(expected.values.filter { $0.count > 1 })
-        let got = Set(keys.duplicateGroups())
+        let got = Set(keys.duplicateGroups().lists)
         XCTAssertEqual(got, want)
         XCTAssertFalse(want.isEmpty)
     }

@@ -31,9 +31,22 @@ public struct ImportDocumentWriter {
         }
     }
 
+    /// Whether record `n` will be written as JSON: edits and CSV rows are written by the JSON
+    /// writer; an unedited JSON record is copied, so it must parse.
+    private func isJSON(_ n: Int, report: ValidationReport?) -> Bool {
+        guard edits[n] == nil, index.csv == nil else { return true }
+        if let report, n < report.recordCount, report.isSendable(n) { return true }
+        do { _ = try JSONParser.parse(index.rawBytes(index.span(n))); return true } catch { return false }
+    }
+
     /// Writes the document to `path` (through a temporary file renamed into place) and returns
     /// how many records it holds. `include(n)` decides which records go in.
-    public func write(to path: String, include: (Int) -> Bool) throws -> Int {
+    ///
+    /// The document is always valid JSON: an unedited JSON record that does not parse (an NDJSON
+    /// "line" of a pretty-printed object, a damaged element) is left out, never copied. `report`
+    /// (the source's validation) vouches for the records it found sendable; the others are
+    /// parsed here before they are written.
+    public func write(to path: String, report: ValidationReport? = nil, include: (Int) -> Bool) throws -> Int {
         let tmp = path + ".partial-\(getpid())"
         guard FileManager.default.createFile(atPath: tmp, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path,
@@ -45,7 +58,7 @@ public struct ImportDocumentWriter {
             var buffer = RequestEnvelope(identifier: identifier, upsert: upsert).prefix
             for n in 0..<index.count where include(n) {
                 var record: [UInt8] = []
-                guard recordBytes(n, into: &record) else { continue }
+                guard isJSON(n, report: report), recordBytes(n, into: &record) else { continue }
                 buffer.append(contentsOf: written == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])
                 buffer.append(contentsOf: record)
                 written += 1

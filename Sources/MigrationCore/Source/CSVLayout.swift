@@ -23,14 +23,14 @@ public struct CSVLayout: Sendable {
             dataStart = ByteScan.skipBOM(file.bytes)
             dataLine = 1
         } else {
-            let skip = CSVPreamble.commentLinesEnd(file.bytes)
             do {
-                let h = try CSVScanner.header(UnsafeRawBufferPointer(rebasing: file.bytes[skip.offset...]))
+                // The header skips a BOM, blank lines and `#` comment lines (Clerk's export starts with one).
+                let h = try CSVScanner.header(file.bytes)
                 header = h.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                dataStart = skip.offset + h.end
-                dataLine = skip.lines + h.nextLine
+                dataStart = h.end
+                dataLine = h.nextLine
             } catch let e as CSVRowError {
-                throw SourceError(file: file, offset: skip.offset, message: "the CSV header cannot be read: line \(e.line + skip.lines), column \(e.column): \(e.message)")
+                throw SourceError(path: file.path, line: e.line, message: "the CSV header cannot be read: line \(e.line), column \(e.column): \(e.message)")
             } catch {
                 throw SourceError(path: file.path, line: 1, message: "the CSV header cannot be read: \(error)")
             }

@@ -139,8 +139,7 @@ enum SourceDetection {
     }
 
     private static func classifyCSV(_ bytes: UnsafeRawBufferPointer, forced: SourceFormat?) -> SourceShape {
-        let skip = CSVPreamble.commentLinesEnd(bytes)
-        let rest = UnsafeRawBufferPointer(rebasing: bytes[skip.offset...])
+        let rest = bytes  // the header skips a BOM and `#` comment lines itself
         guard let header = try? CSVScanner.header(rest) else { return fallback(.csv, .csv, forced) }
         var firstRow: [String] = []
         _ = CSVScanner.scanRows(rest, from: header.end, startLine: header.nextLine) { row in
@@ -209,19 +208,5 @@ enum SourceDetection {
             i += 1
         }
         return nil
-    }
-}
-
-/// `#` comment lines before a CSV header (Clerk's export starts with one).
-enum CSVPreamble {
-    static func commentLinesEnd(_ bytes: UnsafeRawBufferPointer) -> (offset: Int, lines: Int) {
-        var pos = ByteScan.skipBOM(bytes)
-        var lines = 0
-        while pos < bytes.count, bytes[pos] == UInt8(ascii: "#") {
-            while pos < bytes.count, bytes[pos] != 0x0A { pos += 1 }
-            pos += 1
-            lines += 1
-        }
-        return (min(pos, bytes.count), lines)
     }
 }

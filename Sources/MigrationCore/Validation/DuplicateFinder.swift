@@ -1,216 +1,148 @@
 import Foundation
 import Synchronization
 
-/// 64-bit fingerprints of normalised login IDs, to find the few that repeat among millions
-/// without keeping every string in memory. Kept in the report (12 bytes per login ID) so an
-/// edit can find the records its old and new login IDs collide with.
-struct LoginIDKeys: Sendable {
-    /// Parallel arrays: the record of each fingerprint, in record order.
-    private var records: [Int32] = []
-    private var hashes: [UInt64] = []
-
-    /// The fingerprint of a login ID of one kind (`id` for the run's identifier, else the
-    /// login-ID type): a 64-bit hash of its UTF-8 bytes, eight at a time.
-    static func hash(_ kind: String, _ value: String) -> UInt64 {
-        var value = value
-        return value.withUTF8 { hash(kind, bytes: UnsafeRawBufferPointer($0), 0..<$0.count) }
-    }
-
-    /// `hash(kind, value)` of a value given as UTF-8 bytes.
-    static func hash(_ kind: String, bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
-        hash(seed: seed(kind), bytes: bytes, range)
-    }
-
-    /// The starting state for a kind, for callers that hash many values of one kind.
-    static func seed(_ kind: String) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
-    }
-
-    static func hash(seed: UInt64, bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
-        var h = seed
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < range.upperBound {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        return mix(mix(h ^ tail) ^ UInt64(range.count))
-    }
-
-    /// A 64-bit finaliser (Murmur3's fmix64).
-    @inline(__always)
-    private static func mix(_ x: UInt64) -> UInt64 {
-        var x = x
-        x ^= x >> 33
-        x = x &* 0xff51afd7ed558ccd
-        x ^= x >> 33
-        x = x &* 0xc4ceb9fe1a85ec53
-        x ^= x >> 33
-        return x
-    }
-
-    /// The fingerprints of one record's verdict: its identifier and its other login IDs.
-    static func hashes(of v: ValidationPass.RecordVerdict) -> [UInt64] {
-        guard !v.excluded else { return [] }
-        var out: [UInt64] = []
-        if let id = v.identifierKey { out.append(hash("id", id)) }
-        for (type, value) in v.otherLoginIDs { out.append(hash(type.rawValue, value)) }
-        return out
-    }
-
-    mutating func append(_ chunk: [(Int32, UInt64)], base: Int) {
-        for (k, h) in chunk {
-            records.append(Int32(base) + k)
-            hashes.append(h)
-        }
-    }
-
-    /// Records that share a fingerprint (to be confirmed against the real strings).
-    ///
-    /// Millions of fingerprints: they are spread into buckets by their top bits, and each
-    /// bucket (a few thousand, in cache) is sorted to find the repeated ones, on all cores.
-    func duplicateGroups() -> [[Int]] {
-        let bucketBits = 12
-        let bucketCount = 1 << bucketBits
-        let shift = UInt64(64 - bucketBits)
-        var starts = [Int](repeating: 0, count: bucketCount + 1)
-        for h in hashes { starts[Int(h >> shift) + 1] += 1 }
-        for b in 0..<bucketCount { starts[b + 1] += starts[b] }
-        var spread = [UInt64](repeating: 0, count: hashes.count)
-        var fill = starts
-        let bounds = starts
-        for h in hashes {
-            let b = Int(h >> shift)
-            spread[fill[b]] = h
-            fill[b] += 1
-        }
-        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        let found = Mutex<Set<UInt64>>([])
-        spread.withUnsafeMutableBufferPointer { all in
-            let buffer = UnsafeMutableSendableBuffer(all)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var repeated = Set<UInt64>()
-                for b in stride(from: w, to: bucketCount, by: workers) {
-                    var slice = UnsafeMutableBufferPointer(rebasing: buffer.base[bounds[b]..<bounds[b + 1]])
-                    guard slice.count > 1 else { continue }
-                    slice.sort()
-                    for i in 1..<slice.count where slice[i] == slice[i - 1] { repeated.insert(slice[i]) }
-                }
-                if !repeated.isEmpty { found.withLock { $0.formUnion(repeated) } }
-            }
-        }
-        let repeated = found.withLock { $0 }
-        guard !repeated.isEmpty else { return [] }
-        var groups: [UInt64: [Int]] = [:]
-        for (i, h) in hashes.enumerated() where repeated.contains(h) { groups[h, default: []].append(Int(records[i])) }
-        return Array(groups.values)
-    }
-
-    /// Groups of records sharing one of the given fingerprints.
-    func groups(among wanted: Set<UInt64>) -> [[Int]] {
-        var seen = Set<UInt64>()
-        var repeated = Set<UInt64>()
-        for h in hashes where wanted.contains(h) {
-            if !seen.insert(h).inserted { repeated.insert(h) }
-        }
-        guard !repeated.isEmpty else { return [] }
-        var groups: [UInt64: [Int]] = [:]
-        for (i, h) in hashes.enumerated() where repeated.contains(h) { groups[h, default: []].append(Int(records[i])) }
-        return Array(groups.values)
-    }
-
-    /// Every fingerprint of the given records.
-    func fingerprints(of wanted: Set<Int>) -> Set<UInt64> {
-        var out = Set<UInt64>()
-        for (i, r) in records.enumerated() where wanted.contains(Int(r)) { out.insert(hashes[i]) }
-        return out
-    }
-
-    /// Every record that has one of the given fingerprints.
-    func records(having wanted: Set<UInt64>) -> Set<Int> {
-        var out = Set<Int>()
-        for (i, h) in hashes.enumerated() where wanted.contains(h) { out.insert(Int(records[i])) }
-        return out
-    }
-
-    /// Replaces one record's fingerprints (after an edit).
-    mutating func replace(_ record: Int, with new: [UInt64]) {
-        var keptRecords: [Int32] = []
-        var keptHashes: [UInt64] = []
-        keptRecords.reserveCapacity(records.count + new.count)
-        keptHashes.reserveCapacity(records.count + new.count)
-        for (i, r) in records.enumerated() where Int(r) != record {
-            keptRecords.append(r)
-            keptHashes.append(hashes[i])
-        }
-        for h in new {
-            keptRecords.append(Int32(record))
-            keptHashes.append(h)
-        }
-        records = keptRecords
-        hashes = keptHashes
-    }
-}
-
-/// Confirms fingerprint groups against the actual normalised values and reports them on
-/// every record involved.
+/// Confirms fingerprint groups against the actual normalised values and installs them in the
+/// report: the first member that the server can create is warned, the others get errors
+/// (`DuplicateGroups` says who comes first).
+///
+/// Linear in the members: each member's key is read from its bytes (`LoginIDValues`), groups
+/// are confirmed on all cores, and the findings are stored as flat groups, not as issues.
 struct DuplicateFinder {
     let pass: ValidationPass
 
-    func report(candidates: [[Int]], into report: inout ValidationReport) {
+    func report(candidates: CandidateGroups, into report: inout ValidationReport) {
+        report.issues.duplicates.identifierField = pass.settings.identifier.field
+        report.issues.duplicates.upsert = pass.settings.upsert
         guard !candidates.isEmpty else { return }
-        let identifier = pass.settings.identifier.field
-        var findings: [Int: [Issue]] = [:]
-        for group in candidates {
-            var byValue: [String: [Int]] = [:]
-            var verdicts: [Int: ValidationPass.RecordVerdict] = [:]
-            for n in Set(group) { verdicts[n] = pass.verdict(n) }
-            for n in Set(group) {
-                guard let v = verdicts[n] else { continue }
-                if let id = v.identifierKey { byValue["id\u{0}" + id, default: []].append(n) }
-                for (type, value) in v.otherLoginIDs { byValue[type.rawValue + "\u{0}" + value, default: []].append(n) }
-            }
-            for (key, records) in byValue where records.count > 1 {
-                let sorted = records.sorted()
-                let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-                let isIdentifier = parts[0] == "id"
-                for n in sorted {
-                    let others = sorted.filter { $0 != n }
-                    let list = others.prefix(5).map(String.init).joined(separator: ", ") + (others.count > 5 ? " and \(others.count - 5) more" : "")
-                    if isIdentifier {
-                        let consequence = pass.settings.upsert
-                            ? "the later records update the first one's user"
-                            : "the later records are skipped as \"user exists\""
-                        findings[n, default: []].append(.error("/" + identifier, rule: "duplicate_identifier",
-                            "the identifier \"\(parts[1])\" (after the server's normalisation) is also used by record \(list): \(consequence), or fail with DuplicatedIdentity when they are processed in parallel; keep one record per user"))
-                    } else {
-                        let field = LoginIDType(rawValue: parts[0])?.recordField ?? parts[0]
-                        findings[n, default: []].append(.error("/" + field, rule: "duplicate_login_id",
-                            "the \(field) \"\(parts[1])\" (after normalisation) is also used by record \(list): only the first can have it, the others fail with DuplicatedIdentity"))
+        let confirmed = confirm(candidates)
+        // Moved out of the report while it grows (so nothing is copied), and moved back.
+        var groups = report.issues.duplicates
+        report.issues.duplicates = DuplicateGroups()
+        let first = groups.count
+        for part in confirmed {
+            for g in 0..<part.count { groups.add(kind: part.kinds[g], value: part.values[g], members: part.members(g)) }
+        }
+        groups.assignClaimers(from: first) { report.issues.ownHasErrors($0) }
+        report.issues.duplicates = groups
+        for g in first..<groups.count {
+            for r in groups.members(of: g) where report.status[Int(r)] != .excluded { report.refreshStatus(Int(r)) }
+        }
+    }
+
+    /// The confirmed groups, in chunks of candidates (in candidate order).
+    ///
+    /// Each member's key is read in record order, on all cores, and the pages read are released
+    /// behind (as the pass does), so confirming the members of a 3 GB file does not make it all
+    /// resident again; then the groups are split by key.
+    private func confirm(_ candidates: CandidateGroups) -> [Confirmed] {
+        let keys = memberKeys(candidates)
+        let chunk = 4096
+        let chunks = (candidates.count + chunk - 1) / chunk
+        let next = Atomic<Int>(0)
+        let results = Mutex<[Int: Confirmed]>([:])
+        let workers = max(1, min(chunks, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < chunks else { return }
+                var out = Confirmed()
+                for g in (c * chunk)..<min(candidates.count, (c + 1) * chunk) {
+                    let range = Int(candidates.starts[g])..<Int(candidates.starts[g + 1])
+                    let members = candidates.members(of: g)
+                    // Usually one key for the whole group; a 64-bit collision splits it.
+                    if let first = keys[range.lowerBound], range.allSatisfy({ keys[$0]?.kind == first.kind && keys[$0]?.key == first.key }) {
+                        out.add(first.kind, first.key, members)
+                        continue
                     }
+                    var byKey: [(kind: DuplicateKind, key: String, members: [Int32])] = []
+                    for (r, i) in zip(members, range) {
+                        guard let (kind, key) = keys[i] else { continue }
+                        if let k = byKey.firstIndex(where: { $0.kind == kind && $0.key == key }) {
+                            byKey[k].members.append(r)
+                        } else {
+                            byKey.append((kind, key, [r]))
+                        }
+                    }
+                    for group in byKey where group.members.count > 1 { out.add(group.kind, group.key, group.members[...]) }
+                }
+                results.withLock { $0[c] = out }
+            }
+        }
+        return results.withLock { all in (0..<chunks).compactMap { all[$0] } }
+    }
+
+    /// The key of every member (`candidates.members` order), read in record order.
+    private func memberKeys(_ candidates: CandidateGroups) -> [(kind: DuplicateKind, key: String)?] {
+        let total = candidates.members.count
+        var keys = [(kind: DuplicateKind, key: String)?](repeating: nil, count: total)
+        guard total > 0 else { return keys }
+        // (record << 32 | member position), sorted by record: a counting sort.
+        let maxRecord = Int(candidates.members.max()!)
+        var offsets = [Int32](repeating: 0, count: maxRecord + 2)
+        for r in candidates.members { offsets[Int(r) + 1] += 1 }
+        for k in 1..<offsets.count { offsets[k] += offsets[k - 1] }
+        var byRecord = [UInt64](repeating: 0, count: total)
+        for (i, r) in candidates.members.enumerated() {
+            byRecord[Int(offsets[Int(r)])] = UInt64(UInt32(r)) << 32 | UInt64(i)
+            offsets[Int(r)] += 1
+        }
+        offsets = []
+        let order = byRecord
+        byRecord = []
+        let values = LoginIDValues(pass: pass)
+        let index = pass.index
+        let chunk = 8192
+        let chunks = (total + chunk - 1) / chunk
+        let next = Atomic<Int>(0)
+        let workers = max(1, min(chunks, ProcessInfo.processInfo.activeProcessorCount))
+        keys.withUnsafeMutableBufferPointer { out in
+            let sink = UnsafeKeySink(base: out)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    let part = (c * chunk)..<min(total, (c + 1) * chunk)
+                    for p in part {
+                        let r = Int(order[p] >> 32), i = Int(order[p] & 0xFFFF_FFFF)
+                        // The member's group: the last start at or before its position.
+                        var low = 0, high = candidates.count
+                        while low + 1 < high {
+                            let mid = (low + high) / 2
+                            if Int(candidates.starts[mid]) <= i { low = mid } else { high = mid }
+                        }
+                        sink.base[i] = values.key(r, fingerprint: candidates.hashes[low])
+                    }
+                    let first = index.span(Int(order[part.lowerBound] >> 32))
+                    let last = index.span(Int(order[part.upperBound - 1] >> 32))
+                    if pass.edits.isEmpty, index.csv == nil { index.file.releasePages(first.start..<last.end) }
                 }
             }
         }
-        for (n, extra) in findings {
-            var list = report.issues[n] ?? []
-            list.append(contentsOf: extra)
-            report.update(n, issues: list, size: Int(report.recordSizes[n]), excluded: report.status[n] == .excluded)
+        return keys
+    }
+
+    /// Confirmed groups of one chunk, flat.
+    struct Confirmed: Sendable {
+        var kinds: [DuplicateKind] = []
+        var values: [String] = []
+        var starts: [Int32] = [0]
+        var members: [Int32] = []
+
+        var count: Int { kinds.count }
+        func members(_ g: Int) -> ArraySlice<Int32> { members[Int(starts[g])..<Int(starts[g + 1])] }
+
+        mutating func add(_ kind: DuplicateKind, _ value: String, _ list: ArraySlice<Int32>) {
+            kinds.append(kind)
+            values.append(value)
+            members.append(contentsOf: list)
+            starts.append(Int32(members.count))
         }
     }
 }
 
-/// A buffer handed to concurrent workers that each touch their own disjoint part of it.
-private struct UnsafeMutableSendableBuffer: @unchecked Sendable {
-    // @unchecked Sendable: every worker sorts only the buckets `stride(from: w, by: workers)`
-    // gives it, so no two threads touch the same element, and the buffer outlives the workers.
-    let base: UnsafeMutableBufferPointer<UInt64>
-    init(_ base: UnsafeMutableBufferPointer<UInt64>) { self.base = base }
+/// The keys buffer filled by concurrent workers, each at positions no other worker writes.
+private struct UnsafeKeySink: @unchecked Sendable {
+    // @unchecked Sendable: each member position belongs to exactly one (record, position) pair,
+    // handed to one worker; the buffer outlives the workers.
+    let base: UnsafeMutableBufferPointer<(kind: DuplicateKind, key: String)?>
 }

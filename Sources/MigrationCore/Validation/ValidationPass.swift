@@ -45,7 +45,7 @@ public struct ValidationPass: Sendable {
                 let value = mapped.record
                 let r = validator.validate(value)
                 let size = !index.isMapped ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
-                return RecordVerdict(issues: sized(mapped.notes + r.issues, size, value), size: size, excluded: false,
+                return RecordVerdict(issues: sized(mapped.notes + r.issues, size, value) + csvRowWarnings(span), size: size, excluded: false,
                                      normalizedIdentifier: r.normalizedIdentifier, identifierKey: r.identifierKey, otherLoginIDs: r.otherLoginIDs)
             }
         }
@@ -131,15 +131,32 @@ public struct ValidationPass: Sendable {
                 guard case .success(let m) = index.loadMapped(span: span) else { return nil }
                 loaded = m
             }
-            // A mapping's notes (a password it could not carry) come first, as in `verdict`.
+            // A mapping's notes (a password it could not carry) come first, as in `verdict`; a CSV row's
+            // own warnings (a stray quote) last.
             v = JSONWriter().bytes(loaded.record).withUnsafeBytes { fastPath.check($0) }.map { fast in
                 var fast = fast
                 if !loaded.notes.isEmpty { fast.issues = loaded.notes + fast.issues }
+                let extra = csvRowWarnings(span)
+                if !extra.isEmpty { fast.issues += extra }
                 return fast
             }
         }
         guard let v, v.size <= sizeLimit else { return nil }
         return v
+    }
+
+    /// A CSV row with a quote inside an unquoted field: the quote is kept as a character (as
+    /// mainstream CSV readers keep it), and the row gets one warning saying so.
+    private func csvRowWarnings(_ span: RecordSpan) -> [Issue] {
+        guard let csv = index.csv else { return [] }
+        let row = index.rawBytes(span)
+        guard let stray = CSVRowParser.strayQuote(row) else { return [] }
+        let (line, column) = CSVRowParser.position(of: stray.offset, in: row, line: Int(span.line))
+        let header = stray.field < csv.header.count ? " (\"\(csv.header[stray.field])\")" : ""
+        let field = stray.field < csv.mapping.columns.count ? csv.mapping.columns[stray.field].field : nil
+        let pointer = field.map { "/" + $0.replacingOccurrences(of: ".", with: "/") } ?? ""
+        return [.warning(pointer, rule: "csv.quote_in_unquoted_field",
+            "line \(line), column \(column): a quote inside the unquoted field of CSV column \(stray.field + 1)\(header) is kept as a character; if the field was meant to be quoted, quote all of it and double the quotes inside (\"a\"\"b\")")]
     }
 
     /// `issues` plus `record.too_large` when the record cannot fit in any request.
@@ -154,7 +171,7 @@ public struct ValidationPass: Sendable {
         let v = verdict(n)
         let before = report.loginIDs.fingerprints(of: [n])
         let after = LoginIDKeys.hashes(of: v)
-        report.update(n, issues: v.issues.filter { !Self.isDuplicateFinding($0) }, size: v.size, excluded: v.excluded)
+        report.update(n, issues: v.issues, size: v.size, excluded: v.excluded)
         report.loginIDs.replace(n, with: after)
         // Duplicate findings change for every record that shared an old or a new login ID with
         // this one, and for the records those share login IDs with: find that closed set, clear
@@ -167,11 +184,8 @@ public struct ValidationPass: Sendable {
             if grown.count == affected.count { break }
             affected = grown
         }
-        for m in affected where m != n {
-            guard let list = report.issues[m], list.contains(where: Self.isDuplicateFinding) else { continue }
-            report.update(m, issues: list.filter { !Self.isDuplicateFinding($0) }, size: Int(report.recordSizes[m]),
-                          excluded: report.status[m] == .excluded)
-        }
+        report.issues.duplicates.remove(groupsOf: affected)
+        for m in affected where report.status[m] != .excluded { report.refreshStatus(m) }
         DuplicateFinder(pass: self).report(candidates: report.loginIDs.groups(among: fingerprints), into: &report)
     }
 

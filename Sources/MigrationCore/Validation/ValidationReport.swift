@@ -69,18 +69,12 @@ public struct ValidationReport: Sendable {
 
     /// Counts of issues per (severity, rule), most frequent first.
     public func countsByRule() -> [(severity: Issue.Severity, rule: String, count: Int)] {
-        var counts: [String: (Issue.Severity, Int)] = [:]
-        for list in issues.values {
-            for issue in list {
-                let key = issue.severity.rawValue + " " + issue.rule
-                counts[key, default: (issue.severity, 0)].1 += 1
-            }
-        }
-        return counts.map { (severity: $0.value.0, rule: String($0.key.split(separator: " ", maxSplits: 1)[1]), count: $0.value.1) }
+        issues.countsByRule().values.map { (severity: $0.0, rule: $0.1, count: $0.2) }
             .sorted { ($0.severity, -$0.count, $0.rule) < ($1.severity, -$1.count, $1.rule) }
     }
 
-    /// Replaces one record's verdict (after an edit).
+    /// Replaces one record's own verdict (after an edit); its duplicate findings stay those of
+    /// `issues.duplicates` until they are confirmed again.
     public mutating func update(_ record: Int, issues list: [Issue], size: Int, excluded: Bool = false) {
         recordSizes[record] = Int32(clamping: size)
         if excluded {
@@ -89,6 +83,17 @@ public struct ValidationReport: Sendable {
             return
         }
         issues[record] = list.isEmpty ? nil : list
-        status[record] = list.contains { $0.severity == .error } ? .errors : (list.isEmpty ? .valid : .warnings)
+        refreshStatus(record)
+    }
+
+    /// Sets a (not excluded) record's status from its own issues and its duplicate findings.
+    mutating func refreshStatus(_ record: Int) {
+        let own = issues.own(record) ?? []
+        let inGroup = issues.duplicates.contains(record)
+        if own.contains(where: { $0.severity == .error }) || (inGroup && issues.duplicates.hasError(record)) {
+            status[record] = .errors
+        } else {
+            status[record] = own.isEmpty && !inGroup ? .valid : .warnings
+        }
     }
 }

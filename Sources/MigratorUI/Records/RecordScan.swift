@@ -25,7 +25,7 @@ public enum RecordScan {
             emit(edits.changes.filter { filter == .excluded ? $0.value == .excluded : $0.value != .excluded }.keys.sorted(), true)
             return
         case .rule(let rule):
-            emit((report?.issues ?? IssueTable()).filter { $0.value.contains { $0.rule == rule } }.map(\.key), true)
+            emit(report?.issues.records(withRule: rule) ?? [], true)
             return
         default: break
         }

@@ -79,16 +79,10 @@ public enum CSVRowParser {
                 return .failure(failure(at: i,
                     "unexpected text after the closing quote of a quoted field (a field is either fully quoted or not quoted; write a quote inside a quoted field as \"\")"))
             }
+            // An unquoted field ends at the next comma; a quote inside it is a character, as
+            // mainstream readers take it (`strayQuote` finds it for the row's warning).
             let start = i
-            while i < n {
-                let b = row[i]
-                if b == comma { break }
-                if b == quote {
-                    return .failure(failure(at: i,
-                        "quote inside an unquoted field (quote the whole field and double the quote: \"a\"\"b\")"))
-                }
-                i += 1
-            }
+            while i < n, row[i] != comma { i += 1 }
             if invalidOffset < i { return .failure(invalidUTF8(row, at: invalidOffset, line: line)) }
             fields.append(text(row, start..<i))
             if i == n { break }
@@ -101,6 +95,39 @@ public enum CSVRowParser {
                 "\(what): the row has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header has \(expectedCount)"))
         }
         return .success(fields)
+    }
+
+    /// The first quote inside an unquoted field of `row` (kept as a character by `fields`): its
+    /// offset and 0-based field number; nil when every quote of the row belongs to a quoted field.
+    public static func strayQuote(_ row: UnsafeRawBufferPointer) -> (offset: Int, field: Int)? {
+        let quote = CSVScanner.quote, comma = CSVScanner.comma
+        let n = row.count
+        guard let base = row.baseAddress, memchr(base, Int32(quote), n) != nil else { return nil }
+        var i = 0
+        var field = 0
+        while i <= n {
+            if i < n, row[i] == quote {
+                // A quoted field: to its closing quote (doubled quotes stay inside), then the comma.
+                i += 1
+                while i < n {
+                    if row[i] == quote {
+                        if i + 1 < n, row[i + 1] == quote { i += 2; continue }
+                        break
+                    }
+                    i += 1
+                }
+                i += 1
+                while i < n, row[i] != comma { i += 1 }
+            } else {
+                while i < n, row[i] != comma {
+                    if row[i] == quote { return (i, field) }
+                    i += 1
+                }
+            }
+            i += 1
+            field += 1
+        }
+        return nil
     }
 
     /// The (already validated) UTF-8 text of `row[range]`.
@@ -140,7 +167,10 @@ public enum CSVRowParser {
         let end = min(offset, row.count)
         while i < end {
             let b = row[i]
-            if b == CSVScanner.newline { l += 1; column = 1 }
+            if b == CSVScanner.newline || (b == CSVScanner.carriageReturn && (i + 1 >= row.count || row[i + 1] != CSVScanner.newline)) {
+                l += 1
+                column = 1
+            }
             else if b & 0xC0 != 0x80 { column += 1 }  // count scalars: skip continuation bytes
             i += 1
         }

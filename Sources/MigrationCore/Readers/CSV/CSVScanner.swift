@@ -46,8 +46,10 @@ public struct CSVScanEnd: Sendable, Equatable {
 /// Finds CSV (RFC 4180) row boundaries in raw bytes without allocating per row.
 ///
 /// A `"` opens a quoted field only at the start of a field (row start or after `,`), as in the
-/// row parser, so a stray quote inside an unquoted field never shifts the boundaries of other rows.
-/// Rows end at `\n` outside quotes (a preceding `\r` is part of the terminator). Blank lines are skipped.
+/// row parser, so a stray quote inside an unquoted field never shifts the boundaries of other rows
+/// (it is kept as a character, as Python's csv module and spreadsheets keep it).
+/// Rows end at `\r\n`, `\n` or a lone `\r` outside quotes. Blank lines are skipped; so are
+/// comment lines starting with `#` before the header. Lone `\r`s count as line ends in line numbers.
 public enum CSVScanner {
     static let quote: UInt8 = 0x22
     static let comma: UInt8 = 0x2C
@@ -70,17 +72,19 @@ public enum CSVScanner {
             // Outside quotes: the next `"` or `\n`.
             let hit = nextQuoteOrNewline(base, from: pos, count: count)
             if hit == count {
-                if rowStart < count, !isBlank(base, rowStart, count) {
+                if rowStart < count {
                     let range = CSVRowRange(start: rowStart, end: count, line: rowLine)
                     if !body(range) { return CSVScanEnd(offset: count, nextLine: line, cancelled: true, unterminatedQuoteLine: nil) }
                 }
                 return CSVScanEnd(offset: count, nextLine: line, cancelled: false, unterminatedQuoteLine: nil)
             }
-            if base.load(fromByteOffset: hit, as: UInt8.self) == newline {
-                var end = hit
-                if end > rowStart, base.load(fromByteOffset: end - 1, as: UInt8.self) == carriageReturn { end -= 1 }
+            let hitByte = base.load(fromByteOffset: hit, as: UInt8.self)
+            if hitByte == newline || hitByte == carriageReturn {
+                let end = hit
                 line += 1
                 pos = hit + 1
+                // `\r\n` is one line end.
+                if hitByte == carriageReturn, pos < count, base.load(fromByteOffset: pos, as: UInt8.self) == newline { pos += 1 }
                 if end > rowStart {
                     let range = CSVRowRange(start: rowStart, end: end, line: rowLine)
                     if !body(range) { return CSVScanEnd(offset: pos, nextLine: line, cancelled: true, unterminatedQuoteLine: nil) }
@@ -103,8 +107,10 @@ public enum CSVScanner {
                     return CSVScanEnd(offset: count, nextLine: line, cancelled: cancelled, unterminatedQuoteLine: quoteLine,
                                       unterminatedQuoteOffset: hit, unterminatedRowStart: rowStart)
                 }
-                if base.load(fromByteOffset: q, as: UInt8.self) == newline {
-                    line += 1
+                let b = base.load(fromByteOffset: q, as: UInt8.self)
+                if b == newline || b == carriageReturn {
+                    // Inside quotes a line end is part of the field; `\r\n` counts as one line.
+                    if b == newline || q + 1 >= count || base.load(fromByteOffset: q + 1, as: UInt8.self) != newline { line += 1 }
                     pos = q + 1
                 } else if q + 1 < count, base.load(fromByteOffset: q + 1, as: UInt8.self) == quote {
                     pos = q + 2  // doubled quote: still inside
@@ -116,13 +122,27 @@ public enum CSVScanner {
         }
     }
 
-    /// Parses the header row (skipping a UTF-8 BOM and leading blank lines); returns its fields,
-    /// the offset after it and the line number of the next row.
+    /// Parses the header row (skipping a UTF-8 BOM, leading blank lines and `#` comment lines);
+    /// returns its fields, the offset after it and the line number of the next row.
     public static func header(_ bytes: UnsafeRawBufferPointer) throws -> (fields: [String], end: Int, nextLine: Int) {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        var line = 1
+        // Blank lines and `#` comments before the header.
+        while start < bytes.count {
+            let b = bytes[start]
+            if b == newline { start += 1; line += 1; continue }
+            if b == carriageReturn {
+                start += 1
+                if start < bytes.count, bytes[start] == newline { start += 1 }
+                line += 1
+                continue
+            }
+            guard b == UInt8(ascii: "#") else { break }
+            while start < bytes.count, bytes[start] != newline, bytes[start] != carriageReturn { start += 1 }
+        }
         var headerRange: CSVRowRange?
-        let scanEnd = scanRows(bytes, from: start, startLine: 1) { range in
+        let scanEnd = scanRows(bytes, from: start, startLine: line) { range in
             headerRange = range
             return false
         }
@@ -137,32 +157,28 @@ public enum CSVScanner {
         }
     }
 
-    /// Whether bytes `start..<end` are just a lone `\r` (an empty last line of a CRLF file).
-    @inline(__always)
-    static func isBlank(_ base: UnsafeRawPointer, _ start: Int, _ end: Int) -> Bool {
-        end - start == 1 && base.load(fromByteOffset: start, as: UInt8.self) == carriageReturn
-    }
-
-    /// Offset of the next `"` or `\n` at or after `from`, or `count`. Reads 8 bytes at a time.
+    /// Offset of the next `"`, `\n` or `\r` at or after `from`, or `count`. Reads 8 bytes at a time.
     @inline(__always)
     static func nextQuoteOrNewline(_ base: UnsafeRawPointer, from: Int, count: Int) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = ones &* UInt64(quote)
         let newlines = ones &* UInt64(newline)
+        let returns = ones &* UInt64(carriageReturn)
         var i = from
         while i + 8 <= count {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let q = word ^ quotes
             let n = word ^ newlines
+            let r = word ^ returns
             // Classic "has zero byte": exact for the lowest flagged byte, which is all we use.
-            let found = ((q &- ones) & ~q & highs) | ((n &- ones) & ~n & highs)
+            let found = ((q &- ones) & ~q & highs) | ((n &- ones) & ~n & highs) | ((r &- ones) & ~r & highs)
             if found != 0 { return i + found.trailingZeroBitCount >> 3 }
             i += 8
         }
         while i < count {
             let b = base.load(fromByteOffset: i, as: UInt8.self)
-            if b == quote || b == newline { return i }
+            if b == quote || b == newline || b == carriageReturn { return i }
             i += 1
         }
         return count
