@@ -78,17 +78,18 @@ public final class Journal: Sendable {
                 CREATE INDEX event_run ON event(run_id, id);
                 """)
         }
+        registerRollbackMigration(&migrator)
         return migrator
     }
 
     // MARK: - Access
 
-    private func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         try access { try db.read { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
     }
 
     /// Every write first checks that the journal's files are still the ones this process opened.
-    private func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         try checkUnchanged()
         return try access { try db.write { db in try JournalError.wrapping(path: path, db: db) { try body(db) } } }
     }
