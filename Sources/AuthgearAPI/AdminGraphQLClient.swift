@@ -24,7 +24,8 @@ public struct AdminGraphQLClient: Sendable {
 
     /// The user UUID in a node ID, or nil when it is not a `User` node ID.
     public static func userID(nodeID: String) -> String? {
-        guard let bytes = Base64URL.decode(nodeID) else { return nil }
+        // Strict as the server: no padding, no standard-alphabet characters.
+        guard !nodeID.contains(where: { $0 == "=" || $0 == "+" || $0 == "/" }), let bytes = Base64URL.decode(nodeID) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         guard text.hasPrefix("User:") else { return nil }
         return String(text.dropFirst(5))

@@ -9,6 +9,12 @@ public struct FieldDifference: Sendable, Equatable {
     /// hold ``RecordComparison/mask`` instead of their value.
     public var sent: String?
     public var found: String?
+
+    public init(field: String, sent: String?, found: String?) {
+        self.field = field
+        self.sent = sent
+        self.found = found
+    }
 }
 
 /// Compares a record as sent with the user the project holds (the verifier's rules).
