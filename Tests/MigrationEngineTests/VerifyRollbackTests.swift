@@ -154,6 +154,22 @@ final class VerifyRollbackTests: XCTestCase {
         XCTAssertEqual(f.project.mutationRequests, [2, 1, 1], "the refused pair is retried one by one")
         XCTAssertEqual(Set(f.project.userIDs), ["u0", "u2"])
     }
+
+    /// UpsertPreview: the skipped users' current values against the records.
+    func testCountsChangingUsersPerFieldWithAnExampleAndWhatUpsertIgnores() async throws {
+        let f = try fixture(lines, [.skipped, .skipped, .skipped, .failed])
+        f.project.add(id: "u0", email: "ada@example.com", name: "Ada Old")
+        f.project.add(id: "u1", email: "bob@example.com", name: "Bob")
+        f.project.add(id: "u2", email: "cy@example.com", name: "Cyril")
+        let preview = try await UpsertPreview.compute(run: f.run, records: [0, 1, 2], workspace: f.workspace, journal: f.journal,
+                                                      graphQL: AdminGraphQLClient(connection: f.connection))
+        XCTAssertEqual(preview.changing, 2)
+        XCTAssertEqual(preview.unchanged, 1)
+        XCTAssertEqual(preview.changes, [UpsertPreview.FieldChange(field: "name", users: 2, exampleRecord: 0, old: #""Ada Old""#, new: #""Ada""#)])
+        XCTAssertEqual(preview.ignored, ["password": 1])
+        XCTAssertEqual(preview.lines.first, "2 user(s) will change, 1 unchanged")
+        XCTAssertFalse(preview.lines.joined().contains("$2a$"), "no secret in the preview")
+    }
 }
 
 struct StaticMinter: AdminTokenMinting {
