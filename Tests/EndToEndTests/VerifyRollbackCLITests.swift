@@ -91,6 +91,29 @@ final class VerifyRollbackCLITests: XCTestCase {
         XCTAssertEqual(try summary(afterRollback)["missing"] as? Int, 5)
     }
 
+    /// Every field verify compares, as the sandbox stores and exports it: no false mismatch, and
+    /// a TOTP secret compared by export but never printed.
+    func testEveryComparedFieldVerifiesByLookupsAndByExport() throws {
+        let source = dir + "/rich.ndjson"
+        let records = [
+            #"{"email":"Rich@Example.com","email_verified":true,"name":"Rich","given_name":"R","family_name":"Ich","address":{"locality":"Central","country":"HK"},"custom_attributes":{"member_id":"M-1","age":37,"tier":"gold"},"roles":["role_a","role_b"],"groups":["group_a"],"disabled":true,"mfa":{"email":"rich.mfa@example.com","totp":{"secret":"JBSWY3DPEHPK3PXP"}},"password":{"type":"bcrypt","password_hash":"$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"}}"#,
+            #"{"email":"plain@example.com","phone_number":"+85298765432","phone_number_verified":true,"locale":"en","zoneinfo":"Asia/Hong_Kong"}"#,
+        ]
+        _ = FileManager.default.createFile(atPath: source, contents: Data((records.joined(separator: "\n") + "\n").utf8))
+        let imported = try cli(["import", source, "--yes", "--journal", journal])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        for extra in [[], ["--lookup-limit", "0"]] {
+            let out = try cli(["verify", "--journal", journal, "--json"] + extra)
+            XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
+            let s = try summary(out)
+            XCTAssertEqual(s["verified"] as? Int, 2, out.stdout)
+            let notCheckable = s["not_checkable"] as? [String: Any] ?? [:]
+            XCTAssertEqual(notCheckable["password"] as? Int, 1)
+            XCTAssertEqual(notCheckable["mfa.totp.secret"] as? Int, extra.isEmpty ? 1 : nil, "lookups cannot see a TOTP secret; the export can")
+            XCTAssertFalse(out.bytes.contains(Data("JBSWY3DP".utf8)) || out.bytes.contains(Data("$2a$".utf8)), "no secret in the output")
+        }
+    }
+
     func testKillNineDuringARollbackThenRollbackAgainDeletesTheRest() throws {
         let run = try importUsers(300)
         try sandbox.put("/_sandbox/faults", #"{"http":[{"kind":"latency","latency_ms":15,"share":1}]}"#)
