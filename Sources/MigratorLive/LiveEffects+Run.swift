@@ -24,8 +24,7 @@ extension LiveEffects {
         case .rerunSkipped(let records): secondPass(.rerunSkipped(records), state: state, mailbox: mailbox)
         case .previewUpsert(let records):
             guard let session = state.session else { return }
-            let p = RunCoordinator.upsertPreview(records: records, workspace: session.workspace)
-            mailbox.post(.upsertPreview(records: records, changes: p.changes, ignored: p.ignored))
+            previewUpsert(records, session: session, state: state, mailbox: mailbox)
         case .exportReport(let tab, let path): exportReport(tab, path: path, state: state, mailbox: mailbox)
         default: break
         }

@@ -114,6 +114,18 @@ final class VerifyRollbackCLITests: XCTestCase {
         }
     }
 
+    /// `retry --skipped` shows, from the users' current values, what upsert really changes.
+    func testRetrySkippedShowsWhatReallyChangesFromTheUsersCurrentValues() throws {
+        _ = try importUsers(2)
+        let retry = try cli(["retry", "--skipped", "--yes", "--journal", journal])
+        XCTAssertEqual(retry.status, 0, retry.stdout + retry.stderr)
+        XCTAssertTrue(retry.stderr.contains("1 user(s) will change, 0 unchanged"), retry.stderr)
+        XCTAssertTrue(retry.stderr.contains(#"name: 1 user(s), e.g. record 0: (absent) → "Before""#), retry.stderr)
+        let verify = try cli(["verify", "--journal", journal, "--json"])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        XCTAssertEqual(try summary(verify)["verified"] as? Int, 3, "the updated user now holds what was sent")
+    }
+
     func testKillNineDuringARollbackThenRollbackAgainDeletesTheRest() throws {
         let run = try importUsers(300)
         try sandbox.put("/_sandbox/faults", #"{"http":[{"kind":"latency","latency_ms":15,"share":1}]}"#)
