@@ -15,7 +15,7 @@ extension RunVerifier {
         for (k, e) in entries.enumerated() {
             if e.outcome != nil {
                 if let id = e.userID { byUserID[id] = k }
-            } else if let record = sentRecord(e.record), let value = comparison.normalizedIdentifier(record) {
+            } else if let record = sentRecord(k), let value = comparison.normalizedIdentifier(record) {
                 failedByLoginID[value] = k
             }
         }

@@ -13,12 +13,41 @@ import MigrationCore
 public final class RunVerifier: @unchecked Sendable {
     public static let defaultLookupLimit = 1000
 
+    /// One source record's state in the run (entry k is record k): 24 bytes, so a million fit.
     struct Entry {
-        var record: Int
-        /// nil: failed, or no result (never sent / invalid / excluded).
-        var outcome: Outcome?
-        var state: String
+        /// 0 inserted, 1 updated, 2 skipped, 3 failed, 4 an unknown outcome, 5 pending, 6 invalid, 7 excluded.
+        var code: UInt8
         var userID: String?
+
+        static let states = ["inserted", "updated", "skipped", "failed", "unknown outcome", "pending", "invalid", "excluded"]
+
+        init(outcome: Outcome, userID: String?) {
+            switch outcome {
+            case .inserted: code = 0
+            case .updated: code = 1
+            case .skipped: code = 2
+            case .failed: code = 3
+            case .other: code = 4
+            }
+            self.userID = userID
+        }
+
+        init(state: String) {
+            code = UInt8(Self.states.firstIndex(of: state) ?? 5)
+            userID = nil
+        }
+
+        /// The successful outcome to check, or nil (failed, unknown, never sent).
+        var outcome: Outcome? {
+            switch code {
+            case 0: return .inserted
+            case 1: return .updated
+            case 2: return .skipped
+            default: return nil
+            }
+        }
+
+        var state: String { Self.states[Int(code)] }
     }
 
     let run: RunRecord
@@ -69,16 +98,15 @@ public final class RunVerifier: @unchecked Sendable {
 
     func loadEntries(_ journal: Journal) throws {
         let report = workspace.report ?? workspace.validate()
-        var results: [Int: (Outcome, String?)] = [:]
-        try journal.forEachLatestResult(run: run.id) { record, outcome, userID in results[record] = (outcome, userID) }
-        entries.reserveCapacity(report.recordCount)
-        for n in 0..<report.recordCount {
-            if let (outcome, userID) = results[n] {
-                entries.append(Entry(record: n, outcome: outcome.isSuccess ? outcome : nil, state: outcome.description, userID: userID))
-            } else {
-                let state = report.status[n] == .excluded ? "excluded" : (report.isSendable(n) ? "pending" : "invalid")
-                entries.append(Entry(record: n, outcome: nil, state: state, userID: nil))
-            }
+        entries = [Entry](repeating: Entry(state: "pending"), count: report.recordCount)
+        var hasResult = [Bool](repeating: false, count: report.recordCount)
+        try journal.forEachLatestResult(run: run.id) { record, outcome, userID in
+            guard record < entries.count else { return }
+            entries[record] = Entry(outcome: outcome, userID: userID)
+            hasResult[record] = true
+        }
+        for n in 0..<report.recordCount where !hasResult[n] {
+            entries[n] = Entry(state: report.status[n] == .excluded ? "excluded" : (report.isSendable(n) ? "pending" : "invalid"))
         }
     }
 
@@ -99,7 +127,7 @@ public final class RunVerifier: @unchecked Sendable {
         let e = entries[k]
         guard let outcome = e.outcome else { return }
         summary.checked += 1
-        let record = sentRecord(e.record) ?? .object([])
+        let record = sentRecord(k) ?? .object([])
         let identifier = record[workspace.settings.identifier.field]?.stringValue
         for field in RecordComparison.uncheckable(record, outcome: outcome, exposesTOTP: user?.totpSecrets != nil) {
             summary.uncheckable[field, default: 0] += 1
@@ -107,7 +135,7 @@ public final class RunVerifier: @unchecked Sendable {
         guard let user else {
             summary.missing += 1
             let other = byIdentifier.map { " (the identifier now belongs to user \($0.id))" } ?? ""
-            onProblem(VerifyProblem(kind: .missing, record: e.record, line: line(e.record), identifier: identifier, state: e.state,
+            onProblem(VerifyProblem(kind: .missing, record: k, line: line(k), identifier: identifier, state: e.state,
                                     userID: e.userID, differences: [], message: "no user \(e.userID ?? "?") in the project\(other)"))
             return
         }
@@ -119,7 +147,7 @@ public final class RunVerifier: @unchecked Sendable {
         }
         summary.mismatched += 1
         let fields = differences.map(\.field).joined(separator: ", ")
-        onProblem(VerifyProblem(kind: .mismatched, record: e.record, line: line(e.record), identifier: identifier, state: e.state,
+        onProblem(VerifyProblem(kind: .mismatched, record: k, line: line(k), identifier: identifier, state: e.state,
                                 userID: user.id, differences: differences, message: "user \(user.id) differs in \(fields)"))
     }
 
@@ -127,9 +155,9 @@ public final class RunVerifier: @unchecked Sendable {
     func foundThoughFailed(_ k: Int, user: ProjectUser) {
         let e = entries[k]
         summary.existsAlthoughFailed += 1
-        let identifier = sentRecord(e.record)?[workspace.settings.identifier.field]?.stringValue
+        let identifier = sentRecord(k)?[workspace.settings.identifier.field]?.stringValue
         let why = e.state == "failed" ? "the run failed" : "the run did not send it (\(e.state))"
-        onProblem(VerifyProblem(kind: .existsAlthoughFailed, record: e.record, line: line(e.record), identifier: identifier, state: e.state,
+        onProblem(VerifyProblem(kind: .existsAlthoughFailed, record: k, line: line(k), identifier: identifier, state: e.state,
                                 userID: user.id, differences: [],
                                 message: "user \(user.id) exists although \(why): it existed before, or an attempt whose outcome was unknown created it"))
     }
@@ -155,12 +183,10 @@ public final class RunVerifier: @unchecked Sendable {
     /// Looks entry `k` up: by login ID, then by its user_id when the identifier's user is another one.
     func lookUp(_ k: Int) async throws {
         let e = entries[k]
-        let holder = try await lookUpByIdentifier(e.record)
+        let holder = try await lookUpByIdentifier(k)
         guard e.outcome != nil else {
-            if e.state == "failed" || e.state == "pending" || e.state == "invalid" || e.state == "excluded" {
-                summary.failedLookedFor += 1
-                if let holder { foundThoughFailed(k, user: holder) }
-            }
+            summary.failedLookedFor += 1
+            if let holder { foundThoughFailed(k, user: holder) }
             return
         }
         if let holder, e.userID == nil || holder.id == e.userID {

@@ -42,6 +42,10 @@ struct Bench {
             try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
         }
+        if args.first == "--verify" {
+            try VerifyBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
+            return
+        }
         if args.first == "--tui" {
             try TUIBench.run(records: args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
