@@ -47,6 +47,18 @@ final class ServerGraphQLTests: XCTestCase {
         XCTAssertNil(r.json?["errors"])
     }
 
+    func testLookupByAKeyNamedOtherThanItsType() async throws {
+        await sandbox.control("PUT", "/_sandbox/project", #"{"login_id_keys":[{"key":"work_email","type":"email"}]}"#)
+        let seeded = await sandbox.control("POST", "/_sandbox/users", #"{"users":[{"ref":"W","identities":[{"type":"login_id","key":"work_email","value":"Wendy@Example.com"}]}]}"#)
+        let id = try required(seeded?["users"]?["W"]?.stringValue, "\(String(describing: seeded))")
+        let r = await sandbox.graphQL(#"{ u: getUserByLoginID(loginIDKey: "work_email", loginIDValue: "wendy@EXAMPLE.com") { id } e: getUserByLoginID(loginIDKey: "email", loginIDValue: "wendy@example.com") { id } n: nodes(ids: ["\#(nodeID(id))", "bad"]) { id } }"#)
+        XCTAssertEqual(r.json?["data"]?["u"]?["id"]?.stringValue, nodeID(id), r.text)
+        XCTAssertEqual(r.json?["data"]?["n"], .array([.obj(["id": .string(nodeID(id))]), .null]))
+        XCTAssertEqual(r.json?["errors"]?.arrayValue?.first?["message"]?.stringValue, "invalid Login ID key", "the project has no key named email")
+        let line = try await sandbox.export()
+        XCTAssertTrue(line.contains(#""login_id":{"key":"work_email","type":"email","value":"wendy@example.com","original_value":"Wendy@Example.com"}"#), line)
+    }
+
     func testLookupErrorsHaveExtensions() async throws {
         let r = await sandbox.graphQL(#"{ getUserByLoginID(loginIDKey: "nokey", loginIDValue: "x") { id } }"#)
         XCTAssertEqual(r.status, 200)

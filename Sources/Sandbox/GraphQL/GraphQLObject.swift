@@ -31,7 +31,6 @@ enum GraphQLObject {
     static let claimPrefix = "https://authgear.com/claims/"
 
     func resolve(_ name: String, arguments: [String: JSONValue], executor: GraphQLExecutor) -> GraphQLExecutor.Resolved {
-        let now = executor.now
         switch self {
         case .user(let u): return Self.userField(name, u, arguments: arguments, executor: executor)
         case .identity(let identity, let u):
@@ -69,8 +68,7 @@ enum GraphQLObject {
         case .deletePayload(let nodeID):
             return .leaf(.string(nodeID))
         case .query, .mutation:
-            _ = now
-            return .null
+            return .null  // root fields are resolved by the executor
         }
     }
 

@@ -27,17 +27,17 @@ extension SandboxProject {
         if let r = body.member("usage_limits"), !r.value.isNull {
             let l = try r.object(allowing: ["user_import", "user_export"])
             for name in ["user_import", "user_export"] {
-            if let list = l.member(name), !list.value.isNull {
-                for item in try list.items() {
-                    let o = try item.object(allowing: ["quota", "period", "action"])
-                    guard let q = o.member("quota") else { throw item.fail("missing \"quota\"") }
-                    let period = try o.member("period")?.oneOf(["day", "month"]) ?? "day"
-                    let action = try o.member("action")?.oneOf(["block", "alert"]) ?? "block"
-                    let limit = UsageLimit(quota: try q.int(minimum: 0), period: UsageLimit.Period(rawValue: period)!,
-                                           action: UsageLimit.Action(rawValue: action)!)
-                    if name == "user_import" { limits.append(limit) } else { exportLimits.append(limit) }
+                if let list = l.member(name), !list.value.isNull {
+                    for item in try list.items() {
+                        let o = try item.object(allowing: ["quota", "period", "action"])
+                        guard let q = o.member("quota") else { throw item.fail("missing \"quota\"") }
+                        let period = try o.member("period")?.oneOf(["day", "month"]) ?? "day"
+                        let action = try o.member("action")?.oneOf(["block", "alert"]) ?? "block"
+                        let limit = UsageLimit(quota: try q.int(minimum: 0), period: UsageLimit.Period(rawValue: period)!,
+                                               action: UsageLimit.Action(rawValue: action)!)
+                        if name == "user_import" { limits.append(limit) } else { exportLimits.append(limit) }
+                    }
                 }
-            }
             }
         }
         var admin: [AdminKey] = []
