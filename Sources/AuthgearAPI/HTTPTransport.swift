@@ -74,4 +74,6 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
 /// Sends HTTP requests. `CurlTransport` is the real one; tests may use others.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
+    /// Like `send`, but a 2xx body goes to `sink` as it arrives (see `HTTPStreaming.swift`).
+    func stream(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws(TransportError) -> HTTPResponse
 }

@@ -18,7 +18,23 @@ public struct ProfileFile: Sendable, Equatable {
     /// Profile name → (`endpoint`, `project_id`, `key_id`, `key_file`, `ca_file`) → value.
     public var profiles: [String: [String: String]]
 
-    public init(profiles: [String: [String: String]]) { self.profiles = profiles }
+    /// Profiles marked `"protected": true`: their target (endpoint and project) refuses
+    /// destructive commands such as `rollback`.
+    public var protectedProfiles: Set<String> = []
+    public init(profiles: [String: [String: String]], protectedProfiles: Set<String> = []) {
+        self.profiles = profiles
+        self.protectedProfiles = protectedProfiles
+    }
+
+    /// The name of a protected profile whose endpoint and project ID are `endpoint` and
+    /// `projectID` (trailing slashes ignored), or nil.
+    public func protectedProfile(endpoint: String, projectID: String) -> String? {
+        func trimmed(_ s: String) -> String { var s = s; while s.hasSuffix("/") { s.removeLast() }; return s }
+        return protectedProfiles.sorted().first { name in
+            guard let p = profiles[name] else { return false }
+            return p["project_id"] == projectID && p["endpoint"].map(trimmed) == trimmed(endpoint)
+        }
+    }
 
     /// The default location, or `nil` when neither `XDG_CONFIG_HOME` nor `HOME` is set.
     public static func defaultPath(environment: [String: String]) -> String? {
@@ -42,15 +58,23 @@ public struct ProfileFile: Sendable, Equatable {
         }
         let known = Set(ConnectionSettings.Field.allCases.map(\.profileKey))
         var result: [String: [String: String]] = [:]
+        var protected: Set<String> = []
         for member in profiles {
             guard let fields = member.value.objectValue else {
                 throw .profileFileInvalid(path: path, reason: "profile \"\(member.key)\" is not an object")
             }
             var values: [String: String] = [:]
             for field in fields {
+                if field.key == "protected" {
+                    guard let flag = field.value.boolValue else {
+                        throw .profileFileInvalid(path: path, reason: "\"\(member.key)\".protected must be true or false")
+                    }
+                    if flag { protected.insert(member.key) }
+                    continue
+                }
                 guard known.contains(field.key) else {
                     throw .profileFileInvalid(path: path, reason: "profile \"\(member.key)\" has unknown key \"\(field.key)\" "
-                        + "(known: \(known.sorted().joined(separator: ", ")))")
+                        + "(known: \((known.sorted() + ["protected"]).joined(separator: ", ")))")
                 }
                 guard let text = field.value.stringValue else {
                     throw .profileFileInvalid(path: path, reason: "\"\(member.key)\".\(field.key) must be a string")
@@ -59,7 +83,7 @@ public struct ProfileFile: Sendable, Equatable {
             }
             result[member.key] = values
         }
-        return ProfileFile(profiles: result)
+        return ProfileFile(profiles: result, protectedProfiles: protected)
     }
 
     /// Expands `~/` and makes a relative path relative to the profiles file's directory.

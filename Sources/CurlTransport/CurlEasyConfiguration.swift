@@ -130,9 +130,8 @@ private let bodyCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
     if let data, length > 0 {
-        data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-            transfer.responseBody.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
-        }
+        // Returning anything but `length` makes libcurl abort with CURLE_WRITE_ERROR.
+        if !transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) { return 0 }
     }
     return length
 }

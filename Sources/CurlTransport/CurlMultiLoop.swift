@@ -132,6 +132,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func outcome(
         of transfer: CurlTransfer, _ easy: UnsafeMutableRawPointer, _ code: CURLcode
     ) -> Result<HTTPResponse, TransportError> {
+        if transfer.sinkStopped { return .failure(.cancelled) }
         if code == CURLE_OK {
             var status = 0
             _ = cc_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)

@@ -10,6 +10,10 @@ import Foundation
 /// touched only on the libcurl thread, by `CurlMultiLoop` and the callbacks it drives.
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
+    /// Where a 2xx body goes instead of `responseBody` (a streamed download), or nil.
+    let sink: (any HTTPBodySink)?
+    /// Set when the sink refused bytes: the transfer was aborted on purpose.
+    var sinkStopped = false
     /// The URL's host, for error messages (never the headers or the body).
     let host: String
 
@@ -29,8 +33,12 @@ final class CurlTransfer: @unchecked Sendable {
     /// True when this transport refused libcurl's automatic re-send on a fresh connection.
     var refusedResend = false
 
-    init(request: HTTPRequest) {
+    /// A non-2xx body of a streamed transfer is kept up to this many bytes (for the error message).
+    static let errorBodyLimit = 1 << 20
+
+    init(request: HTTPRequest, sink: (any HTTPBodySink)? = nil) {
         self.request = request
+        self.sink = sink
         self.host = URLComponents(string: request.url)?.host ?? "?"
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -104,6 +112,26 @@ final class CurlTransfer: @unchecked Sendable {
         while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
         let value = String(decoding: line[valueStart..<valueEnd], as: UTF8.self)
         responseHeaders.append(HTTPHeader(name, value))
+    }
+
+    /// Body bytes from libcurl: to the sink while the status is 2xx, else collected (capped when
+    /// streaming). False aborts the transfer.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let sink else {
+            responseBody.append(contentsOf: bytes)
+            return true
+        }
+        var status = 0
+        if let easy { _ = cc_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
+        if (200..<300).contains(status) {
+            if sink.receive(bytes) { return true }
+            sinkStopped = true
+            return false
+        }
+        if responseBody.count < Self.errorBodyLimit {
+            responseBody.append(contentsOf: bytes.prefix(Self.errorBodyLimit - responseBody.count))
+        }
+        return true
     }
 
     /// The text libcurl wrote into the error buffer, or its generic text for `code`.

@@ -63,7 +63,17 @@ public final class CurlTransport: HTTPTransport {
 
     /// Sends `request` and waits for the whole response; Task cancellation aborts the transfer.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let transfer = CurlTransfer(request: request)
+        try await perform(CurlTransfer(request: request))
+    }
+
+    /// Sends `request`; a 2xx body goes to `sink` on the libcurl thread as it arrives (a non-2xx
+    /// body, up to 1 MiB, stays in the response). A sink that refuses bytes aborts the transfer
+    /// (`.cancelled`).
+    public func stream(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws(TransportError) -> HTTPResponse {
+        try await perform(CurlTransfer(request: request, sink: sink))
+    }
+
+    private func perform(_ transfer: CurlTransfer) async throws(TransportError) -> HTTPResponse {
         let loop = self.loop
         let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

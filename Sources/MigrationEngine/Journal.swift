@@ -79,6 +79,7 @@ public final class Journal: Sendable {
                 """)
         }
         registerRunsMigration(&migrator)
+        registerRollbackMigration(&migrator)
         return migrator
     }
 

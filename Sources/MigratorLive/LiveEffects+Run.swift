@@ -29,8 +29,7 @@ extension LiveEffects {
                 mailbox.post(.failed("\(error)"))
                 return
             }
-            let p = RunCoordinator.upsertPreview(records: records, workspace: session.workspace)
-            mailbox.post(.upsertPreview(records: records, changes: p.changes, ignored: p.ignored))
+            previewUpsert(records, session: session, state: state, mailbox: mailbox)
         case .exportReport(let tab, let path): exportReport(tab, path: path, state: state, mailbox: mailbox)
         default: performHistoryEffect(effect, state: state, mailbox: mailbox)
         }

@@ -42,6 +42,10 @@ struct Bench {
             try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
         }
+        if args.first == "--verify" {
+            try VerifyBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
+            return
+        }
         if args.first == "--tui" {
             try TUIBench.run(records: args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000, dir: args.count > 2 ? args[2] : "bench-data")
             return
@@ -68,7 +72,7 @@ struct Bench {
                 print("""
                     usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
-                           authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, after a reset
+                           authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, a user export, after a reset
                            authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
                            authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
                            authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import

@@ -2,11 +2,13 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import AuthgearAPI
 import MigrationCore
 
 /// `--sandbox-memory USERS [BINARY]`: the memory of a real `authgear-migrate sandbox` process
 /// (BINARY, default the one next to this benchmark) holding USERS users, answering the users
-/// listing page by page (a sandbox without pages answers them all at once), and after a reset.
+/// listing page by page (a sandbox without pages answers them all at once), exporting them all
+/// (`POST /_api/admin/users/export` NDJSON until completed, then the download), and after a reset.
 /// Figures from `/proc/PID/status`: VmRSS now, VmHWM the peak since the previous phase (reset
 /// through `/proc/PID/clear_refs`).
 enum SandboxMemoryBench {
@@ -72,6 +74,8 @@ enum SandboxMemoryBench {
         let afterList = memory(pid)
         guard listed == users else { throw BenchError("listed \(listed) users of \(users)") }
 
+        let export = try await exportPhases(endpoint: endpoint, env: sandbox.env, pid: pid, users: users, work: work)
+
         clearPeak(pid)
         _ = try await control("POST", "/_sandbox/reset", Array("{}".utf8))
         try await Task.sleep(nanoseconds: 500_000_000)
@@ -82,7 +86,60 @@ enum SandboxMemoryBench {
         print("| started | — | \(idle.rss) | \(idle.hwm) |")
         print("| seeded \(users) users | \(String(format: "%.1f", seedSeconds)) | \(afterSeed.rss) | \(afterSeed.hwm) |")
         print("| listed them (\(pages) page\(pages == 1 ? "" : "s"), \(bytes / 1_000_000) MB) | \(String(format: "%.1f", listSeconds)) | \(afterList.rss) | \(afterList.hwm) |")
+        print("| exported them (NDJSON file written, \(export.bytes / 1_000_000) MB) | \(String(format: "%.1f", export.seconds)) | \(export.afterExport.rss) | \(export.afterExport.hwm) |")
+        print("| downloaded the file | \(String(format: "%.1f", export.downloadSeconds)) | \(export.afterDownload.rss) | \(export.afterDownload.hwm) |")
         print("| after POST /_sandbox/reset | — | \(afterReset.rss) | \(afterReset.hwm) |")
+    }
+
+    /// One NDJSON export of every user: from the POST until the GET says completed, then the
+    /// download to a file; the sandbox's memory after each.
+    static func exportPhases(endpoint: String, env: [String: String], pid: Int32, users: Int, work: String) async throws
+        -> (seconds: Double, afterExport: (rss: Int, hwm: Int), downloadSeconds: Double, afterDownload: (rss: Int, hwm: Int), bytes: Int) {
+        let pem = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try BenchSandbox.require(env, "AUTHGEAR_KEY_FILE"))))
+        let signer = try AdminTokenSigner(pem: pem, keyID: try BenchSandbox.require(env, "AUTHGEAR_KEY_ID"),
+                                          projectID: try BenchSandbox.require(env, "AUTHGEAR_PROJECT_ID"))
+        func request(_ method: String, _ url: String, _ body: String? = nil) throws -> URLRequest {
+            var request = URLRequest(url: URL(string: url)!, timeoutInterval: 1800)
+            request.httpMethod = method
+            request.setValue("Bearer " + (try signer.mint(at: Date())).value, forHTTPHeaderField: "Authorization")
+            if let body {
+                request.httpBody = Data(body.utf8)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            return request
+        }
+        clearPeak(pid)
+        let start = Date()
+        let (created, _) = try await URLSession.shared.data(for: try request("POST", endpoint + "/_api/admin/users/export", #"{"format":"ndjson"}"#))
+        guard let id = (try? JSONParser.parse([UInt8](created)))?["result"]?["id"]?.stringValue else {
+            throw BenchError("export POST: \(String(decoding: created.prefix(300), as: UTF8.self))")
+        }
+        var result: JSONValue = .null
+        while true {
+            let (data, _) = try await URLSession.shared.data(for: try request("GET", endpoint + "/_api/admin/users/export/" + id))
+            result = (try? JSONParser.parse([UInt8](data)))?["result"] ?? .null
+            if result["status"]?.stringValue == "completed" { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let afterExport = memory(pid)
+        guard let url = result["download_url"]?.stringValue else { throw BenchError("export failed: \(JSONWriter().string(result))") }
+        clearPeak(pid)
+        let downloadStart = Date()
+        let (file, _) = try await URLSession.shared.download(for: URLRequest(url: URL(string: url)!, timeoutInterval: 1800))
+        let downloadSeconds = Date().timeIntervalSince(downloadStart)
+        let afterDownload = memory(pid)
+        defer { try? FileManager.default.removeItem(at: file) }
+        // Lines counted a megabyte at a time (the file is never held whole).
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        var lines = 0, bytes = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            bytes += chunk.count
+            lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
+        guard lines == users else { throw BenchError("the export has \(lines) lines for \(users) users") }
+        return (seconds, afterExport, downloadSeconds, afterDownload, bytes)
     }
 
     /// The `next` member at the end of a page; nil when null or absent (a sandbox without pages).

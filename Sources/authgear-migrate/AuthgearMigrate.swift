@@ -27,7 +27,7 @@ struct AuthgearMigrate: ParsableCommand {
         (unreadable file, bad options).
         """,
         version: BuildInfo.versionLine(),
-        subcommands: [TUICommand.self, ValidateCommand.self, ExportCommand.self, CheckCommand.self, ImportCommand.self, ResumeCommand.self, RetryCommand.self, StatusCommand.self, RunsCommand.self, ReportCommand.self, SandboxCommand.self],
+        subcommands: [TUICommand.self, ValidateCommand.self, ExportCommand.self, CheckCommand.self, ImportCommand.self, ResumeCommand.self, RetryCommand.self, StatusCommand.self, RunsCommand.self, ReportCommand.self, VerifyCommand.self, RollbackCommand.self, SandboxCommand.self],
         defaultSubcommand: TUICommand.self
     )
 }

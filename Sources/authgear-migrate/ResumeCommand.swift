@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuthgearAPI
 import Foundation
 import MigrationCore
 import MigrationEngine
@@ -96,11 +97,26 @@ struct RetryCommand: ParsableCommand {
             } else {
                 let records = try RunCoordinator.skippedRecords(run: run, journal: journal)
                 if records.isEmpty { print("no skipped users in run \(run.id)"); return 0 }
-                let preview = RunCoordinator.upsertPreview(records: records, workspace: workspace)
-                var lines = ["Re-running \(records.count) skipped user(s) with upsert = true. For these existing users:"]
-                lines.append("  will set: " + (preview.changes.isEmpty ? "nothing" : preview.changes.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")))
-                if !preview.ignored.isEmpty {
-                    lines.append("  IGNORED by the server for existing users (no warning): " + preview.ignored.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
+                FileHandle.standardError.write(Data("reading the current values of \(records.count) skipped user(s) from the project…\n".utf8))
+                let graphQL = AdminGraphQLClient(connection: AdminAPIConnection(client))
+                let progress = VerifyProgress()
+                var lines = ["Re-running \(records.count) skipped user(s) with upsert = true:"]
+                do {
+                    let preview = try runBlocking {
+                        try await UpsertPreview.compute(run: run, records: records, workspace: workspace, journal: journal, graphQL: graphQL,
+                                                        progress: { progress.show(phase: "reading users", done: $0, total: $1) })
+                    }
+                    progress.clear()
+                    lines += preview.lines
+                } catch let error as AdminGraphQLError {
+                    // Without the Admin GraphQL API (an old server), say what the records set, not what changes.
+                    progress.clear()
+                    let preview = RunCoordinator.upsertPreview(records: records, workspace: workspace)
+                    lines.append("  (the users' current values could not be read: \(error.description))")
+                    lines.append("  will set: " + (preview.changes.isEmpty ? "nothing" : preview.changes.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")))
+                    if !preview.ignored.isEmpty {
+                        lines.append("  IGNORED by the server for existing users (no warning): " + preview.ignored.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
+                    }
                 }
                 guard try confirm(lines.joined(separator: "\n"), yes: yes) else { return 2 }
                 _ = try RunCoordinator.planRetrySkipped(run: run, records: records, workspace: workspace, journal: journal)

@@ -8,12 +8,16 @@ import Sandbox
 struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run a local emulator of Authgear's User Import API for rehearsals and tests.",
+        abstract: "Run a local emulator of Authgear's User Import and User Export APIs and Admin GraphQL for rehearsals and tests.",
         discussion: """
         Serves POST /_api/admin/users/import and GET /_api/admin/users/import/{id} with the \
         server's checks (JWT, content type, 500,000-byte limit, request schema, usage quota), \
-        100-record tasks processed by one background worker, and 24-hour job expiry. The \
-        project is served on any Host header (project ID `myapp` unless changed).
+        100-record tasks processed by one background worker, and 24-hour job expiry. Also \
+        POST /_api/admin/users/export and GET /_api/admin/users/export/{id} (NDJSON or CSV of \
+        every user, a signed download_url under /_sandbox/objects/ valid 60 s, 24-hour \
+        retention) and POST /_api/admin/graphql (getUserByLoginID, getUsersByStandardAttribute, \
+        node, nodes, deleteUser; at most 5 mutation fields; any error rolls the request back). \
+        The project is served on any Host header (project ID `myapp` unless changed).
 
         Once ready it prints exactly one line, `sandbox listening on http://HOST:PORT`.
 
@@ -25,14 +29,18 @@ struct SandboxCommand: ParsableCommand {
 
         Control API (no auth; 400 {"error":{"message","path"}} on a bad body):
           POST /_sandbox/reset         back to defaults, clock offset 0 (memory is released)
-          GET|PUT /_sandbox/project    project config (omitted keys = defaults)
+          GET|PUT /_sandbox/project    project config (omitted keys = defaults); export keys:
+                                       "user_export_enabled": false (500 UserExportDisabled),
+                                       "usage_limits": {"user_export": [{"quota","period"}]}
           GET|POST /_sandbox/users     list / seed existing users; GET pages: ?limit=N (default
                                        1000, at most 10000) &after=NEXT answers {"users", "next"
                                        (the last user's id, null at the end), "total"};
                                        ?login_id=VALUE the users with that stored login ID
           GET|POST /_sandbox/clock     {"advance_seconds": N}
-          GET|PUT /_sandbox/faults     HTTP and task faults, one seeded PRNG
-          GET|PUT /_sandbox/worker     {"paused": bool}
+          GET|PUT /_sandbox/faults     HTTP, task and export faults, one seeded PRNG; "exports":
+                                       [{"kind": "fail"|"hang"|"page_edge", "share",
+                                       "users" and "page_size" for page_edge}]
+          GET|PUT /_sandbox/worker     {"paused": bool} (exports also wait while paused)
           POST /_sandbox/worker/step   {"tasks": N}, only while paused
           GET /_sandbox/jobs[/{id}]    jobs and their tasks
 

@@ -188,6 +188,15 @@ final class RunFlowTests: XCTestCase {
         let text = u.lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("name (1)") && text.contains("IGNORED") && text.contains("password (1)"), text)
         XCTAssertEqual(press(&s, .char("y")), [.rerunSkipped([0])])
+        // With the project's current values read: what really changes, old → new.
+        s.overlay = nil
+        let current = ["1 user(s) will change, 0 unchanged", #"  name: 1 user(s), e.g. record 0: "Ada Old" → "Ada""#,
+                       "  IGNORED by the server for existing users (no warning): password (1)"]
+        _ = Update.update(&s, .upsertPreview(records: [0], changes: ["name": 1], ignored: ["password": 1], current: current))
+        guard case .confirm(let real)? = s.overlay else { return XCTFail() }
+        XCTAssertTrue(real.lines.contains("1 user(s) will change, 0 unchanged"), "\(real.lines)")
+        XCTAssertTrue(real.lines.contains { $0.contains(#""Ada Old" → "Ada""#) }, "\(real.lines)")
+        XCTAssertFalse(real.lines.contains { $0.contains("will set") }, "the counts of what the records set give way to the real values")
     }
 
     func testOpeningAFailedRecordFromReviewReturnsToReview() throws {

@@ -38,7 +38,10 @@ public enum Message: Sendable {
     case runEnded(Result<OutcomeCounts, RunStop>)
     case runFailedToStart(String)
     case reviewLoaded(tab: ReviewState.Tab, groups: [ReviewState.Group])
-    case upsertPreview(records: [Int], changes: [String: Int], ignored: [String: Int])
+    /// What upsert will do to these skipped users: `changes`/`ignored` count what the records set;
+    /// `current`, when the project could be read, says per field how many users really change
+    /// (old → new) and "N users will change, M unchanged" (UpsertPreview.lines).
+    case upsertPreview(records: [Int], changes: [String: Int], ignored: [String: Int], current: [String]? = nil)
     case outcomesLoaded(RecordOutcomes)
     case pathCompleted(String)
     case done(String)

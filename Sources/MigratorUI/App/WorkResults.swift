@@ -164,8 +164,8 @@ enum WorkResults {
             state.review.group = min(state.review.group, max(0, groups.count - 1))
             state.review.item = min(state.review.item, max(0, state.review.currentItems.count - 1))
             return []
-        case .upsertPreview(let records, let changes, let ignored):
-            ReviewUpdate.confirmUpsert(&state, records: records, changes: changes, ignored: ignored)
+        case .upsertPreview(let records, let changes, let ignored, let current):
+            ReviewUpdate.confirmUpsert(&state, records: records, changes: changes, ignored: ignored, current: current)
             return []
         case .done(let text):
             state.status = .info(text)

@@ -86,11 +86,18 @@ enum ReviewUpdate {
     }
 
     /// The upsert confirmation: what it will set and what the server ignores for existing users.
-    static func confirmUpsert(_ state: inout AppState, records: [Int], changes: [String: Int], ignored: [String: Int]) {
+    static func confirmUpsert(_ state: inout AppState, records: [Int], changes: [String: Int], ignored: [String: Int],
+                              current: [String]? = nil) {
         func list(_ d: [String: Int]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ") }
-        var lines = ["These users already exist. With upsert the server will set:",
+        var lines: [String]
+        if let current {
+            // Read from the project: what really changes, and what upsert ignores (in `current`).
+            lines = ["These users already exist. Compared with their current values in the project:"] + current
+        } else {
+            lines = ["These users already exist. With upsert the server will set:",
                      "  " + (changes.isEmpty ? "nothing" : list(changes))]
-        if !ignored.isEmpty {
+        }
+        if current == nil, !ignored.isEmpty {
             lines += ["IGNORED for existing users (the server does not warn):", "  " + list(ignored)]
         }
         lines.append("Their user_ids stay the same.")

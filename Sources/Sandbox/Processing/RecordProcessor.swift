@@ -113,7 +113,8 @@ struct RecordRun {
         switch LoginIDRules.normalizeWithUniqueKey(raw, type: type, project: project.config) {
         case .failure(let failure): throw ImportError.loginID(failure)
         case .success(let login):
-            return StoredIdentity(id: id, kind: .loginID(key: type.rawValue, type: type, value: login.value, uniqueKey: login.uniqueKey))
+            return StoredIdentity(id: id, kind: .loginID(key: type.rawValue, type: type, value: login.value, uniqueKey: login.uniqueKey),
+                                  originalValue: raw.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 

@@ -71,6 +71,7 @@ extension RecordRun {
                 user.authenticators.removeAll(where: isSecondaryOfType)
             }
         }
+        user.updatedAt = now
         return user
     }
 

@@ -38,7 +38,7 @@ enum SandboxNumbers {
 
     /// Shortest decimal digits (no leading/trailing zeros) and the position of the decimal point,
     /// from Swift's shortest round-trip `description`.
-    private static func shortestDigits(_ d: Double) -> (String, Int) {
+    static func shortestDigits(_ d: Double) -> (String, Int) {
         let desc = d.description  // e.g. "1000.0", "0.001", "1e-07", "1.5e+21"
         var mantissa = Substring(desc)
         var exponent = 0

@@ -51,6 +51,10 @@ public struct SandboxProject: Sendable, Equatable {
     public var config: ProjectConfig
     public var adminKeys: [AdminKey]
     public var usageLimits: [UsageLimit]
+    /// `user_export` usage limits (1 unit per accepted export POST).
+    public var exportUsageLimits: [UsageLimit] = []
+    /// False emulates a server without an object store: both export routes answer 500 `UserExportDisabled`.
+    public var userExportEnabled = true
 
     public init(loginIDKeys: [LoginIDKey], config: ProjectConfig, adminKeys: [AdminKey] = [], usageLimits: [UsageLimit] = []) {
         self.loginIDKeys = loginIDKeys
@@ -74,9 +78,11 @@ public struct SandboxProject: Sendable, Equatable {
     }
 
     /// The configuration for validating a login ID stored under `key` (seeding): only that key.
+    /// The key is checked as its type: MigrationCore finds a key by its type's name, so a key named
+    /// otherwise (`work_email` of type email) is presented under that name with its own limits.
     func config(forKey key: LoginIDKey) -> ProjectConfig {
         var config = self.config
-        config.loginIDKeys = [key]
+        config.loginIDKeys = [LoginIDKey(key: key.type.rawValue, type: key.type, maxLength: key.maxLength)]
         return config
     }
 
@@ -113,9 +119,12 @@ public struct SandboxProject: Sendable, Equatable {
             if a.type == .enumeration { m.append(JSONMember("enum", .array(a.enumValues.map(JSONValue.string)))) }
             return .object(m)
         })
-        let limits = JSONValue.obj(["user_import": .array(usageLimits.map {
-            .obj(["quota": .number(String($0.quota)), "period": .string($0.period.rawValue), "action": .string($0.action.rawValue)])
-        })])
+        func list(_ limits: [UsageLimit]) -> JSONValue {
+            .array(limits.map {
+                .obj(["quota": .number(String($0.quota)), "period": .string($0.period.rawValue), "action": .string($0.action.rawValue)])
+            })
+        }
+        let limits = JSONValue.obj(["user_import": list(usageLimits), "user_export": list(exportUsageLimits)])
         return .obj([
             "project_id": .string(c.projectID),
             "login_id_keys": keys,
@@ -125,6 +134,7 @@ public struct SandboxProject: Sendable, Equatable {
             "groups": .array(c.groups.map(JSONValue.string)),
             "custom_attributes": attributes,
             "usage_limits": limits,
+            "user_export_enabled": .bool(userExportEnabled),
             "admin_keys": .array(adminKeys.map { .obj(["kid": .string($0.kid), "public_key_pem": .string($0.publicKeyPEM)]) }),
         ])
     }

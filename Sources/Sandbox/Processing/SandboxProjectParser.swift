@@ -6,7 +6,7 @@ extension SandboxProject {
     public init(json: JSONValue) throws(ControlError) {
         let body = try ControlReader(json).object(allowing: [
             "project_id", "login_id_keys", "login_id_types", "phone_input", "roles", "groups",
-            "custom_attributes", "usage_limits", "admin_keys",
+            "custom_attributes", "usage_limits", "admin_keys", "user_export_enabled",
         ])
         var config = ProjectConfig.default
         var keys = ProjectConfig.default.loginIDKeys
@@ -23,16 +23,20 @@ extension SandboxProject {
         if let r = body.member("groups") { config.groups = try r.distinctStrings() }
         if let r = body.member("custom_attributes") { config.customAttributes = try SandboxProject.customAttributes(r) }
         var limits: [UsageLimit] = []
+        var exportLimits: [UsageLimit] = []
         if let r = body.member("usage_limits"), !r.value.isNull {
-            let l = try r.object(allowing: ["user_import"])
-            if let list = l.member("user_import"), !list.value.isNull {
-                for item in try list.items() {
-                    let o = try item.object(allowing: ["quota", "period", "action"])
-                    guard let q = o.member("quota") else { throw item.fail("missing \"quota\"") }
-                    let period = try o.member("period")?.oneOf(["day", "month"]) ?? "day"
-                    let action = try o.member("action")?.oneOf(["block", "alert"]) ?? "block"
-                    limits.append(UsageLimit(quota: try q.int(minimum: 0), period: UsageLimit.Period(rawValue: period)!,
-                                             action: UsageLimit.Action(rawValue: action)!))
+            let l = try r.object(allowing: ["user_import", "user_export"])
+            for name in ["user_import", "user_export"] {
+                if let list = l.member(name), !list.value.isNull {
+                    for item in try list.items() {
+                        let o = try item.object(allowing: ["quota", "period", "action"])
+                        guard let q = o.member("quota") else { throw item.fail("missing \"quota\"") }
+                        let period = try o.member("period")?.oneOf(["day", "month"]) ?? "day"
+                        let action = try o.member("action")?.oneOf(["block", "alert"]) ?? "block"
+                        let limit = UsageLimit(quota: try q.int(minimum: 0), period: UsageLimit.Period(rawValue: period)!,
+                                               action: UsageLimit.Action(rawValue: action)!)
+                        if name == "user_import" { limits.append(limit) } else { exportLimits.append(limit) }
+                    }
                 }
             }
         }
@@ -50,6 +54,8 @@ extension SandboxProject {
             }
         }
         self.init(loginIDKeys: keys, config: config, adminKeys: admin, usageLimits: limits)
+        exportUsageLimits = exportLimits
+        if let r = body.member("user_export_enabled") { userExportEnabled = try r.bool() }
     }
 
     private static func loginIDKeys(_ r: ControlReader) throws(ControlError) -> [LoginIDKey] {

@@ -11,6 +11,14 @@ struct StoredIdentity: Sendable, Equatable {
     }
     var id: String
     var kind: Kind
+    /// A login ID as submitted (trimmed), before normalisation: the export's `original_value`.
+    var originalValue: String?
+
+    init(id: String, kind: Kind, originalValue: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.originalValue = originalValue
+    }
 
     /// The identity's standard claim `name` (`email`, `phone_number`, `preferred_username`), if it has one.
     func claim(_ name: String) -> String? {
@@ -34,7 +42,8 @@ struct StoredIdentity: Sendable, Equatable {
         switch kind {
         case .loginID(let key, let type, let value, _):
             return .obj(["id": .string(id), "type": .string("login_id"), "key": .string(key),
-                         "login_id_type": .string(type.rawValue), "value": .string(value)])
+                         "login_id_type": .string(type.rawValue), "value": .string(value),
+                         "original_value": .string(originalValue ?? value)])
         case .oauth(let provider, let subject, let claims):
             return .obj(["id": .string(id), "type": .string("oauth"), "provider": .string(provider),
                          "subject": .string(subject), "claims": claims])
@@ -108,6 +117,8 @@ struct SandboxUser: Sendable, Equatable {
     /// The seeding reference (`nil` for imported users).
     var ref: String?
     var createdAt: Date
+    /// Set by an upsert that changed the user (the Admin API's `updatedAt`; `createdAt` until then).
+    var updatedAt: Date?
     var identities: [StoredIdentity] = []
     /// Verified (claim name, value) pairs, in the order they were verified.
     var verifiedClaims: [VerifiedClaim] = []

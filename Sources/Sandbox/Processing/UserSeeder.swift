@@ -79,10 +79,12 @@ struct UserSeeder {
             guard let key = project.loginIDKeys.first(where: { $0.key == keyName }) else {
                 throw k.fail("the project has no login ID key \"\(keyName)\"")
             }
-            switch LoginIDRules.normalizeWithUniqueKey(try v.string(nonEmpty: false), type: key.type, project: project.config(forKey: key)) {
+            let raw = try v.string(nonEmpty: false)
+            switch LoginIDRules.normalizeWithUniqueKey(raw, type: key.type, project: project.config(forKey: key)) {
             case .failure(let failure): throw v.fail("invalid login ID: \(failure.message)")
             case .success(let login):
-                identity = StoredIdentity(id: UserStore.newID(), kind: .loginID(key: key.key, type: key.type, value: login.value, uniqueKey: login.uniqueKey))
+                identity = StoredIdentity(id: UserStore.newID(), kind: .loginID(key: key.key, type: key.type, value: login.value, uniqueKey: login.uniqueKey),
+                                          originalValue: raw.trimmingCharacters(in: .whitespacesAndNewlines))
                 if user.identities.contains(where: { $0.loginID?.key == key.key && $0.loginID?.uniqueKey == login.uniqueKey }) {
                     throw v.fail("duplicate login ID \"\(login.value)\" in this user")
                 }

@@ -56,6 +56,33 @@ public struct UserStore: Sendable {
         return nil
     }
 
+    /// The owner of the login ID `key` with the server's uniqueness key `uniqueKey` (`GetByKeyAndValue`).
+    func userID(loginIDKey key: String, uniqueKey: String) -> String? {
+        uniqueKeyIndex[key + "\u{0}" + uniqueKey]
+    }
+
+    /// Removes the users `ids` (hard delete: identities and indexes go with them); unknown ids are ignored.
+    /// Costs the number of users after the first removed one (a rollback removes recent users).
+    mutating func remove(ids: [String]) {
+        var doomed: [Int] = []
+        for id in Set(ids) {
+            guard let p = positions[id] else { continue }
+            unindex(users[p])
+            positions[id] = nil
+            doomed.append(p)
+        }
+        guard let first = doomed.min() else { return }
+        let removing = Set(doomed)
+        var kept: [SandboxUser] = []
+        kept.reserveCapacity(users.count - first - removing.count)
+        for p in first..<users.count where !removing.contains(p) { kept.append(users[p]) }
+        users.removeSubrange(first...)
+        for user in kept {
+            positions[user.id] = users.count
+            users.append(user)
+        }
+    }
+
     /// Whether some user already has the OAuth identity `provider`/`subject`.
     func duplicate(ofOAuth provider: String, _ subject: String) -> Bool {
         oauthIndex[provider + "\u{0}" + subject] != nil

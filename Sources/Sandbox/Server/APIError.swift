@@ -32,6 +32,11 @@ public struct APIError: Error, Sendable, Equatable {
                                          message: "request content type is invalid", code: 400)
     static let jsonTooLarge = APIError(name: "RequestEntityTooLarge", reason: "JSONTooLarge", message: "request body too large",
                                        code: 413, info: .obj(["limit": .number(String(ImportRequest.bodyMaxSize))]))
+    /// 413 of the server-wide 1 MiB body limit (export and GraphQL routes).
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(name: "RequestEntityTooLarge", reason: "JSONTooLarge", message: "request body too large",
+                 code: 413, info: .obj(["limit": .number(String(limit))]))
+    }
     static let taskNotFound = APIError(name: "NotFound", reason: "TaskNotFound", message: "task not found", code: 404)
 
     static func invalidJSON(_ message: String, offset: Int) -> APIError {

@@ -29,16 +29,28 @@ public struct FaultPlan: Sendable, Equatable {
         public var afterRecords: Int
     }
 
+    /// One rule for user exports, decided when the export is created.
+    public struct ExportRule: Sendable, Equatable {
+        public enum Kind: String, Sendable { case fail, hang, pageEdge = "page_edge" }
+        public var kind: Kind
+        public var share: Double
+        /// `page_edge`: users skipped (and repeated) at every page boundary.
+        public var users: Int
+        /// `page_edge`: users per page.
+        public var pageSize: Int
+    }
+
     public var seed: UInt64
     public var http: [HTTPRule]
     public var tasks: [TaskRule]
+    public var exports: [ExportRule] = []
 
     public static let none = FaultPlan(seed: 0, http: [], tasks: [])
 
     /// Parses the control API body; omitted keys take their defaults.
     public init(json: JSONValue) throws(ControlError) {
         guard case .object = json else { throw ControlError(message: "must be an object", path: "") }
-        try Self.checkKeys(json, ["seed", "http", "tasks"], path: "")
+        try Self.checkKeys(json, ["seed", "http", "tasks", "exports"], path: "")
         seed = try json["seed"].map { v throws(ControlError) in UInt64(try Self.int(v, "/seed", min: 0)) } ?? 0
         http = []
         tasks = []
@@ -47,6 +59,9 @@ public struct FaultPlan: Sendable, Equatable {
         }
         for (i, rule) in try Self.array(json["tasks"], "/tasks").enumerated() {
             tasks.append(try Self.taskRule(rule, path: "/tasks/\(i)"))
+        }
+        for (i, rule) in try Self.array(json["exports"], "/exports").enumerated() {
+            exports.append(try Self.exportRule(rule, path: "/exports/\(i)"))
         }
     }
 
@@ -80,7 +95,27 @@ public struct FaultPlan: Sendable, Equatable {
             members.append(JSONMember("after_records", .number(String(rule.afterRecords))))
             return .object(members)
         }
-        return .obj(["seed": .number(String(seed)), "http": .array(httpRules), "tasks": .array(taskRules)])
+        let exportRules: [JSONValue] = exports.map { rule in
+            var members = [JSONMember("kind", .string(rule.kind.rawValue)), JSONMember("share", .number(String(rule.share)))]
+            if rule.kind == .pageEdge {
+                members.append(JSONMember("users", .number(String(rule.users))))
+                members.append(JSONMember("page_size", .number(String(rule.pageSize))))
+            }
+            return .object(members)
+        }
+        return .obj(["seed": .number(String(seed)), "http": .array(httpRules), "tasks": .array(taskRules), "exports": .array(exportRules)])
+    }
+
+    private static func exportRule(_ rule: JSONValue, path: String) throws(ControlError) -> ExportRule {
+        guard case .object = rule else { throw ControlError(message: "must be an object", path: path) }
+        guard let kind = rule["kind"]?.stringValue.flatMap(ExportRule.Kind.init(rawValue:)) else {
+            throw ControlError(message: "kind must be one of fail, hang, page_edge", path: path + "/kind")
+        }
+        try checkKeys(rule, kind == .pageEdge ? ["kind", "share", "users", "page_size"] : ["kind", "share"], path: path)
+        let users = try rule["users"].map { v throws(ControlError) in try int(v, path + "/users", min: 1) } ?? 1
+        let pageSize = try rule["page_size"].map { v throws(ControlError) in try int(v, path + "/page_size", min: 2) } ?? ExportTask.pageSize
+        guard users < pageSize else { throw ControlError(message: "must be less than page_size", path: path + "/users") }
+        return ExportRule(kind: kind, share: try share(rule, path), users: users, pageSize: pageSize)
     }
 
     private static func httpRule(_ rule: JSONValue, path: String) throws(ControlError) -> HTTPRule {

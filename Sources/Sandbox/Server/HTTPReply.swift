@@ -23,6 +23,13 @@ enum HTTPReply {
         json(bytes: writer.bytes(value), status: status)
     }
 
+    /// A JSON body with another `Content-Type` (GraphQL answers `application/json; charset=utf-8`).
+    static func json(_ value: JSONValue, status: HTTPResponse.Status, contentType: String) -> Response {
+        var response = json(bytes: writer.bytes(value), status: status)
+        response.headers[.contentType] = contentType
+        return response
+    }
+
     /// A JSON body already written (by `writer`), with the same headers and final newline.
     static func json(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
         var bytes = bytes

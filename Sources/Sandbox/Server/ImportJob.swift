@@ -27,7 +27,7 @@ struct ImportTask: Sendable {
 struct ImportJob: Sendable {
     static let recordsPerTask = 100
     static let retentionSeconds: Int64 = 24 * 3600
-    private static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
     var id: String
     var createdAt: SandboxInstant

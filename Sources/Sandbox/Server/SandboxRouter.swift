@@ -6,20 +6,29 @@ struct SandboxRouter: Sendable {
     static let importPath = "/_api/admin/users/import"
     let state: SandboxState
     let importAPI: ImportAPI
+    let graphQL: GraphQLAPI
+    let exportAPI: ExportAPI
+    let objects: ExportObjects
     let control: ControlAPI
 
     init(state: SandboxState) {
         self.state = state
         self.importAPI = ImportAPI(state: state)
+        self.graphQL = GraphQLAPI(state: state, auth: importAPI)
+        self.exportAPI = ExportAPI(state: state, auth: importAPI)
+        self.objects = ExportObjects(state: state)
         self.control = ControlAPI(state: state)
     }
 
     func respond(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let path = request.uri.path
+        if path.hasPrefix(ExportObjects.pathPrefix), path.count > ExportObjects.pathPrefix.count {
+            return await objects.get(request, key: String(path.dropFirst(ExportObjects.pathPrefix.count)))
+        }
         if path.hasPrefix("/_sandbox/") {
             return try await control.handle(request, path: path) ?? HTTPReply.notFound
         }
-        guard path.hasPrefix("/_api/") else { return route(request, path: path) ?? HTTPReply.notFound }
+        guard path.hasPrefix("/_api/") || GraphQLAPI.paths.contains(path) else { return route(request, path: path) ?? HTTPReply.notFound }
         let (latency, action) = await state.drawHTTPFaults(method: request.method.rawValue)
         if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
         switch action {
@@ -47,6 +56,18 @@ struct SandboxRouter: Sendable {
             guard request.method == .post else { return notAllowed(request, allow: "OPTIONS, POST") }
             return try await importAPI.create(request, context: context)
         }
+        if path == ExportAPI.path {
+            guard request.method == .post else { return notAllowed(request, allow: "OPTIONS, POST") }
+            return try await exportAPI.create(request, context: context)
+        }
+        if let id = ExportAPI.taskID(path) {
+            guard request.method == .get else { return notAllowed(request, allow: "GET, OPTIONS") }
+            return await exportAPI.get(request, id: id)
+        }
+        if GraphQLAPI.paths.contains(path) {
+            guard request.method == .post || request.method == .get else { return notAllowed(request, allow: "GET, OPTIONS, POST") }
+            return try await graphQL.handle(request, context: context)
+        }
         if let id = Self.jobID(path) {
             guard request.method == .get else { return notAllowed(request, allow: "GET, OPTIONS") }
             return await importAPI.get(request, id: id)
@@ -60,6 +81,8 @@ struct SandboxRouter: Sendable {
         let trimmed = String(path.dropLast())
         let isRoute = (trimmed == Self.importPath && request.method == .post)
             || (Self.jobID(trimmed) != nil && request.method == .get)
+            || (trimmed == ExportAPI.path && request.method == .post)
+            || (ExportAPI.taskID(trimmed) != nil && request.method == .get)
         guard isRoute else { return nil }
         var location = trimmed
         if let query = request.uri.query, !query.isEmpty { location += "?" + query }

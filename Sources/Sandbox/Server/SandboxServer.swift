@@ -41,7 +41,11 @@ public final class SandboxServer: Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let keyFile = (dir as NSString).appendingPathComponent("admin-key.pem")
         let (pair, _) = try RSAKeyPair.loadOrCreate(at: keyFile)
-        let state = SandboxState(sandboxKey: AdminKey(kid: SandboxInfo.defaultKeyID, publicKeyPEM: pair.publicKeyPEM), faults: faults)
+        let exportDirectory = (dir as NSString).appendingPathComponent("exports")
+        try? FileManager.default.removeItem(atPath: exportDirectory)
+        try FileManager.default.createDirectory(atPath: exportDirectory, withIntermediateDirectories: true)
+        let state = SandboxState(sandboxKey: AdminKey(kid: SandboxInfo.defaultKeyID, publicKeyPEM: pair.publicKeyPEM), faults: faults,
+                                 exportDirectory: exportDirectory)
         let router = SandboxRouter(state: state)
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "sandbox")
@@ -67,7 +71,12 @@ public final class SandboxServer: Sendable {
             throw RSAKeyPair.KeyError(description: "cannot listen on \(host):\(port)")
         }
         let worker = ImportWorker(state: state, recordLatencyMilliseconds: recordLatency)
-        let workerTask = Task { await worker.run() }
+        let exportWorker = ExportWorker(state: state)
+        let workerTask = Task {
+            async let imports: Void = worker.run()
+            async let exports: Void = exportWorker.run()
+            _ = await (imports, exports)
+        }
         return SandboxServer(port: bound, host: host, keyPair: pair, keyFilePath: keyFile, state: state,
                              serviceGroup: group, runTask: runTask, workerTask: workerTask)
     }

@@ -16,7 +16,7 @@ actor SandboxState {
 
     let sandboxKey: AdminKey
     private(set) var project: SandboxProject
-    private var users = UserStore()
+    var users = UserStore()
     private var jobs: [String: ImportJob] = [:]
     /// The soonest job expiry, so most reads skip the purge.
     private var earliestExpiry: SandboxInstant?
@@ -24,22 +24,34 @@ actor SandboxState {
     private var queueHead = 0
     private var usage: [String: Int] = [:]
     private(set) var faults = FaultPlan.none
-    private var random = FaultRandom(seed: 0)
+    var random = FaultRandom(seed: 0)
     private var clockOffsetNanoseconds: Int64 = 0
     /// Bumped by reset so in-flight work of the old world is discarded.
-    private var generation = 0
+    private(set) var generation = 0
+
+    // User exports (SandboxState+Export.swift).
+    /// Where export files are written (the sandbox's object store).
+    let exportDirectory: String
+    /// Signs download URLs (random per process).
+    let objectSecret: [UInt8]
+    var exports: [String: ExportTask] = [:]
+    var exportQueue: [String] = []
+    var exportWaiter: CheckedContinuation<Void, Never>?
 
     // Worker control.
     private(set) var paused = false
-    private var stopped = false
+    private(set) var stopped = false
     private var workerWaiter: CheckedContinuation<Void, Never>?
     private var stepRemaining = 0
     private var stepProcessed = 0
     private var stepInFlight = false
     private var stepWaiter: CheckedContinuation<Int, Never>?
 
-    init(sandboxKey: AdminKey, faults: FaultPlan) {
+    init(sandboxKey: AdminKey, faults: FaultPlan, exportDirectory: String) {
         self.sandboxKey = sandboxKey
+        self.exportDirectory = exportDirectory
+        var generator = SystemRandomNumberGenerator()
+        self.objectSecret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         self.project = Self.defaultProject(key: sandboxKey)
         self.faults = faults
         self.random = FaultRandom(seed: faults.seed)
@@ -76,6 +88,7 @@ actor SandboxState {
         random = FaultRandom(seed: 0)
         clockOffsetNanoseconds = 0
         paused = false
+        resetExports()
         finishStep()
         wakeWorker()
     }
@@ -125,10 +138,11 @@ actor SandboxState {
     // MARK: - Import API
 
     /// Quota reservation (spec §11): all-or-nothing; only `block` limits reject. Returns the failing period.
-    func reserveUsage(_ count: Int) -> String? {
+    func reserveUsage(_ count: Int, export: Bool = false) -> String? {
         let instant = now
-        let keys: [UsageLimit.Period: String] = [.day: "day:" + instant.dayKey, .month: "month:" + instant.monthKey]
-        for limit in project.usageLimits where limit.action == .block {
+        let prefix = export ? "user_export:" : ""
+        let keys: [UsageLimit.Period: String] = [.day: prefix + "day:" + instant.dayKey, .month: prefix + "month:" + instant.monthKey]
+        for limit in export ? project.exportUsageLimits : project.usageLimits where limit.action == .block {
             let key = keys[limit.period]!
             if usage[key, default: 0] + count > limit.quota { return limit.period.rawValue }
         }
@@ -251,6 +265,7 @@ actor SandboxState {
         paused = value
         if !value { stepRemaining = 0; finishStepIfIdle() }
         wakeWorker()
+        wakeExportWorker()
     }
 
     /// Runs up to `count` queued tasks while paused; answers how many ran. Nil when a step is already running.
@@ -291,5 +306,6 @@ actor SandboxState {
         stopped = true
         finishStep()
         wakeWorker()
+        wakeExportWorker()
     }
 }
