@@ -54,12 +54,13 @@ final class JournalSafetyCLITests: SandboxTestCase {
     }
 
     func testAJournalThatCannotBeWrittenIsNamedWithTheSystemsReasonAndTheRunResumes() async throws {
-        let count = 3000
+        let count = 6000
         let source = sandbox.writeSource(count: count)
         let journalPath = sandbox.dir + "/journal.sqlite"
-        // Files of this process may not grow past 256 KiB (SIGXFSZ ignored: writes fail with EFBIG),
-        // as when the disk fills up in the middle of a run.
-        let script = #"trap '' XFSZ; ulimit -f 256; exec "$0" "$@""#
+        // Files of this process may not grow past 512 KiB (SIGXFSZ ignored: writes fail with EFBIG),
+        // as when the disk fills up in the middle of a run (the run and its planned batches, with
+        // their record keys, fit; the results do not).
+        let script = #"trap '' XFSZ; ulimit -f 512; exec "$0" "$@""#
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", script, CLIProcess.binary.path, "import", source, "--yes", "--journal", journalPath, "--max-records", "100"]

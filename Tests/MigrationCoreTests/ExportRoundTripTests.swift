@@ -10,8 +10,9 @@ final class ExportRoundTripTests: XCTestCase {
         ("authgear", "doc.json", #"{"identifier":"email","upsert":false,"records":[{"email":"a@example.com","name":"\u00e9 \"q\" \\"}, {"email":"b@example.com","custom_attributes":{"n":1.50}},{"email": },[1],"x"]}"#),
         ("json-array", "array.json", "[\n {\"email\": \"a@example.com\", \"name\": \"山田\"},\n {\"email\": \"b@\",\n \"roles\": [\"r\"]},\n {\"email\": ,},\n null\n]\n"),
         ("ndjson", "lines.ndjson", "{\"email\":\"a@example.com\",\"name\":\"tab\\there\"}\n\n{\"email\":\"b@example.com\"\n{\"email\":\"c@example.com\"}\n42\n"),
-        // A pretty-printed object of users (a Firebase export) read as lines: none of them is JSON alone.
-        ("pretty-printed object", "users.json", "{\n  \"users\": [\n    {\n      \"email\": \"a@example.com\"\n    }\n  ]\n}\n"),
+        // A pretty-printed Firebase export (once read as lines, none of them JSON alone): its users
+        // are mapped through the preset; a damaged element does not load.
+        ("firebase", "users.json", "{\n  \"users\": [\n    {\n      \"localId\": \"u1\",\n      \"email\": \"a@example.com\",\n      \"displayName\": \"Ada \\\"Q\\\" \\u00e9\"\n    },\n    {\"localId\": \"u2\", \"email\": }\n  ]\n}\n"),
         ("csv", "users.csv", "email,name,custom_attributes.tier,roles\r\na@example.com,\"Ada, \"\"the\"\" first\",gold,r1;r2\r\nb@example.com,5\" tall,,\r\nc@example.com,too,many,fields,here\r\n"),
     ]
 
