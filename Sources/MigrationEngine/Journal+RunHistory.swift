@@ -94,6 +94,9 @@ public struct RunProgressTotals: Sendable, Equatable {
     public var recentFailures: [Failure] = []
     /// Results per batch id (each batch's own answer, kept after it completed).
     public var batchCounts: [Int64: OutcomeCounts] = [:]
+    /// The server's warnings on the canary's records (a canary is a handful of records: cheap to read
+    /// on every refresh), by text, most frequent first — for the go / no-go.
+    public var canaryWarnings: [ReasonCount] = []
 
     public init() {}
 }
@@ -139,6 +142,15 @@ extension Journal {
                                                      arguments: [id, id]).map { RunProgressTotals.ReasonCount(reason: $0["reason"], count: $0["n"]) }
             totals.recentFailures = try Row.fetchAll(db, sql: "SELECT r.record AS record, COALESCE(r.error_reason, 'failed') AS reason, COALESCE(r.error_message, '') AS message \(latestFailed) ORDER BY r.batch_id DESC, r.record DESC LIMIT ?",
                                                      arguments: [id, id, limit]).map { RunProgressTotals.Failure(record: $0["record"], reason: $0["reason"], message: $0["message"]) }
+            var warnings: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT r.warnings FROM result r JOIN batch b ON r.batch_id = b.id
+                WHERE r.run_id = ? AND b.purpose = ? AND r.warnings IS NOT NULL
+                """, arguments: [id, BatchPurpose.canary.rawValue]) {
+                for w in Journal.decodeWarnings(row[0]) { warnings[w, default: 0] += 1 }
+            }
+            totals.canaryWarnings = warnings.map { RunProgressTotals.ReasonCount(reason: $0.key, count: $0.value) }
+                .sorted { ($0.count, $1.reason) > ($1.count, $0.reason) }
             for row in try Row.fetchAll(db, sql: "SELECT batch_id, outcome, COUNT(*) AS n FROM result WHERE run_id = ? GROUP BY batch_id, outcome", arguments: [id]) {
                 totals.batchCounts[row["batch_id"], default: OutcomeCounts()].add(Outcome(row["outcome"] as String), count: row["n"])
             }

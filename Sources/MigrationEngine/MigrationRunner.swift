@@ -242,7 +242,9 @@ public actor MigrationRunner {
                     return nil
                 }
                 if attempt >= options.maxAttempts {
-                    fail(.unavailable("batch \(batch.id): \(error.description) (\(attempt) attempts)"))
+                    // Told by its run-local number, as every reporter tells batches.
+                    let number = BatchNumbering(journal: journal, runID: runID).number(batch.id)
+                    fail(.unavailable("batch \(number): \(error.description) (\(attempt) attempts)"))
                     return nil
                 }
                 if await !pause(backoff(attempt), batch: batch.id, reason: error.description) { return nil }

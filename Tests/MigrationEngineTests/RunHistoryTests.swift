@@ -55,6 +55,30 @@ final class RunHistoryTests: XCTestCase {
         XCTAssertEqual(t.failedByReason, [.init(reason: "InvariantViolated", count: 2)])
     }
 
+    /// The go / no-go reads the canary's own warnings, counted by text; the rest of the run's are not its.
+    func testTheCanarysWarningsAreCountedForTheGoNoGo() throws {
+        let journal = try Journal(path: makeTempDirectory(prefix: "history").path + "/j.sqlite")
+        let run = RunRecord(sourcePath: "/data/users.json", sourceSize: 10, sourceFingerprint: "f", sourceFormat: "json-array", mappingPath: nil,
+                            editsPath: "/e", identifier: "email", upsert: false, endpoint: "https://x", projectID: "p", recordCount: 20)
+        try journal.createRun(run, batches: [PlannedBatch(records: Array(5..<20), upsert: false, bodySize: 10)],
+                              canary: [PlannedBatch(records: Array(0..<5), upsert: false, bodySize: 10)])
+        let batches = try journal.batches(run: run.id)
+        let canary = try XCTUnwrap(batches.first { $0.purpose == .canary })
+        let rest = try XCTUnwrap(batches.first { $0.purpose != .canary })
+        func warned(_ n: Int, _ batch: Int64, _ warnings: [String]) -> RecordResult {
+            RecordResult(record: n, batchID: batch, outcome: .inserted, userID: "u\(n)", warnings: warnings,
+                         errorReason: nil, errorMessage: nil, errorJSON: nil, possiblyCreatedAt: nil)
+        }
+        try journal.complete(canary.id, results: [warned(0, canary.id, ["email_verified = false"]), warned(1, canary.id, ["email_verified = false", "disabled = false"]),
+                                                 warned(2, canary.id, []), warned(3, canary.id, ["email_verified = false"]), warned(4, canary.id, [])], runID: run.id)
+        var totals = try journal.progressTotals(run: run.id)
+        XCTAssertEqual(totals.canaryWarnings, [.init(reason: "email_verified = false", count: 3), .init(reason: "disabled = false", count: 1)])
+        XCTAssertEqual(totals.open, 15)
+        try journal.complete(rest.id, results: (5..<20).map { warned($0, rest.id, ["disabled = false"]) }, runID: run.id)
+        totals = try journal.progressTotals(run: run.id)
+        XCTAssertEqual(totals.canaryWarnings.first { $0.reason == "disabled = false" }?.count, 1, "only the canary's records count")
+    }
+
     func testHistoryStatesAreWhatTheRunReallyIs() throws {
         let dir = makeTempDirectory(prefix: "run-history").path
         let journal = try Journal(path: dir + "/journal.sqlite")

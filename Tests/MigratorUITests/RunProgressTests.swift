@@ -120,6 +120,21 @@ final class RunProgressTests: XCTestCase {
         XCTAssertTrue(row.hasPrefix("│    2 "), "the run's number, not the journal-wide id \(planned[1].id): \(row)")
     }
 
+    func testTheCanaryBannerNamesItsWarnings() {
+        var c = OutcomeCounts()
+        c.inserted = 10
+        var t = RunProgressTotals()
+        t.open = 19
+        t.canaryWarnings = [.init(reason: "email_verified = false", count: 4), .init(reason: "disabled = false", count: 1)]
+        let b = RunViewState.canaryBanner(counts: c, totals: t)
+        XCTAssertEqual(b.title, "Canary done: go or no-go?")
+        XCTAssertEqual(b.lines[0], "its records: inserted 10 · updated 0 · skipped 0 · failed 0")
+        XCTAssertEqual(b.lines[1], "warnings: email_verified = false (4); disabled = false (1)")
+        XCTAssertEqual(b.lines[2], "19 records wait for your go")
+        t.canaryWarnings = []
+        XCTAssertEqual(RunViewState.canaryBanner(counts: c, totals: t).lines[1], "warnings: none")
+    }
+
     func testTheEndOfARunRingsTheBellAndShowsItsSummary() throws {
         var s = try progressState()
         s.confirmResume("r1")

@@ -136,6 +136,12 @@ extension RunViewState {
         if let reasons = totals?.failedByReason, !reasons.isEmpty {
             lines.append("failed by reason: " + reasons.prefix(4).map { "\($0.reason) \(Format.count($0.count))" }.joined(separator: ", "))
         }
+        if let warnings = totals?.canaryWarnings, !warnings.isEmpty {
+            lines.append("warnings: " + warnings.prefix(3).map { "\($0.reason) (\(Format.count($0.count)))" }.joined(separator: "; ")
+                         + (warnings.count > 3 ? "; …" : ""))
+        } else if totals != nil {
+            lines.append("warnings: none")
+        }
         if let t = totals { lines.append("\(Format.count(t.open)) records wait for your go") }
         lines.append(c.failed == 0 ? "No failures. P sends the rest (go) · v reviews warnings and outcomes"
                                    : "Look at the failures first (v). P sends the rest anyway (go)")
