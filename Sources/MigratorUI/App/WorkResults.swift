@@ -114,7 +114,14 @@ enum WorkResults {
             }
             return []
         case .runStarted(let id, let batches, let base):
-            if state.run.runID != id { state.run.totals = nil }
+            if state.run.runID != id {
+                state.run.totals = nil
+                state.run.activeSeconds = 0
+                state.run.activeBeforeSession = false
+            }
+            // A run that already had outcomes when this session first drove it: its earlier active
+            // time is not known here (a crash leaves no end), so elapsed says it is this session's.
+            if state.run.activeSeconds == 0, !state.run.active, base.total > 0 { state.run.activeBeforeSession = true }
             state.run.runID = id
             state.run.batches = batches
             state.run.counts = base

@@ -38,7 +38,10 @@ enum ProgressView {
             if let eta = run.eta(now: now) { pace.append("ETA \(Format.duration(eta))") }
             pace.append("\(run.inFlightBatches) batch\(run.inFlightBatches == 1 ? "" : "es") in flight")
         }
-        if run.active || run.activeSeconds > 0 { pace.append("elapsed \(Format.duration(run.elapsed(now: now)))" + (run.active ? "" : " (paused time not counted)")) }
+        if run.active || run.activeSeconds > 0 {
+            pace.append("elapsed \(Format.duration(run.elapsed(now: now)))"
+                        + (run.activeBeforeSession ? " this session" : "") + (run.active ? "" : " (paused time not counted)"))
+        }
         buffer.put(pace.joined(separator: " · "), x: body.x + 2, y: y, maxWidth: body.width - 4)
         y += 1
         if let reason = run.pausedReason, run.finished == nil, !run.active {

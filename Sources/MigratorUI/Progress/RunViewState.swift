@@ -51,6 +51,8 @@ public struct RunViewState: Equatable, Sendable {
     public var startedAt: Date?
     /// Seconds the run was active before the current stretch (paused time is not counted).
     public var activeSeconds = 0.0
+    /// The run had outcomes before this session drove it: elapsed counts this session's activity only.
+    public var activeBeforeSession = false
     /// Settled records when the current stretch began (or when its first totals arrived), for the rate.
     public struct RateBase: Equatable, Sendable {
         public var settled: Int
