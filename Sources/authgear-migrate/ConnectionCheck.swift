@@ -42,8 +42,12 @@ enum ConnectionCheck {
             steps.append(Step(name: "settings", ok: true, detail: settings.report.joined(separator: "; "), fix: nil))
 
             let host = URLComponents(string: settings.endpoint.value)?.host ?? ""
+            // Through a proxy the proxy resolves the host: this machine may not be able to.
+            let proxy = NetworkPath.proxy(forURL: settings.endpoint.value)
             var info: UnsafeMutablePointer<addrinfo>?
-            if getaddrinfo(host, nil, nil, &info) == 0 {
+            if let proxy {
+                steps.append(Step(name: "endpoint", ok: true, detail: "\(host) is reached through the proxy \(proxy), which resolves it", fix: nil))
+            } else if getaddrinfo(host, nil, nil, &info) == 0 {
                 freeaddrinfo(info)
                 steps.append(Step(name: "endpoint", ok: true, detail: "\(host) resolves", fix: nil))
             } else {
@@ -73,7 +77,8 @@ enum ConnectionCheck {
             var refused = false
             switch blockingProbe(client) {
             case .unreachable(let error):
-                var fix: String? = tls ? "for a private CA pass --ca-file; check the host and port" : "check the host and port; is the server running?"
+                var fix: String? = proxy.map { "the connection goes through the proxy \($0): check it, or connect directly (unset \($0.variable), or list \(host) in no_proxy)" }
+                    ?? "check the endpoint's host and port" + (tls ? " (https:// needs the port that serves TLS)" : "; is the server running?")
                 if case .certificate = error { fix = nil }  // the message names the certificate problem and what to do
                 steps.append(Step(name: connection, ok: false, detail: error.description, fix: fix))
                 return 1
@@ -91,7 +96,7 @@ enum ConnectionCheck {
                 steps.append(Step(name: "authentication", ok: false, detail: error.description, fix: nil))
             case .notAuthgear(let reply, let error):
                 answer = reply
-                steps.append(Step(name: connection, ok: true, detail: "reached the server" + (tls ? " (certificate verified)" : ""), fix: nil))
+                steps.append(connected(reply, name: connection, tls: tls))
                 steps.append(notAuthgear(reply, error))
             }
             if let serverDate = answer.serverDate {
@@ -116,9 +121,10 @@ enum ConnectionCheck {
                     fix: origin)
     }
 
-    /// The step for a server that answered at all.
+    /// The step for a server that answered at all (its status belongs to the next step: a 404
+    /// is a success only as Authgear's TaskNotFound).
     private static func connected(_ answer: ProbeAnswer, name: String, tls: Bool) -> Step {
-        Step(name: name, ok: true, detail: "HTTP \(answer.status) from the server" + (tls ? " (certificate verified)" : ""), fix: nil)
+        Step(name: name, ok: true, detail: "reached the server" + (tls ? " (certificate verified)" : ""), fix: nil)
     }
 
     /// Runs ``ImportClient/probe()`` to its end from synchronous code.
