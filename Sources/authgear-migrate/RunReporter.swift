@@ -138,9 +138,10 @@ final class RunReporter: @unchecked Sendable {
         return "progress: \(p.done.groupedDigits)/\(p.toSend.groupedDigits) records, inserted \(p.counts.inserted.groupedDigits), updated \(p.counts.updated.groupedDigits), skipped \(p.counts.skipped.groupedDigits), failed \(p.counts.failed.groupedDigits), \(Int(p.recordsPerSecond).groupedDigits) records/s" + wait
     }
 
-    /// `waiting for job userimport_… (25 s)`.
+    /// `waiting for job userimport_… (25 s)`, `(2m10s)` from a minute on.
     static func waitingText(_ job: InFlightBatches.Job, now: Date) -> String {
-        "waiting for job \(job.jobID) (\(Int(max(0, now.timeIntervalSince(job.since)).rounded(.down))) s)"
+        let seconds = max(0, now.timeIntervalSince(job.since))
+        return "waiting for job \(job.jobID) (" + (seconds < 60 ? "\(Int(seconds.rounded(.down))) s" : duration(seconds)) + ")"
     }
 
     /// The job to name while nothing has completed yet (no snapshot, or one with nothing done).
