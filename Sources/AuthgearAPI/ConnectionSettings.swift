@@ -250,8 +250,10 @@ public struct ConnectionSettings: Sendable, Equatable {
         }
         let rest = value.dropFirst(scheme.count)
         if rest.isEmpty { throw .invalidEndpoint(setting, reason: "it has no host name") }
-        if rest.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
-            throw .invalidEndpoint(setting, reason: "it must be the project's origin without a path, e.g. https://myapp.authgear.cloud")
+        if let cut = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            let origin = value[..<cut]
+            throw .invalidEndpoint(setting, reason: "it has a path (\(rest[cut...])): give the project's origin alone, \(origin) "
+                + "(the tool adds /_api/admin/… itself), e.g. https://myapp.authgear.cloud")
         }
         return value
     }

@@ -45,6 +45,17 @@ struct CurlFailure: Sendable, Equatable {
     /// only to the proxy then (the server is reached through it).
     static let proxyCodes: Set<UInt32> = [CURLE_COULDNT_RESOLVE_PROXY.rawValue, CURLE_COULDNT_CONNECT.rawValue]
 
+    /// OpenSSL's texts, lower-cased, for a TLS handshake that got a plain-HTTP answer (an https://
+    /// endpoint on a port that serves http).
+    static let plainHTTPMarkers = ["wrong version number", "packet length too long", "http request", "record layer failure"]
+
+    /// A TLS handshake answered by a server that speaks plain HTTP on that port.
+    var isPlainHTTPAnswerToTLS: Bool {
+        guard code == CURLE_SSL_CONNECT_ERROR.rawValue else { return false }
+        let lower = text.lowercased()
+        return Self.plainHTTPMarkers.contains { lower.contains($0) }
+    }
+
     var isCertificateFailure: Bool {
         if Self.certificateCodes.contains(code) { return true }
         guard code == CURLE_SSL_CONNECT_ERROR.rawValue else { return false }
@@ -95,6 +106,10 @@ struct CurlFailure: Sendable, Equatable {
         let detail = "\(text) (curl error \(code), host \(host))"
         if isCertificateFailure {
             return .certificate(detail + "; nothing was sent and retrying cannot help. " + certificateAdvice)
+        }
+        if isPlainHTTPAnswerToTLS, !sendStarted {
+            return .notSent("the server at \(host) answered the TLS handshake in plain HTTP (\(text); curl error \(code)): "
+                + "this port serves http://, not https://. Use the port that serves https, or http:// for a sandbox on this machine")
         }
         if let proxy, Self.proxyCodes.contains(code), !sendStarted {
             return .notSent("the proxy \(proxy) could not be reached (\(text); curl error \(code)): fix it, "

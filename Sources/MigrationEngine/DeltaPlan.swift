@@ -71,12 +71,12 @@ public struct DeltaPlan: Sendable {
         guard !done.isEmpty else { return "" }
         let runs = earlierRuns.prefix(3).map { String($0.id.prefix(8)) }.joined(separator: ", ") + (earlierRuns.count > 3 ? ", …" : "")
         var how: [String] = []
-        if matchedByNumber > 0 { how.append("\(matchedByNumber) by record number (same file content)") }
-        if matchedByIdentifier > 0 { how.append("\(matchedByIdentifier) by identifier (the file changed since)") }
-        let head = "\(done.count) of the \(sendable) sendable records already have a successful outcome in earlier runs into this target (run(s) \(runs); matched \(how.joined(separator: ", ")))."
+        if matchedByNumber > 0 { how.append("\(matchedByNumber.groupedDigits) by record number (same file content)") }
+        if matchedByIdentifier > 0 { how.append("\(matchedByIdentifier.groupedDigits) by identifier (the file changed since)") }
+        let head = "\(done.count.groupedDigits) of the \(sendable.counted("sendable record")) already \(done.count == 1 ? "has" : "have") a successful outcome in earlier runs into this target (\(earlierRuns.count == 1 ? "run" : "runs") \(runs); matched \(how.joined(separator: ", ")))."
         if sendingAll {
-            return head + " --all: sending all \(sendable); with upsert \(upsert ? "on they will be updated" : "off they will be skipped")."
+            return head + " --all: sending all \(sendable.groupedDigits); with upsert \(upsert ? "on they will be updated" : "off they will be skipped")."
         }
-        return head + " Sending only the \(remaining) others (--only-new, the default); --all sends all \(sendable) (with upsert off they would be skipped, with upsert on updated)."
+        return head + " Sending only the \(remaining.groupedDigits) \(remaining == 1 ? "other" : "others") (--only-new, the default); --all sends all \(sendable.groupedDigits) (with upsert off they would be skipped, with upsert on updated)."
     }
 }

@@ -89,10 +89,10 @@ public enum RunStop: Error, Sendable, Equatable, CustomStringConvertible {
         case .sourceChanged(let m): return m
         case .journal(let e): return e.description
         case .canary(let c):
-            return "canary: its \(c.total) record(s) are done (inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed)); `authgear-migrate resume` sends the rest"
+            return "canary: its \(c.total.counted("record")) \(c.total == 1 ? "is" : "are") done (inserted \(c.inserted.groupedDigits), updated \(c.updated.groupedDigits), skipped \(c.skipped.groupedDigits), failed \(c.failed.groupedDigits)); `authgear-migrate resume` sends the rest"
         case .unaccounted(let records):
             let list = records.prefix(10).map(String.init).joined(separator: ", ") + (records.count > 10 ? ", …" : "")
-            return "\(records.count) planned record(s) have no outcome although every batch is done (records \(list)): the run is not finished; `authgear-migrate resume` sends them again"
+            return "\(records.count.counted("planned record")) \(records.count == 1 ? "has" : "have") no outcome although every batch is done (records \(list)): the run is not finished; `authgear-migrate resume` sends them again"
         }
     }
 }

@@ -69,7 +69,7 @@ public struct RequestBodies: Sendable {
         })
         if !plan.oversized.isEmpty {
             throw RunCoordinator.Failure("""
-                \(plan.oversized.count) record(s) are larger than a request may be (\(BatchPlanner.serverBodyLimit) bytes) and cannot be sent: \
+                \(plan.oversized.count.counted("record")) \(plan.oversized.count == 1 ? "is" : "are") larger than a request may be (\(BatchPlanner.serverBodyLimit.groupedDigits) bytes) and cannot be sent: \
                 records \(plan.oversized.prefix(10).map(String.init).joined(separator: ", "))\(plan.oversized.count > 10 ? ", …" : ""). \
                 Nothing was planned; shorten or exclude them (`validate` names their largest field).
                 """)

@@ -115,17 +115,23 @@ public enum RunCoordinator {
     public static func planRetryFailed(source: RunSource, journal: Journal, only: [Int]? = nil,
                                        maxRecords: Int = 1000) throws -> (batches: [BatchRecord], stillInvalid: [Int]) {
         let run = source.run, workspace = source.workspace
-        let latest = try journal.latestResults(run: run.id)
-        var failed = latest.values.filter { $0.outcome == .failed }.map(\.record).sorted()
-        if let only { failed = failed.filter(Set(only).contains) }
-        let report = workspace.report ?? workspace.validate()
-        let sendable = { (n: Int) in source.contains(n) && n < report.recordCount && report.isSendable(n) }
-        let ready = failed.filter(sendable)
+        let (ready, stillInvalid) = try retryFailedCandidates(source: source, journal: journal, only: only)
         let lock = try JournalLock.acquire(journal: journal.path, command: "retry --failed")
         defer { lock.release() }
         let planned = try RequestBodies(workspace: workspace).plan(records: ready, upsert: run.upsert, maxRecords: maxRecords)
         let batches = planned.isEmpty ? [] : try journal.addBatches(run: run.id, purpose: .retryFailed, planned)
-        return (batches, failed.filter { !sendable($0) })
+        return (batches, stillInvalid)
+    }
+
+    /// What `retry --failed` would send, without planning anything (for its confirmation): the
+    /// records whose latest result is failed and that validate now, and those that still do not.
+    public static func retryFailedCandidates(source: RunSource, journal: Journal, only: [Int]? = nil) throws
+        -> (ready: [Int], stillInvalid: [Int]) {
+        var failed = try journal.latestResults(run: source.run.id).values.filter { $0.outcome == .failed }.map(\.record).sorted()
+        if let only { failed = failed.filter(Set(only).contains) }
+        let report = source.workspace.report ?? source.workspace.validate()
+        let sendable = { (n: Int) in source.contains(n) && n < report.recordCount && report.isSendable(n) }
+        return (failed.filter(sendable), failed.filter { !sendable($0) })
     }
 
     /// Records whose latest result is `skipped` (user exists), for `retry --skipped`.

@@ -1,5 +1,6 @@
 import AuthgearAPI
 import Foundation
+import MigrationCore
 
 /// Everything the Runs screen, `runs`, `status` and `report --summary` show about one run, read
 /// from the journal in one go: its status told exactly, totals by outcome, times, source, target,
@@ -103,14 +104,14 @@ public struct RunSummary: Sendable {
         var parts: [String] = []
         if unknownOutcome.batches > 0 {
             parts.append("""
-                \(unknownOutcome.batches) batch(es) (\(unknownOutcome.records) records) have an unknown outcome (their request may have reached \
+                \(unknownOutcome.batches.counted("batch", "batches")) (\(unknownOutcome.records.counted("record"))) \(unknownOutcome.batches == 1 ? "has" : "have") an unknown outcome (their request may have reached \
                 the server before the process stopped): resume sends each again exactly (the same bytes, checked by hash); the server never \
                 creates a second user for an identifier it has, and users that then come back "skipped" are flagged possibly_created_at \
                 (created either by the interrupted attempt or before the run)
                 """)
         }
         if openRecoveries.batches > 0 {
-            parts.append("\(openRecoveries.batches) recovery batch(es) (\(openRecoveries.records) records whose results were lost) are sent again as they were planned")
+            parts.append("\(openRecoveries.batches.counted("recovery batch", "recovery batches")) (\(openRecoveries.records.counted("record")) whose results were lost) \(openRecoveries.batches == 1 ? "is" : "are") sent again as they were planned")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `authgear-migrate`: moves user accounts from a legacy system into an Authgear project
 /// through the User Import API.
@@ -23,11 +24,33 @@ struct AuthgearMigrate: ParsableCommand {
         `validate` lists what is wrong with which record, line and field; `export` writes an \
         import document the API accepts.
 
-        Exit status: 0 success, 1 some records are not valid, 2 the command could not run \
-        (unreadable file, bad options).
+        Exit status: 0 success, 1 some records are not valid or failed, 2 the command could not run \
+        (unreadable file, bad options, refused credentials).
         """,
         version: BuildInfo.versionLine(),
         subcommands: [TUICommand.self, ValidateCommand.self, ExportCommand.self, CheckCommand.self, ImportCommand.self, ResumeCommand.self, RetryCommand.self, StatusCommand.self, RunsCommand.self, ReportCommand.self, VerifyCommand.self, RollbackCommand.self, SandboxCommand.self],
         defaultSubcommand: TUICommand.self
     )
+
+    /// Parses and runs like ArgumentParser's own `main()`, except that a usage error (an unknown
+    /// option, a missing or malformed value) exits 2 as README's exit-status table says, not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = contractStatus(exitCode(for: error).rawValue)
+            if status != exitCode(for: error).rawValue {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(status)
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// ArgumentParser's status for a usage error (`EX_USAGE`, 64) is this tool's 2 ("the command
+    /// could not run: bad options"); every other status is the command's own.
+    static func contractStatus(_ parserStatus: Int32) -> Int32 {
+        parserStatus == ExitCode.validationFailure.rawValue ? 2 : parserStatus
+    }
 }

@@ -12,7 +12,7 @@ enum CanaryGate {
         guard let now = try journal.run(id: run.id), now.state == .paused, now.pausedReason == "canary" else { return .stop }
         let results = try Canary.results(run: run.id, journal: journal)
         let remaining = try Canary.remaining(run: run.id, journal: journal)
-        var lines = ["canary: \(results.count) record(s) done:"]
+        var lines = ["canary: \(results.count.counted("record")) done:"]
         for r in results {
             var line = "  record \(r.record): \(r.outcome)" + (r.userID.map { " \($0)" } ?? "")
             if !r.outcome.isSuccess { line += " — \(r.errorReason ?? "failed"): \(r.errorMessage ?? "")" }
@@ -21,15 +21,15 @@ enum CanaryGate {
         }
         let failed = results.filter { !$0.outcome.isSuccess }.count
         let short = run.id.prefix(8)
-        let later = "the run is paused (canary); `authgear-migrate resume --run \(short)` sends the other \(remaining) record(s)"
+        let later = "the run is paused (canary); `authgear-migrate resume --run \(short)` sends the other \(remaining.counted("record"))"
         err(lines.joined(separator: "\n"))
         if yes {
-            if failed == 0 { err("canary passed (no failures): sending the other \(remaining) record(s)"); return .go }
-            err("canary: \(failed) of \(results.count) record(s) failed: stopped (--yes goes on only after a clean canary); \(later) once you have looked (`authgear-migrate report --run \(short) --outcome failed`)")
+            if failed == 0 { err("canary passed (no failures): sending the other \(remaining.counted("record"))"); return .go }
+            err("canary: \(failed.groupedDigits) of \(results.count.counted("record")) failed: stopped (--yes goes on only after a clean canary); \(later) once you have looked (`authgear-migrate report --run \(short) --outcome failed`)")
             return .stop
         }
         guard canAsk else { err("stopped after the canary: \(later)"); return .stop }
-        FileHandle.standardError.write(Data("Send the other \(remaining) record(s)? Type yes to continue: ".utf8))
+        FileHandle.standardError.write(Data("Send the other \(remaining.counted("record"))? Type yes to continue: ".utf8))
         if readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" { return .go }
         err("stopped after the canary: \(later)")
         return .stop

@@ -15,7 +15,8 @@ struct CheckCommand: ParsableCommand {
         host, sign an Admin API token with the key, and GET an import job that cannot exist: 404 \
         TaskNotFound proves the credentials work, 403 proves they do not. Also reports the server's clock \
         skew (tokens tolerate 5 minutes). Nothing is imported. Exit 0 only when every step passes, 1 when \
-        a step fails, 2 when the settings cannot be resolved or are refused (e.g. plain http:// to another host).
+        a step fails, 2 when the settings cannot be resolved or are refused (e.g. plain http:// to another host) \
+        or the server refuses the credentials (403).
         """
     )
 
@@ -24,10 +25,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let steps = ConnectionCheck.steps(connection)
+            let (steps, status) = ConnectionCheck.checked(connection)
             report(steps)
-            if ConnectionCheck.settingsFailed(steps) { return 2 }  // nothing could be checked: bad or refused settings
-            return !steps.isEmpty && steps.allSatisfy(\.ok) ? 0 : 1
+            return status
         }
     }
 

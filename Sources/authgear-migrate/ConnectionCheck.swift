@@ -15,14 +15,17 @@ enum ConnectionCheck {
     static func steps(_ connection: ConnectionOptions,
                       passphrase: PassphraseSource = .standard(environment: ProcessInfo.processInfo.environment),
                       warn: (String) -> Void = ConnectionOptions.warnOnStandardError) -> [Step] {
-        var steps: [Step] = []
-        _ = run(connection, passphrase: passphrase, warn: warn, into: &steps)
-        return steps
+        checked(connection, passphrase: passphrase, warn: warn).steps
     }
 
-    /// Whether the steps stopped at the settings: the check could not run at all (exit 2).
-    static func settingsFailed(_ steps: [Step]) -> Bool {
-        steps.first.map { $0.name == "settings" && !$0.ok } ?? true
+    /// The steps and the exit status README's table gives them: 0 every step passed, 2 the check
+    /// could not run (bad or refused settings) or the server refused the credentials (403), else 1.
+    static func checked(_ connection: ConnectionOptions,
+                        passphrase: PassphraseSource = .standard(environment: ProcessInfo.processInfo.environment),
+                        warn: (String) -> Void = ConnectionOptions.warnOnStandardError) -> (steps: [Step], status: Int32) {
+        var steps: [Step] = []
+        let status = run(connection, passphrase: passphrase, warn: warn, into: &steps)
+        return (steps, steps.isEmpty ? 2 : status)
     }
 
     private static func run(_ connection: ConnectionOptions, passphrase: PassphraseSource, warn: (String) -> Void,
@@ -39,8 +42,12 @@ enum ConnectionCheck {
             steps.append(Step(name: "settings", ok: true, detail: settings.report.joined(separator: "; "), fix: nil))
 
             let host = URLComponents(string: settings.endpoint.value)?.host ?? ""
+            // Through a proxy the proxy resolves the host: this machine may not be able to.
+            let proxy = NetworkPath.proxy(forURL: settings.endpoint.value)
             var info: UnsafeMutablePointer<addrinfo>?
-            if getaddrinfo(host, nil, nil, &info) == 0 {
+            if let proxy {
+                steps.append(Step(name: "endpoint", ok: true, detail: "\(host) is reached through the proxy \(proxy), which resolves it", fix: nil))
+            } else if getaddrinfo(host, nil, nil, &info) == 0 {
                 freeaddrinfo(info)
                 steps.append(Step(name: "endpoint", ok: true, detail: "\(host) resolves", fix: nil))
             } else {
@@ -67,9 +74,11 @@ enum ConnectionCheck {
             let tls = settings.endpoint.value.lowercased().hasPrefix("https://")
             let connection = tls ? "connection and TLS" : "connection"
             let answer: ProbeAnswer
+            var refused = false
             switch blockingProbe(client) {
             case .unreachable(let error):
-                var fix: String? = tls ? "for a private CA pass --ca-file; check the host and port" : "check the host and port; is the server running?"
+                var fix: String? = proxy.map { "the connection goes through the proxy \($0): check it, or connect directly (unset \($0.variable), or list \(host) in no_proxy)" }
+                    ?? "check the endpoint's host and port" + (tls ? " (https:// needs the port that serves TLS)" : "; is the server running?")
                 if case .certificate = error { fix = nil }  // the message names the certificate problem and what to do
                 steps.append(Step(name: connection, ok: false, detail: error.description, fix: fix))
                 return 1
@@ -80,10 +89,15 @@ enum ConnectionCheck {
                 answer = reply
                 steps.append(connected(reply, name: connection, tls: tls))
                 steps.append(Step(name: "authentication", ok: true, detail: "the server accepted the token (404 TaskNotFound for a job that cannot exist)", fix: nil))
-            case .forbidden(let reply, let error), .notAuthgear(let reply, let error):
+            case .forbidden(let reply, let error):
                 answer = reply
+                refused = true
                 steps.append(connected(reply, name: connection, tls: tls))
                 steps.append(Step(name: "authentication", ok: false, detail: error.description, fix: nil))
+            case .notAuthgear(let reply, let error):
+                answer = reply
+                steps.append(connected(reply, name: connection, tls: tls))
+                steps.append(notAuthgear(reply, error))
             }
             if let serverDate = answer.serverDate {
                 let skew = Date().timeIntervalSince(serverDate)
@@ -91,13 +105,26 @@ enum ConnectionCheck {
                 steps.append(Step(name: "clock", ok: ok, detail: String(format: "local clock %+.0f s from the server's", skew),
                                   fix: ok ? nil : "synchronise this machine's clock (NTP): tokens are refused beyond 5 minutes of skew"))
             }
+            if refused { return 2 }
             return steps.allSatisfy(\.ok) ? 0 : 1
         }
     }
 
-    /// The step for a server that answered at all.
+    /// The step for an answer that is not Authgear's to a job that cannot exist (404 TaskNotFound).
+    static func notAuthgear(_ answer: ProbeAnswer, _ error: ImportAPIError) -> Step {
+        let origin = "give the project's origin as --endpoint / AUTHGEAR_ENDPOINT, e.g. https://<project-id>.authgear.cloud "
+            + "(no path: the tool adds /_api/admin/… itself), and check any proxy in between"
+        guard answer.status == 404 else { return Step(name: "Authgear API", ok: false, detail: error.description, fix: origin) }
+        return Step(name: "Authgear API", ok: false,
+                    detail: "HTTP 404 without Authgear's TaskNotFound: this endpoint is not an Authgear server, "
+                        + "or its host or port is wrong (nothing was imported, the credentials were not checked)",
+                    fix: origin)
+    }
+
+    /// The step for a server that answered at all (its status belongs to the next step: a 404
+    /// is a success only as Authgear's TaskNotFound).
     private static func connected(_ answer: ProbeAnswer, name: String, tls: Bool) -> Step {
-        Step(name: name, ok: true, detail: "HTTP \(answer.status) from the server" + (tls ? " (certificate verified)" : ""), fix: nil)
+        Step(name: name, ok: true, detail: "reached the server" + (tls ? " (certificate verified)" : ""), fix: nil)
     }
 
     /// Runs ``ImportClient/probe()`` to its end from synchronous code.

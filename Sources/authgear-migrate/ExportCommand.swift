@@ -35,7 +35,7 @@ struct ExportCommand: ParsableCommand {
             }
             let workspace = try source.openWorkspace(progress: progress)
             let report = workspace.validate(progress: { done, total in
-                progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done)/\(total) records")
+                progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done.groupedDigits)/\(total.groupedDigits) records")
             })
             progress.clear()
             try requireUnchangedSource(report)
@@ -50,7 +50,7 @@ struct ExportCommand: ParsableCommand {
                 throw CLIError.unreadable("cannot write \(output): \(error.localizedDescription)")
             }
             let leftOut = report.recordCount - written
-            var message = "wrote \(written.groupedDigits) records to \(output)"
+            var message = "wrote \(written.counted("record")) to \(output)"
             if leftOut > 0 { message += " (\(leftOut.groupedDigits) left out: \(onlyValid ? "with errors or excluded" : "excluded or unreadable"))" }
             print(message)
             if !onlyValid, report.errorCount > 0 {

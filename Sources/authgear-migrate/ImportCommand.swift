@@ -53,18 +53,18 @@ struct ImportCommand: ParsableCommand {
             let progress = ProgressLine()
             let workspace = try source.openWorkspace(progress: progress)
             let report = workspace.validate(progress: { done, total in
-                progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done)/\(total) records")
+                progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done.groupedDigits)/\(total.groupedDigits) records")
             })
             progress.clear()
             try requireUnchangedSource(report)
             if let keyField { _ = try RecordKeyField(keyField, index: workspace.index) }
             if report.errorCount > 0 && !skipInvalid {
-                var lines = ["\(report.errorCount) of \(report.recordCount) records are invalid; nothing was sent:"]
+                var lines = ["\(report.errorCount.groupedDigits) of \(report.recordCount.counted("record")) \(report.errorCount == 1 ? "is" : "are") invalid; nothing was sent:"]
                 for n in report.issues.keys.filter({ report.status[$0] == .errors }).prefix(10) {
                     let issue = report.issues[n]!.first { $0.severity == .error }!
                     lines.append("  record \(n) (line \(workspace.index.span(n).line)) \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message)")
                 }
-                lines.append("Fix them (`validate` lists all), or pass --skip-invalid to send the \(report.validCount) valid records.")
+                lines.append("Fix them (`validate` lists all), or pass --skip-invalid to send the \(report.validCount.counted("valid record")).")
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
                 return 1
             }
@@ -85,14 +85,14 @@ struct ImportCommand: ParsableCommand {
             let only: Set<Int>? = all || delta.done.isEmpty
                 ? nil : Set((0..<report.recordCount).filter { report.isSendable($0) && !delta.done.contains($0) })
             let sendable = only?.count ?? delta.sendable
-            let summary = "Will send \(sendable) records (\(report.errorCount) invalid and \(report.excludedCount) excluded left out\(only == nil ? "" : ", \(delta.done.count) already imported left out")) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(upsert ? "on" : "off")" + (canary.map { "; the first \(min($0, sendable)) first, as a canary" } ?? "") + "."
+            let summary = "Will send \(sendable.counted("record")) (\(report.errorCount.groupedDigits) invalid and \(report.excludedCount.groupedDigits) excluded left out\(only == nil ? "" : ", \(delta.done.count.groupedDigits) already imported left out")) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(upsert ? "on" : "off")" + (canary.map { "; the first \(min($0, sendable).groupedDigits) first, as a canary" } ?? "") + "."
             let withoutPassword = report.withoutImportablePassword
             let passwordNote = withoutPassword > 0
                 ? "\n\(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password (their hash cannot be imported): they reset it or sign in passwordless." : ""
             // A canary alone needs no confirmation where nobody can give one: it stops after its records.
             let canaryOnly = canary != nil && !yes && isatty(STDIN_FILENO) != 1
             if canaryOnly { FileHandle.standardError.write(Data((summary + passwordNote + "\nNo terminal and no --yes: only the canary is sent.\n").utf8)) }
-            else { guard try confirm(summary + passwordNote, yes: yes) else { return 2 } }
+            else { try confirm(summary + passwordNote, yes: yes) }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
                                                   projectID: settings.projectID.value, mappingPath: source.mapping,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),
@@ -161,7 +161,7 @@ struct EngineOptions: ParsableArguments {
         let short = String(run.id.prefix(8))
         switch outcome.withLock({ $0 })! {
         case .success(let c):
-            FileHandle.standardError.write(Data("finished: inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed). Report: authgear-migrate report --run \(short)\n".utf8))
+            FileHandle.standardError.write(Data("finished: inserted \(c.inserted.groupedDigits), updated \(c.updated.groupedDigits), skipped \(c.skipped.groupedDigits), failed \(c.failed.groupedDigits). Report: authgear-migrate report --run \(short)\n".utf8))
             return c.failed > 0 ? 1 : 0
         case .failure(.canary(let c)):
             return RunStop.canary(c).exitStatus
@@ -175,14 +175,27 @@ struct EngineOptions: ParsableArguments {
     }
 }
 
-/// Asks on the terminal; without one, requires --yes.
-func confirm(_ summary: String, yes: Bool) throws -> Bool {
+/// Asks on the terminal; without one, requires --yes. Throws (exit 2, with a message saying
+/// nothing was sent) unless the operator types yes: every command that confirms ends the same way.
+/// `nothing`: what a refusal leaves undone, as its message starts ("nothing sent", "nothing deleted").
+func confirm(_ summary: String, yes: Bool, nothing: String = "nothing sent") throws {
     FileHandle.standardError.write(Data((summary + "\n").utf8))
-    if yes { return true }
+    if yes { return }
     guard isatty(STDIN_FILENO) == 1 else {
-        throw CLIError.usage("no terminal to confirm on: pass --yes to proceed without asking")
+        throw CLIError.usage("\(nothing): no terminal to confirm on; pass --yes to proceed without asking")
     }
     FileHandle.standardError.write(Data("Type yes to continue: ".utf8))
-    guard let answer = readLine(strippingNewline: true) else { return false }
-    return answer.trimmingCharacters(in: .whitespaces).lowercased() == "yes"
+    let answer = readLine(strippingNewline: true)
+    if let refusal = Confirmation.refusal(answer, nothing: nothing) { throw CLIError.declined(refusal) }
+}
+
+/// The answer to "Type yes to continue".
+enum Confirmation {
+    /// Nil for yes (any case, surrounding blanks ignored); else the message the command exits with.
+    static func refusal(_ answer: String?, nothing: String = "nothing sent") -> String? {
+        guard let answer else { return "\(nothing): the input ended before an answer (type yes to continue, or pass --yes)" }
+        let trimmed = answer.trimmingCharacters(in: .whitespaces)
+        if trimmed.lowercased() == "yes" { return nil }
+        return "\(nothing): the answer was " + (trimmed.isEmpty ? "empty" : "\"\(trimmed)\"") + ", not yes"
+    }
 }

@@ -47,7 +47,7 @@ struct ResumeCommand: ParsableCommand {
             }
             let client = try connection.client(settings)
             let summary = try RunSummary.load(run, journal: journal, holder: .free)
-            FileHandle.standardError.write(Data("resuming run \(run.id) (\(summary.status.description)): \(summary.counts.total) of \(summary.planned) planned records have an outcome\n".utf8))
+            FileHandle.standardError.write(Data("resuming run \(run.id) (\(summary.status.description)): \(summary.counts.total.groupedDigits) of \(summary.planned.counted("planned record")) \(summary.counts.total == 1 ? "has" : "have") an outcome\n".utf8))
             if let plan = summary.resumePlan { FileHandle.standardError.write(Data("  \(plan)\n".utf8)) }
             return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))
         }
@@ -61,7 +61,8 @@ struct RetryCommand: ParsableCommand {
         abstract: "Second passes: re-send failed records (after fixing them), or re-run skipped users with upsert.",
         discussion: """
         --failed re-sends the records whose latest result is "failed", with their current edits; records \
-        that still do not validate are listed and left out. --skipped re-runs the users that already existed \
+        that still do not validate are listed and left out; it says how many it will send and asks (--yes for \
+        scripts; without a terminal and without --yes nothing is sent, exit 2). --skipped re-runs the users that already existed \
         with upsert = true: it first shows which fields upsert will change and which it ignores for existing \
         users (password, mfa.password and mfa.totp are never changed by upsert), then asks (--yes for scripts). \
         Each pass is recorded in the journal; a record's current state is its latest attempt, its history stays.
@@ -89,18 +90,21 @@ struct RetryCommand: ParsableCommand {
             let settings = try connection.resolve()
             let client = try connection.client(settings)
             if failed {
-                let (batches, stillInvalid) = try RunCoordinator.planRetryFailed(run: run, workspace: workspace, journal: journal)
+                // Confirmed before anything is planned: a refusal leaves the journal as it was.
+                let (ready, stillInvalid) = try RunCoordinator.retryFailedCandidates(source: RunSource(run: run, workspace: workspace), journal: journal)
                 if !stillInvalid.isEmpty {
-                    FileHandle.standardError.write(Data("\(stillInvalid.count) failed record(s) still do not validate and stay out: \(stillInvalid.prefix(10).map(String.init).joined(separator: ", "))\n".utf8))
+                    FileHandle.standardError.write(Data("\(stillInvalid.count.groupedDigits) failed record\(stillInvalid.count == 1 ? "" : "s") still do\(stillInvalid.count == 1 ? "es" : "") not validate and stay\(stillInvalid.count == 1 ? "s" : "") out: \(stillInvalid.prefix(10).map(String.init).joined(separator: ", "))\n".utf8))
                 }
-                if batches.isEmpty { print("nothing to retry"); return stillInvalid.isEmpty ? 0 : 1 }
+                if ready.isEmpty { print("nothing to retry"); return stillInvalid.isEmpty ? 0 : 1 }
+                try confirm("Will re-send \(ready.count.groupedDigits) failed record\(ready.count == 1 ? "" : "s") of run \(run.id.prefix(8)) (with their current edits) to \(settings.endpoint.value), project \(settings.projectID.value).", yes: yes)
+                _ = try RunCoordinator.planRetryFailed(run: run, workspace: workspace, journal: journal, only: ready)
             } else {
                 let records = try RunCoordinator.skippedRecords(run: run, journal: journal)
                 if records.isEmpty { print("no skipped users in run \(run.id)"); return 0 }
-                FileHandle.standardError.write(Data("reading the current values of \(records.count) skipped user(s) from the project…\n".utf8))
+                FileHandle.standardError.write(Data("reading the current values of \(records.count.counted("skipped user", "skipped users")) from the project…\n".utf8))
                 let graphQL = AdminGraphQLClient(connection: AdminAPIConnection(client))
                 let progress = VerifyProgress()
-                var lines = ["Re-running \(records.count) skipped user(s) with upsert = true:"]
+                var lines = ["Re-running \(records.count.counted("skipped user", "skipped users")) with upsert = true:"]
                 do {
                     let preview = try runBlocking {
                         try await UpsertPreview.compute(run: run, records: records, workspace: workspace, journal: journal, graphQL: graphQL,
@@ -118,7 +122,7 @@ struct RetryCommand: ParsableCommand {
                         lines.append("  IGNORED by the server for existing users (no warning): " + preview.ignored.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
                     }
                 }
-                guard try confirm(lines.joined(separator: "\n"), yes: yes) else { return 2 }
+                try confirm(lines.joined(separator: "\n"), yes: yes)
                 _ = try RunCoordinator.planRetrySkipped(run: run, records: records, workspace: workspace, journal: journal)
             }
             return engine.execute(run: run, workspace: workspace, journal: journal, service: ClientImportService(client: client))

@@ -68,7 +68,7 @@ struct RollbackCommand: ParsableCommand {
                   Never touched: \(counts.updated.groupedDigits) updated and \(counts.skipped.groupedDigits) skipped user(s) (they existed before the run).
                   \(candidates.count - open > 0 ? "\(candidates.count - open) already deleted by an earlier rollback. " : "")Deletion is immediate and cannot be undone.
                 """
-            guard try confirm(text, yes: yes) else { return 2 }
+            try confirm(text, yes: yes, nothing: "nothing deleted")
             let progress = VerifyProgress()
             let summary = try runBlocking {
                 try await RunRollback(run: run, workspace: workspace, journal: journal, graphQL: AdminGraphQLClient(connection: admin),

@@ -56,7 +56,7 @@ struct RunsCommand: ParsableCommand {
                 case .runningElsewhere(let holder?): reason = "  (\(holder))"
                 default: reason = ""
                 }
-                print("\(r.id.prefix(8))  \(f.string(from: r.createdAt))  \(s.status.word.padding(toLength: 11, withPad: " ", startingAt: 0))  \(r.sourcePath)  → \(r.target)  inserted \(c.inserted), updated \(c.updated), skipped \(c.skipped), failed \(c.failed), pending \(s.pending) of \(s.planned) planned (\(r.recordCount) in the source)" + reason)
+                print("\(r.id.prefix(8))  \(f.string(from: r.createdAt))  \(s.status.word.padding(toLength: 11, withPad: " ", startingAt: 0))  \(r.sourcePath)  → \(r.target)  inserted \(c.inserted.groupedDigits), updated \(c.updated.groupedDigits), skipped \(c.skipped.groupedDigits), failed \(c.failed.groupedDigits), pending \(s.pending.groupedDigits) of \(s.planned.groupedDigits) planned (\(r.recordCount.groupedDigits) in the source)" + reason)
             }
             return 0
         }
@@ -120,11 +120,11 @@ struct StatusCommand: ParsableCommand {
             if summary.status == .interrupted {
                 print("  the journal says active, but no process holds its lock: the process that ran it is gone (killed, crashed or the machine stopped)")
             }
-            print("  source   \(run.sourcePath) (\(run.recordCount) records), identifier \(run.identifier), upsert \(run.upsert ? "on" : "off")")
+            print("  source   \(run.sourcePath) (\(run.recordCount.counted("record"))), identifier \(run.identifier), upsert \(run.upsert ? "on" : "off")")
             print("  target   \(run.endpoint) project \(run.projectID)")
-            print("  inserted \(c.inserted)  updated \(c.updated)  skipped \(c.skipped)  failed \(c.failed)  pending \(summary.pending)  (\(c.total) of \(summary.planned) planned records with a result)")
+            print("  inserted \(c.inserted.groupedDigits)  updated \(c.updated.groupedDigits)  skipped \(c.skipped.groupedDigits)  failed \(c.failed.groupedDigits)  pending \(summary.pending.groupedDigits)  (\(c.total.groupedDigits) of \(summary.planned.counted("planned record")) with a result)")
             if possiblyCreated > 0 {
-                print("  \(possiblyCreated) skipped user(s) may have been created by an interrupted attempt of this run (see report)")
+                print("  \(possiblyCreated.counted("skipped user")) may have been created by an interrupted attempt of this run (see report)")
             }
             print("  batches  " + byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             if !top.isEmpty {
@@ -190,7 +190,7 @@ struct ReportCommand: ParsableCommand {
                 do { try StateDirectory.writeAtomically(bytes, to: output, mode: 0o600) } catch {
                     throw CLIError.unreadable("cannot write \(output): \(error.localizedDescription)")
                 }
-                FileHandle.standardError.write(Data("wrote \(rows.count) rows to \(output)\n".utf8))
+                FileHandle.standardError.write(Data("wrote \(rows.count.counted("row")) to \(output)\n".utf8))
                 files.append(URL(fileURLWithPath: output).standardizedFileURL.path)
             } else if !summary {
                 FileHandle.standardOutput.write(Data(bytes))

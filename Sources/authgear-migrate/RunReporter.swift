@@ -115,7 +115,7 @@ final class RunReporter: @unchecked Sendable {
             err("batch \(batch): \(reason); retrying in \(String(format: "%.1f", after)) s\n")
         case .recoveryPlanned(let batch, let records, let reason):
             clearBar()
-            err("batch \(batch): \(reason); \(records) record(s) will be sent again to confirm their users\n")
+            err("batch \(batch): \(reason); \(records.groupedDigits) record\(records == 1 ? "" : "s") will be sent again to confirm their users\n")
         case .paused(let reason):
             clearBar()
             err("paused: \(reason)\n")
@@ -128,12 +128,26 @@ final class RunReporter: @unchecked Sendable {
 
     // MARK: - Lines
 
-    /// The plain progress line.
-    static func progressLine(_ snapshot: ProgressSnapshot?, inFlight: Int) -> String {
+    /// The plain progress line. `waiting`: the oldest job the server has not completed, named
+    /// while no record has completed yet (a slow first job is not a silent 0).
+    static func progressLine(_ snapshot: ProgressSnapshot?, inFlight: Int, waiting: InFlightBatches.Job? = nil, now: Date = Date()) -> String {
+        let wait = waiting.map { "; " + waitingText($0, now: now) } ?? ""
         guard let p = snapshot else {
-            return "progress: no record completed yet, \(inFlight) batch\(inFlight == 1 ? "" : "es") in flight"
+            return "progress: no record completed yet, \(inFlight) batch\(inFlight == 1 ? "" : "es") in flight" + wait
         }
-        return "progress: \(p.done)/\(p.toSend) records, inserted \(p.counts.inserted), updated \(p.counts.updated), skipped \(p.counts.skipped), failed \(p.counts.failed), \(Int(p.recordsPerSecond)) records/s"
+        return "progress: \(p.done.groupedDigits)/\(p.toSend.groupedDigits) records, inserted \(p.counts.inserted.groupedDigits), updated \(p.counts.updated.groupedDigits), skipped \(p.counts.skipped.groupedDigits), failed \(p.counts.failed.groupedDigits), \(Int(p.recordsPerSecond).groupedDigits) records/s" + wait
+    }
+
+    /// `waiting for job userimport_… (25 s)`, `(2m10s)` from a minute on.
+    static func waitingText(_ job: InFlightBatches.Job, now: Date) -> String {
+        let seconds = max(0, now.timeIntervalSince(job.since))
+        return "waiting for job \(job.jobID) (" + (seconds < 60 ? "\(Int(seconds.rounded(.down))) s" : duration(seconds)) + ")"
+    }
+
+    /// The job to name while nothing has completed yet (no snapshot, or one with nothing done).
+    private func firstJobWaited(_ now: Date) -> InFlightBatches.Job? {
+        guard (snapshot?.done ?? 0) == 0 else { return nil }
+        return inFlight.pending(longerThan: -1, at: now).first
     }
 
     /// `job userimport_… (batch 7) pending for 2m10s, server still processing`.
@@ -151,10 +165,11 @@ final class RunReporter: @unchecked Sendable {
 
     private func plainLines(_ now: Date) {
         lastLine = now
-        var text = Self.progressLine(snapshot, inFlight: inFlight.count) + "\n"
-        let long = inFlight.pending(longerThan: Self.longPending, at: now)
+        let waiting = firstJobWaited(now)
+        var text = Self.progressLine(snapshot, inFlight: inFlight.count, waiting: waiting, now: now) + "\n"
+        let long = inFlight.pending(longerThan: Self.longPending, at: now).filter { $0 != waiting }
         for job in long.prefix(Self.namedJobs) { text += Self.pendingLine(job, now: now) + "\n" }
-        if long.count > Self.namedJobs { text += "… and \(long.count - Self.namedJobs) more job(s) pending for over \(Int(Self.longPending)) s\n" }
+        if long.count > Self.namedJobs { text += "… and \(long.count - Self.namedJobs) more job\(long.count - Self.namedJobs == 1 ? "" : "s") pending for over \(Int(Self.longPending)) s\n" }
         err(text)
     }
 
@@ -166,11 +181,13 @@ final class RunReporter: @unchecked Sendable {
             let width = 24
             let filled = min(width, Int(fraction * Double(width)))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            line = "\(bar) \(p.done)/\(p.toSend)  ins \(p.counts.inserted) upd \(p.counts.updated) skip \(p.counts.skipped) fail \(p.counts.failed)  \(Int(p.recordsPerSecond)) rec/s" + (p.eta.map { "  ETA \(Int($0))s" } ?? "")
+            line = "\(bar) \(p.done.groupedDigits)/\(p.toSend.groupedDigits)  ins \(p.counts.inserted.groupedDigits) upd \(p.counts.updated.groupedDigits) skip \(p.counts.skipped.groupedDigits) fail \(p.counts.failed.groupedDigits)  \(Int(p.recordsPerSecond).groupedDigits) rec/s" + (p.eta.map { "  ETA \(Int($0))s" } ?? "")
         } else {
             line = "sending: \(inFlight.count) batch\(inFlight.count == 1 ? "" : "es") in flight"
         }
-        if let oldest = inFlight.pending(longerThan: Self.longPending, at: now).first {
+        if let first = firstJobWaited(now) {
+            line += "  " + Self.waitingText(first, now: now)
+        } else if let oldest = inFlight.pending(longerThan: Self.longPending, at: now).first {
             line += "  job \(oldest.jobID) (batch \(oldest.batch)) pending \(Self.duration(now.timeIntervalSince(oldest.since)))"
         }
         err("\r\u{1B}[2K" + line)

@@ -55,7 +55,7 @@ struct SourceOptions: ParsableArguments {
         }
         if let mappingOut { try writeMapping(index, to: mappingOut) }
         while !index.isComplete {
-            progress.update("indexing \(file)", fraction: index.progress, detail: "\(index.count) records")
+            progress.update("indexing \(file)", fraction: index.progress, detail: "\(index.count.counted("record"))")
             usleep(50_000)
         }
         do { try index.waitUntilComplete() } catch { throw CLIError.unreadable(error.description) }
@@ -113,10 +113,12 @@ enum CLIError: CommandFailure {
     case unreadable(String)
     /// The command was used wrongly (exit 2).
     case usage(String)
+    /// The operator did not confirm; nothing was sent (exit 2).
+    case declined(String)
 
     var description: String {
         switch self {
-        case .unreadable(let m), .usage(let m): return m
+        case .unreadable(let m), .usage(let m), .declined(let m): return m
         }
     }
 }

@@ -37,7 +37,7 @@ struct ValidateCommand: ParsableCommand {
             let progress = ProgressLine()
             let workspace = try source.openWorkspace(progress: progress)
             let report = workspace.validate(progress: { done, total in
-                progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done)/\(total) records")
+                progress.update("validating", fraction: total == 0 ? 1 : Double(done) / Double(total), detail: "\(done.groupedDigits)/\(total.groupedDigits) records")
             })
             progress.clear()
             try requireUnchangedSource(report)
@@ -79,8 +79,8 @@ struct ValidateCommand: ParsableCommand {
         let s = workspace.settings
         var lines: [String] = []
         let what = index.presetName.map { "\(index.format.rawValue) export, mapping \"\($0)\"" } ?? index.format.rawValue
-        lines.append("\(index.file.path): \(report.recordCount.groupedDigits) records (\(what)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
-        if !workspace.edits.isEmpty { lines.append("  with \(workspace.edits.changes.count) edited record(s) applied") }
+        lines.append("\(index.file.path): \(report.recordCount.counted("record")) (\(what)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
+        if !workspace.edits.isEmpty { lines.append("  with \(workspace.edits.changes.count.counted("edited record")) applied") }
         lines.append("  valid          \(report.validCount.groupedDigits.leftPadded(9))  (\(report.warningCount.groupedDigits) with warnings)")
         lines.append("  with errors    \(report.errorCount.groupedDigits.leftPadded(9))")
         if report.excludedCount > 0 { lines.append("  excluded       \(report.excludedCount.groupedDigits.leftPadded(9))") }
@@ -94,7 +94,7 @@ struct ValidateCommand: ParsableCommand {
                     lines.append("  \(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password: their hash cannot be imported "
                                  + "(password.not_importable); they reset it or sign in passwordless")
                 }
-                for entry in dropped { lines.append("  \(entry.what): \(entry.count.groupedDigits) records") }
+                for entry in dropped { lines.append("  \(entry.what): \(entry.count.counted("record"))") }
             }
         }
         let counts = report.countsByRule()
@@ -109,7 +109,7 @@ struct ValidateCommand: ParsableCommand {
         let problems = report.issues.keys.filter { report.status[$0] == .errors }
         if !problems.isEmpty {
             lines.append("")
-            lines.append(show > 0 && problems.count > show ? "First \(show) records with errors:" : "Records with errors:")
+            lines.append(show > 0 && problems.count > show ? "First \(show.counted("record")) with errors:" : "Records with errors:")
             for n in (show > 0 ? Array(problems.prefix(show)) : problems) {
                 let line = index.span(n).line
                 for issue in report.issues[n]! where issue.severity == .error {

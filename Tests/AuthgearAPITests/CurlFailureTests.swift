@@ -81,7 +81,8 @@ final class CurlFailureTests: XCTestCase {
             XCTAssertTrue(message.contains(text) && message.contains("curl error \(code)") && message.contains(advice), message)
             XCTAssertFalse(ImportAPIError.transport(.certificate(message)).isRetryable)
         }
-        for text in ["OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number", "OpenSSL SSL_connect: Connection reset by peer"] {
+        // Not a certificate problem (a plain-HTTP answer to the handshake has its own message, below).
+        for text in ["OpenSSL SSL_connect: Connection reset by peer"] {
             XCTAssertEqual(failure(sslConnectError, text), .notSent("\(text) (curl error 35, host example.authgear.cloud)"))
         }
     }
@@ -102,5 +103,19 @@ final class CurlFailureTests: XCTestCase {
         XCTAssertEqual(CurlEasyConfiguration.milliseconds(0), 1)
         XCTAssertEqual(CurlEasyConfiguration.milliseconds(.infinity), 31_536_000_000)
         XCTAssertEqual(CurlEasyConfiguration.milliseconds(.nan), 1)
+    }
+
+    func testATLSHandshakeAnsweredInPlainHTTPSaysThePortServesHTTP() {
+        for text in ["OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
+                     "error:1408F10B:SSL routines:ssl3_get_record:wrong version number", "packet length too long"] {
+            let failure = CurlFailure(code: sslConnectError, text: text, host: "127.0.0.1", sendStarted: false, bytesSent: false, refusedResend: false)
+            guard case .notSent(let message) = failure.transportError else { return XCTFail("\(failure.transportError)") }
+            XCTAssertTrue(message.contains("answered the TLS handshake in plain HTTP"), message)
+            XCTAssertTrue(message.contains("this port serves http://, not https://"), message)
+        }
+        // Another handshake failure keeps libcurl's words alone.
+        let other = CurlFailure(code: sslConnectError, text: "unexpected eof while reading", host: "h", sendStarted: false, bytesSent: false, refusedResend: false)
+        guard case .notSent(let message) = other.transportError else { return XCTFail("\(other.transportError)") }
+        XCTAssertFalse(message.contains("plain HTTP"), message)
     }
 }

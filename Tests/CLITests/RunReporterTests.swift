@@ -41,21 +41,22 @@ final class RunReporterTests: XCTestCase {
         XCTAssertEqual(h.lines, [])
         h.advance(0.1)
         XCTAssertEqual(r.tick(), 5, accuracy: 1e-9)
-        XCTAssertEqual(h.lines, ["progress: no record completed yet, 1 batch in flight"])
+        // Nothing completed yet: the line names the job it waits for, not a silent 0.
+        XCTAssertEqual(h.lines, ["progress: no record completed yet, 1 batch in flight; waiting for job userimport_7 (5 s)"])
         h.advance(5)
         r.tick()
         XCTAssertEqual(h.lines.count, 2, "pending for 10 s is not long yet: \(h.lines)")
         h.advance(5)
         r.tick()
-        XCTAssertEqual(Array(h.lines.suffix(2)), ["progress: no record completed yet, 1 batch in flight",
-                                                  "job userimport_7 (batch 7) pending for 15s, server still processing"])
+        XCTAssertEqual(h.lines.last, "progress: no record completed yet, 1 batch in flight; waiting for job userimport_7 (15 s)",
+                       "the job waited for is not named twice")
         // Pending events (polls) do not add lines of their own; the age still counts from the send.
         h.advance(1)
         r.handle(.jobPending(batch: 7, jobID: "userimport_7", polls: 9, since: h.now.addingTimeInterval(-16)))
-        XCTAssertEqual(h.lines.count, 4)
+        XCTAssertEqual(h.lines.count, 3)
         h.advance(114)
         r.tick()
-        XCTAssertEqual(h.lines.last, "job userimport_7 (batch 7) pending for 2m10s, server still processing")
+        XCTAssertEqual(h.lines.last, "progress: no record completed yet, 1 batch in flight; waiting for job userimport_7 (2m10s)")
     }
 
     func testAResumedJobsAgeIsCountedFromWhenItWasSent() {
@@ -65,8 +66,7 @@ final class RunReporterTests: XCTestCase {
         r.handle(.jobPending(batch: 3, jobID: "userimport_3", polls: 1, since: h.now.addingTimeInterval(-3600 * 2 - 125)))
         h.advance(5)
         r.tick()
-        XCTAssertEqual(h.lines, ["progress: no record completed yet, 1 batch in flight",
-                                 "job userimport_3 (batch 3) pending for 2h02m, server still processing"])
+        XCTAssertEqual(h.lines, ["progress: no record completed yet, 1 batch in flight; waiting for job userimport_3 (2h02m)"])
     }
 
     func testCompletedJobsAreNoLongerNamedAndProgressLinesKeepTheirPace() {
@@ -105,11 +105,11 @@ final class RunReporterTests: XCTestCase {
         }
         h.advance(10)
         r.tick()
-        XCTAssertEqual(h.lines, ["progress: no record completed yet, 5 batches in flight",
-                                 "job userimport_1 (batch 1) pending for 15s, server still processing",
+        XCTAssertEqual(h.lines, ["progress: no record completed yet, 5 batches in flight; waiting for job userimport_1 (15 s)",
                                  "job userimport_2 (batch 2) pending for 14s, server still processing",
                                  "job userimport_3 (batch 3) pending for 13s, server still processing",
-                                 "… and 2 more job(s) pending for over 10 s"])
+                                 "job userimport_4 (batch 4) pending for 12s, server still processing",
+                                 "… and 1 more job pending for over 10 s"])
     }
 
     func testTheBarIsRedrawnEverySecondAndNamesTheOldestPendingJob() {
@@ -118,10 +118,10 @@ final class RunReporterTests: XCTestCase {
         r.handle(.batchSent(batch: 4, jobID: "userimport_4"))
         h.advance(1)
         XCTAssertEqual(r.tick(), 1, accuracy: 1e-9)
-        XCTAssertEqual(h.stderr, "\r\u{1B}[2Ksending: 1 batch in flight")
+        XCTAssertEqual(h.stderr, "\r\u{1B}[2Ksending: 1 batch in flight  waiting for job userimport_4 (1 s)")
         h.advance(11)
         r.tick()
-        XCTAssertTrue(h.stderr.hasSuffix("\r\u{1B}[2Ksending: 1 batch in flight  job userimport_4 (batch 4) pending 12s"), h.stderr)
+        XCTAssertTrue(h.stderr.hasSuffix("\r\u{1B}[2Ksending: 1 batch in flight  waiting for job userimport_4 (12 s)"), h.stderr)
     }
 
     func testJSONSaysEveryFiveSecondsWhichJobsArePendingLong() throws {

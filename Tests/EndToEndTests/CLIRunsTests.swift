@@ -71,9 +71,9 @@ final class CLIRunsTests: SandboxTestCase {
         let canary = try importCLI([source, "--canary", "5"])
         XCTAssertEqual(canary.status, 1, "the rest has no outcome yet: " + canary.stderr)
         XCTAssertTrue(canary.stderr.contains("No terminal and no --yes: only the canary is sent"), canary.stderr)
-        XCTAssertTrue(canary.stderr.contains("canary: 5 record(s) done:"), canary.stderr)
+        XCTAssertTrue(canary.stderr.contains("canary: 5 records done:"), canary.stderr)
         XCTAssertTrue(canary.stderr.contains("record 4: inserted"), canary.stderr)
-        XCTAssertTrue(canary.stderr.contains("sends the other 20 record(s)"), canary.stderr)
+        XCTAssertTrue(canary.stderr.contains("sends the other 20 records"), canary.stderr)
         let users5 = try await sandbox.userIDsByEmail().count
         XCTAssertEqual(users5, 5)
         let journal = try Journal(path: sandbox.dir + "/journal.sqlite")
@@ -94,7 +94,7 @@ final class CLIRunsTests: SandboxTestCase {
         let more = sandbox.writeSource("more.ndjson", count: 12) { _ in #""name":"x""# }
         let goes = try importCLI([more, "--canary", "3", "--yes", "--all"])
         XCTAssertEqual(goes.status, 0, goes.stderr)
-        XCTAssertTrue(goes.stderr.contains("canary passed (no failures): sending the other 9 record(s)"), goes.stderr)
+        XCTAssertTrue(goes.stderr.contains("canary passed (no failures): sending the other 9 records"), goes.stderr)
         XCTAssertEqual(try journal.outcomeCounts(run: XCTUnwrap(journal.runs().first).id).total, 12)
     }
 
@@ -109,7 +109,7 @@ final class CLIRunsTests: SandboxTestCase {
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.contains("(interrupted)"), status.stdout)
         XCTAssertTrue(status.stdout.contains("no process holds its lock"), status.stdout)
-        XCTAssertTrue(status.stdout.contains("1 batch(es) (10 records) have an unknown outcome"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("1 batch (10 records) has an unknown outcome"), status.stdout)
         let runs = try CLIProcess.run(["runs", "--journal", journal.path], env: sandbox.cliEnvironment, in: sandbox.dir)
         XCTAssertTrue(runs.stdout.contains("interrupted"), runs.stdout)
         XCTAssertFalse(runs.stdout.contains("active"), runs.stdout)

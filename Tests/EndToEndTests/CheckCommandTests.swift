@@ -13,8 +13,9 @@ final class CheckCommandTests: XCTestCase {
         let good = try CLIProcess.run(["check"], env: env, in: work)
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
         XCTAssertTrue(good.stdout.contains("✓ authentication"), good.stdout)
+        XCTAssertFalse(good.stdout.contains("HTTP 404"), "the probe's 404 is not shown as a connection success: \(good.stdout)")
         let bad = try CLIProcess.run(["check", "--key-id", "not-the-kid", "--json"], env: env, in: work)
-        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.status, 2, "refused credentials: the command could not run (README's exit-status table)")
         XCTAssertTrue(bad.stdout.contains(#""step":"authentication","ok":false"#), bad.stdout)
         XCTAssertFalse(bad.stdout.contains("eyJ"), "a token leaked into the output")
     }

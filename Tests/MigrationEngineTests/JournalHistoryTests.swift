@@ -93,7 +93,7 @@ final class JournalHistoryTests: XCTestCase {
         XCTAssertEqual(summary.unknownOutcome.records, 3)
         XCTAssertEqual(summary.pending, 4)
         XCTAssertEqual(summary.planned, 4)
-        XCTAssertTrue(summary.resumePlan?.contains("1 batch(es) (3 records) have an unknown outcome") ?? false, summary.resumePlan ?? "nil")
+        XCTAssertTrue(summary.resumePlan?.contains("1 batch (3 records) has an unknown outcome") ?? false, summary.resumePlan ?? "nil")
         XCTAssertTrue(summary.resumePlan?.contains("possibly_created_at") ?? false)
 
         // Another process holds it, with a holder line as JournalLock writes it.

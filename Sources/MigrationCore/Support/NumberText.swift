@@ -10,3 +10,11 @@ extension Int {
         return (self < 0 ? "-" : "") + out
     }
 }
+
+extension Int {
+    /// `1.counted("row")` → `1 row`, `49473.counted("row")` → `49,473 rows`; `plural` when it is
+    /// not the singular plus "s" (`2.counted("batch", "batches")`).
+    public func counted(_ singular: String, _ plural: String? = nil) -> String {
+        groupedDigits + " " + (self == 1 ? singular : plural ?? singular + "s")
+    }
+}
