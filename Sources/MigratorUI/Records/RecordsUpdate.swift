@@ -34,8 +34,11 @@ enum RecordsUpdate {
             guard total > 0, let session = state.session else { return [] }
             let n = state.records.record(atRow: state.records.cursor)
             return [.edit(session.isExcluded(n) ? .include(n) : .exclude(n))]
-        case .undo: return [.edit(.undo)]
-        case .redo: return [.edit(.redo)]
+        case .undo, .redo:
+            // Undo belongs to the record on the cursor, not to whichever record was edited last.
+            guard total > 0 else { return [] }
+            let n = state.records.record(atRow: state.records.cursor)
+            return [.edit(action == .undo ? .undo(record: n) : .redo(record: n))]
         case .toggleInspector:
             state.records.inspector.toggle()
             return []
