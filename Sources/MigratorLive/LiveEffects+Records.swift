@@ -40,9 +40,9 @@ extension LiveEffects {
             mailbox.post(.done("the filter fills in when validation finishes"))
             return   // `validationFinished` re-applies the filter
         }
-        let (index, edits, report) = (session.index, session.workspace.edits, session.report)
+        let (index, edits, report, reveal) = (session.index, session.workspace.edits, session.report, state.records.revealSecrets)
         Thread.detachNewThread {
-            RecordScan.filter(filter, index: index, edits: edits, report: report,
+            RecordScan.filter(filter, index: index, edits: edits, report: report, revealSecrets: reveal,
                               shouldContinue: { self.filterGeneration.load(ordering: .relaxed) == generation },
                               emit: { rows, complete in mailbox.post(.filterResult(generation: generation, rows: rows, complete: complete)) })
         }
@@ -52,9 +52,9 @@ extension LiveEffects {
     func search(_ term: String, from: Int, forward: Bool, generation: Int, state: AppState, mailbox: Mailbox) {
         guard let session = state.session else { return }
         filterGeneration.store(generation, ordering: .relaxed)
-        let (index, edits, rows) = (session.index, session.workspace.edits, state.records.rows)
+        let (index, edits, rows, reveal) = (session.index, session.workspace.edits, state.records.rows, state.records.revealSecrets)
         Thread.detachNewThread {
-            let row = RecordScan.search(term, from: from, forward: forward, rows: rows, index: index, edits: edits,
+            let row = RecordScan.search(term, from: from, forward: forward, rows: rows, index: index, edits: edits, revealSecrets: reveal,
                                         shouldContinue: { self.filterGeneration.load(ordering: .relaxed) == generation })
             guard self.filterGeneration.load(ordering: .relaxed) == generation else { return }
             mailbox.post(.searchResult(generation: generation, row: row, term: term))

@@ -14,4 +14,6 @@ enum Theme {
     static let key = Style(foreground: .cyan, bold: true)
     static let secret = Style(foreground: .magenta)
     static let info = Style(foreground: .green)
+    /// A search match in a table: underlined as well, so it shows without colour.
+    static let match = Style(foreground: .black, background: .yellow, bold: true, underline: true)
 }

@@ -87,6 +87,7 @@ enum RecordsView {
             }
         }
         table.render(into: &buffer, area: rect)
+        highlightMatches(&buffer, rect, records, dataX: rect.x + cols.prefix(fixed).reduce(0) { $0 + $1.width + table.gap })
         if rows == 0 {
             let text = records.filtering ? "filtering…" : (records.rows != nil ? "no records \(records.filter.label)" : "no records yet")
             buffer.put(text, x: rect.x + 1, y: rect.y + 2, style: Theme.dim)
@@ -98,6 +99,22 @@ enum RecordsView {
             buffer.put("unreadable: " + message, x: rect.x + cols[0].width + 6, y: line.y, style: Theme.error, maxWidth: rect.width - cols[0].width - 6)
             if row == records.cursor { buffer.restyle(line) { $0.reverse = true } }
         }
+    }
+}
+
+extension RecordsView {
+    /// The text being searched for (the last `/` search, else a "containing" filter), if any.
+    static func matchText(_ records: RecordsState) -> String? {
+        if let s = records.search, !s.isEmpty { return s }
+        let t = records.filter.searchText
+        return t.isEmpty ? nil : t
+    }
+
+    /// Marks where the searched text shows in the value columns of the visible rows.
+    static func highlightMatches(_ buffer: inout ScreenBuffer, _ rect: Rect, _ records: RecordsState, dataX: Int) {
+        guard let term = matchText(records), dataX < rect.maxX, rect.height > 1 else { return }
+        let area = Rect(x: dataX, y: rect.y + 1, width: rect.maxX - dataX, height: rect.height - 1)
+        buffer.highlight(term, in: area) { $0 = $0.reverse ? Theme.match.reversed : Theme.match }
     }
 }
 
