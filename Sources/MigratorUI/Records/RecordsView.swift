@@ -32,8 +32,16 @@ enum RecordsView {
         }
     }
 
+    /// Columns a record-number column needs to show `largest` whole (10,000,000 rows: 7 digits).
+    static func numberWidth(largest: Int, minimum: Int = 3) -> Int { max(minimum, String(max(0, largest)).count) }
+
     static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Table.Column] {
-        let digits = max(3, String(max(0, session.count - 1)).count)
+        columns(count: session.count, names: session.columns, width: width, withResult: withResult)
+    }
+
+    /// The table's columns for `count` records with value columns `names`, in `width` cells.
+    static func columns(count: Int, names: [String], width: Int, withResult: Bool) -> [Table.Column] {
+        let digits = numberWidth(largest: count - 1)
         var cols = [Table.Column("#", width: digits, alignRight: true), Table.Column("chk", width: 4)]
         var used = digits + 1 + 4 + 1
         if withResult {
@@ -41,7 +49,7 @@ enum RecordsView {
             used += 7
         }
         let fixed = cols.count
-        for (i, name) in session.columns.enumerated() {
+        for (i, name) in names.enumerated() {
             let want = i == 0 ? 28 : (name.contains("name") ? 18 : 14)
             let w = min(want, width - used)
             if w < 6 { break }
