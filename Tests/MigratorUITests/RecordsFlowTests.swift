@@ -32,6 +32,19 @@ final class RecordsFlowTests: XCTestCase {
         XCTAssertEqual(press(&s, .ctrl("r")), [.edit(.redo(record: 1))])
     }
 
+    /// Alt-x is its own key: no screen binds it, so it does nothing (it used to arrive as Esc, x).
+    func testAnUnboundAltKeyDoesNothing() throws {
+        var s = try Fixture.state()
+        for key: Key in [.alt("x"), .alt("u"), .alt("q")] {
+            XCTAssertEqual(press(&s, key), [], "\(key)")
+        }
+        XCTAssertFalse(s.quitting)
+        XCTAssertNil(s.status)
+        s.prompt = Prompt(.search, label: "/")
+        press(&s, .alt("x"))
+        XCTAssertEqual(s.prompt?.text.text, "", "Alt-x types nothing into a prompt")
+    }
+
     /// Undo belongs to the record on screen: `u` on record 11 after editing record 8 asks
     /// for record 11's edit, in the table and in the editor.
     func testUndoNamesTheRecordOnScreen() throws {
