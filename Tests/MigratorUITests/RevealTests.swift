@@ -43,4 +43,27 @@ final class RevealTests: XCTestCase {
             XCTAssertEqual(Set(buffer.styles(of: String(Fixture.hash.suffix(4)))), [Theme.secret], "\(w)x\(h)")
         }
     }
+
+    /// In the editor, the selected revealed secret wraps below its row instead of being cut.
+    func testTheEditorShowsTheSelectedRevealedSecretWhole() throws {
+        var s = try Fixture.state(width: 80, height: 24)
+        press(&s, .enter)
+        let rows = EditorUpdate.rows(s)
+        let i = try XCTUnwrap(rows.firstIndex { $0.pointer.description == "/password/password_hash" })
+        s.editor.selected = i
+        XCTAssertNil(AppView.render(s).find("N9qo8"), "masked until S")
+        press(&s, .char("S"))
+        let buffer = AppView.render(s)
+        let at = try XCTUnwrap(buffer.find("\"$2a$10$"), buffer.text)
+        var joined = ""
+        for y in at.y..<(at.y + 3) {
+            var line = String(buffer.line(y).dropFirst(at.x))
+            if let bar = line.firstIndex(of: "│") { line = String(line[..<bar]) }
+            joined += line.trimmingCharacters(in: .whitespaces)
+        }
+        XCTAssertTrue(joined.hasPrefix("\"" + Fixture.hash + "\""), "\(joined)\n\(buffer.text)")
+        XCTAssertTrue(buffer.attributeMap(at.y + 1).contains("4"), "the continuation is part of the selected row")
+        // The row after it is still drawn, below the wrapped value.
+        if rows.indices.contains(i + 1) { XCTAssertNotNil(buffer.find(rows[i + 1].name)) }
+    }
 }
