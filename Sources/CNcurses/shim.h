@@ -44,6 +44,25 @@ static inline void cn_restore_signal_handler(int sig) {
     _exit(128 + sig);
 }
 
+// Ctrl-Z (raw mode reads it as a key): give the terminal back and stop as the tty's suspend
+// character would, SIGTSTP to the whole foreground process group (a wrapper script stops too,
+// so the shell sees the job stopped), with its default action whatever handler ncurses
+// installed; returns once the shell continues the job (SIGCONT, `fg`). The caller redraws.
+static inline void cn_suspend(void) {
+    endwin();
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGTSTP, &dfl, &old);
+    sigset_t tstp;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+    kill(0, SIGTSTP);          // stopped here until SIGCONT
+    sigaction(SIGTSTP, &old, NULL);
+}
+
 // Installs cn_restore_signal_handler for `sig`; returns 0 on success.
 static inline int cn_install_restore_handler(int sig) {
     struct sigaction act;

@@ -40,9 +40,9 @@ extension LiveEffects {
             mailbox.post(.done("the filter fills in when validation finishes"))
             return   // `validationFinished` re-applies the filter
         }
-        let (index, edits, report) = (session.index, session.workspace.edits, session.report)
+        let (index, edits, report, reveal) = (session.index, session.workspace.edits, session.report, state.records.revealSecrets)
         Thread.detachNewThread {
-            RecordScan.filter(filter, index: index, edits: edits, report: report,
+            RecordScan.filter(filter, index: index, edits: edits, report: report, revealSecrets: reveal,
                               shouldContinue: { self.filterGeneration.load(ordering: .relaxed) == generation },
                               emit: { rows, complete in mailbox.post(.filterResult(generation: generation, rows: rows, complete: complete)) })
         }
@@ -52,9 +52,9 @@ extension LiveEffects {
     func search(_ term: String, from: Int, forward: Bool, generation: Int, state: AppState, mailbox: Mailbox) {
         guard let session = state.session else { return }
         filterGeneration.store(generation, ordering: .relaxed)
-        let (index, edits, rows) = (session.index, session.workspace.edits, state.records.rows)
+        let (index, edits, rows, reveal) = (session.index, session.workspace.edits, state.records.rows, state.records.revealSecrets)
         Thread.detachNewThread {
-            let row = RecordScan.search(term, from: from, forward: forward, rows: rows, index: index, edits: edits,
+            let row = RecordScan.search(term, from: from, forward: forward, rows: rows, index: index, edits: edits, revealSecrets: reveal,
                                         shouldContinue: { self.filterGeneration.load(ordering: .relaxed) == generation })
             guard self.filterGeneration.load(ordering: .relaxed) == generation else { return }
             mailbox.post(.searchResult(generation: generation, row: row, term: term))
@@ -80,14 +80,14 @@ extension LiveEffects {
             case .include(let n), .revert(let n):
                 try session.edit { $0.revert(n) }
                 mailbox.post(.done("record \(n) restored as in the source"))
-            case .undo:
+            case .undo(let n):
                 var undone: Int?
-                try session.edit { undone = $0.undo() }
-                mailbox.post(undone.map { .done("undid the last edit of record \($0)") } ?? .done("nothing to undo"))
-            case .redo:
+                try session.edit { undone = $0.undo(record: n) }
+                mailbox.post(.done(undone == nil ? "record \(n) has no edit to undo" : "undid the last edit of record \(n)"))
+            case .redo(let n):
                 var redone: Int?
-                try session.edit { redone = $0.redo() }
-                mailbox.post(redone.map { .done("redid the edit of record \($0)") } ?? .done("nothing to redo"))
+                try session.edit { redone = $0.redo(record: n) }
+                mailbox.post(.done(redone == nil ? "record \(n) has no undone edit to redo" : "redid the edit of record \(n)"))
             }
             log.write("edit \(Self.describe(op))")
         } catch {
@@ -101,8 +101,8 @@ extension LiveEffects {
         case .set(let n, let p, let v): return "record \(n) \(p) \(v == nil ? "deleted" : "set")"
         case .exclude(let n): return "record \(n) excluded"
         case .include(let n), .revert(let n): return "record \(n) reverted"
-        case .undo: return "undo"
-        case .redo: return "redo"
+        case .undo(let n): return "record \(n) undo"
+        case .redo(let n): return "record \(n) redo"
         }
     }
 

@@ -93,18 +93,20 @@ public final class LiveEffects: EffectHandler, Sendable {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
             let size = (try? fm.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
-            entries.append(PickerState.Entry(name: name, isDirectory: isDir.boolValue, size: size, format: isDir.boolValue ? nil : guessFormat(full)))
+            let kind = isDir.boolValue ? (label: nil, note: nil) : guessFormat(full)
+            entries.append(PickerState.Entry(name: name, isDirectory: isDir.boolValue, size: size, format: kind.label, note: kind.note))
         }
         entries.sort { ($0.isDirectory ? 0 : 1, $0.name.lowercased()) < ($1.isDirectory ? 0 : 1, $1.name.lowercased()) }
         return .directoryListed(path: path, entries: entries, error: nil)
     }
 
-    /// The format of a file from its first 4 KB; nil when it is not a source (binary, empty, unreadable).
-    static func guessFormat(_ path: String) -> String? {
-        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+    /// The format of a file from its name and first 4 KB, or "not a source" and what it is
+    /// (SourceKind); a nil label when it cannot be a source (binary, empty, unreadable).
+    static func guessFormat(_ path: String) -> (label: String?, note: String?) {
+        guard let h = FileHandle(forReadingAtPath: path) else { return (nil, nil) }
         defer { try? h.close() }
         let head = (try? h.read(upToCount: 4096)) ?? Data()
-        return head.withUnsafeBytes { raw in (try? SourceFormat.shape(raw, path: path))?.format.rawValue ?? (try? SourceFormat.detect(raw, path: path))?.rawValue }
+        return head.withUnsafeBytes { SourceKind.classify(path: path, head: $0) }
     }
 
     /// Completes the last path component to the longest common prefix of the matches.

@@ -52,4 +52,16 @@ public enum KeyDecoder {
             return nil
         }
     }
+
+    /// What an Esc read from the terminal means, given what the next read within the escape
+    /// delay returned (nil: nothing came). Alt-x arrives as Esc immediately followed by `x`:
+    /// that is one key, `.alt("x")`, never Esc and then `x`. Anything else after Esc (another
+    /// Esc, an arrow) is two keys, in order.
+    public static func afterEscape(_ next: TerminalEvent?) -> [TerminalEvent] {
+        switch next {
+        case nil: return [.key(.escape)]
+        case .key(.char(let c))?: return [.key(.alt(c))]
+        case let other?: return [.key(.escape), other]
+        }
+    }
 }

@@ -33,6 +33,10 @@ public final class NcursesTerminal: Terminal {
     /// The size last reported (initially the start size): duplicate resize reports are dropped.
     private var reportedSize: (width: Int, height: Int) = (0, 0)
     private var glyph: [wchar_t]
+    /// Events decoded ahead (the key read after an Esc that was not an Alt combination).
+    private var queued: [TerminalEvent] = []
+    /// How long a key may follow Esc to make an Alt combination (ms), as `set_escdelay`.
+    private static let escapeDelay: Int32 = 25
 
     /// Starts ncurses on the tty at `input`/`output` (stdin/stdout by default).
     /// `colors` false (NO_COLOR, `--no-color`) draws attributes only. `terminalType` overrides
@@ -82,7 +86,7 @@ public final class NcursesTerminal: Terminal {
         keypad(win, true)
         meta(win, true)
         intrflush(win, false)
-        set_escdelay(25)      // a lone Esc is reported after 25 ms, not a second
+        set_escdelay(Self.escapeDelay)   // a lone Esc is reported after 25 ms, not a second
         curs_set(0)
         leaveok(win, true)
         cursorShown = false
@@ -145,6 +149,7 @@ public final class NcursesTerminal: Terminal {
     public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
         guard let scr = screen else { return nil }
         set_term(scr)
+        if !queued.isEmpty { return queued.removeFirst() }
         let start = Self.nowMilliseconds()
         followTerminalSize()
         var wait = timeoutMilliseconds < 0 ? -1 : timeoutMilliseconds
@@ -155,6 +160,13 @@ public final class NcursesTerminal: Terminal {
             if result == ERR { return nil }
             let code = Int32(bitPattern: UInt32(ch))
             if let event = KeyDecoder.decode(code, isKeyCode: result == KEY_CODE_YES, size: size) {
+                if event == .key(.escape) {
+                    var events = KeyDecoder.afterEscape(readWithin(Self.escapeDelay))
+                    let first = events.removeFirst()
+                    queued += events
+                    return first
+                }
+                if event == .key(.ctrl("z")) { return suspend() }
                 guard case .resized(let w, let h) = event else { return event }
                 lastFrame = nil   // the next frame redraws fully
                 if (w, h) != reportedSize {
@@ -166,6 +178,24 @@ public final class NcursesTerminal: Terminal {
                 wait = max(0, timeoutMilliseconds - (Self.nowMilliseconds() - start))
             }
         }
+    }
+
+    /// One more decoded event if it arrives within `milliseconds` (after an Esc), else nil.
+    private func readWithin(_ milliseconds: Int32) -> TerminalEvent? {
+        wtimeout(window, milliseconds)
+        var ch: wint_t = 0
+        let result = wget_wch(window, &ch)
+        guard result != ERR else { return nil }
+        return KeyDecoder.decode(Int32(bitPattern: UInt32(ch)), isKeyCode: result == KEY_CODE_YES, size: size)
+    }
+
+    /// Ctrl-Z: the shell gets the terminal back and the process stops; when it is continued
+    /// the whole screen is drawn again (the shell drew over it meanwhile).
+    private func suspend() -> TerminalEvent {
+        cn_suspend()
+        lastFrame = nil        // the next frame redraws every cell
+        followTerminalSize()   // the window may have been resized meanwhile
+        return .redraw
     }
 
     /// A SIGWINCH that arrived while no read was waiting is only seen by ncurses after its next

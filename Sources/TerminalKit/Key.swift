@@ -3,6 +3,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case char(Character)
     /// Ctrl plus a letter (`ctrl("r")` is Ctrl-R).
     case ctrl(Character)
+    /// Alt (Meta) plus a key: the terminal sends Esc immediately followed by the key.
+    case alt(Character)
     case enter, escape, tab, backTab, backspace, delete, insert
     case up, down, left, right, home, end, pageUp, pageDown
     case function(Int)
@@ -13,6 +15,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .char(" "): return "Space"
         case .char(let c): return String(c)
         case .ctrl(let c): return "^" + c.uppercased()
+        case .alt(let c): return "Alt-" + String(c)
         case .enter: return "Enter"
         case .escape: return "Esc"
         case .tab: return "Tab"
@@ -37,4 +40,6 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
 public enum TerminalEvent: Sendable, Hashable {
     case key(Key)
     case resized(width: Int, height: Int)
+    /// The screen was given back and taken again (after Ctrl-Z and `fg`): draw it all again.
+    case redraw
 }

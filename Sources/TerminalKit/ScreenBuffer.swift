@@ -118,7 +118,7 @@ public struct ScreenBuffer: Sendable, Equatable {
         a.width == b.width && a.height == b.height && a.cells == b.cells && a.cursor == b.cursor
     }
 
-    private func clip(_ r: Rect) -> Rect {
+    func clip(_ r: Rect) -> Rect {
         let x0 = max(0, r.x), y0 = max(0, r.y)
         return Rect(x: x0, y: y0, width: min(width, r.maxX) - x0, height: min(height, r.maxY) - y0)
     }

@@ -38,16 +38,34 @@ final class EditTests: XCTestCase {
         XCTAssertNil(o.redo())
     }
 
-    func testNewEditClearsRedo() {
+    func testNewEditClearsRedoOfThatRecord() {
         var o = EditOverlay()
         o.replace(1, with: a)
         o.exclude(2)
         o.undo()
         XCTAssertTrue(o.canRedo)
         o.replace(3, with: b)
+        XCTAssertTrue(o.canRedo, "an edit of record 3 leaves record 2's undone step to redo")
+        o.replace(2, with: b)
         XCTAssertFalse(o.canRedo)
         XCTAssertNil(o.redo())
-        XCTAssertNil(o[2])
+        XCTAssertEqual(o[2], .replaced(b))
+    }
+
+    /// The bug: the second `u` on record 11 undid record 8's edit.
+    func testUndoOfARecordLeavesOtherRecordsEdits() {
+        var o = EditOverlay()
+        o.replace(11, with: a)
+        o.replace(8, with: a)
+        o.replace(11, with: b)
+        XCTAssertEqual(o.undo(record: 11), 11); XCTAssertEqual(o[11], .replaced(a))
+        XCTAssertEqual(o.undo(record: 11), 11); XCTAssertNil(o[11])
+        XCTAssertNil(o.undo(record: 11), "nothing left to undo on record 11")
+        XCTAssertEqual(o[8], .replaced(a), "record 8's edit stays")
+        XCTAssertEqual(o.redo(record: 8), nil)
+        XCTAssertEqual(o.redo(record: 11), 11); XCTAssertEqual(o[11], .replaced(a))
+        XCTAssertEqual(o.undo(record: 8), 8); XCTAssertNil(o[8])
+        XCTAssertEqual(o[11], .replaced(a))
     }
 
     func testNoOpEditsAreNotSteps() {

@@ -28,8 +28,35 @@ final class RecordsFlowTests: XCTestCase {
         XCTAssertEqual(press(&s, .char("x")), [.edit(.exclude(1))])
         try s.session!.edit { $0.exclude(1) }
         XCTAssertEqual(press(&s, .char("x")), [.edit(.include(1))])
-        XCTAssertEqual(press(&s, .char("u")), [.edit(.undo)])
-        XCTAssertEqual(press(&s, .ctrl("r")), [.edit(.redo)])
+        XCTAssertEqual(press(&s, .char("u")), [.edit(.undo(record: 1))])
+        XCTAssertEqual(press(&s, .ctrl("r")), [.edit(.redo(record: 1))])
+    }
+
+    /// Alt-x is its own key: no screen binds it, so it does nothing (it used to arrive as Esc, x).
+    func testAnUnboundAltKeyDoesNothing() throws {
+        var s = try Fixture.state()
+        for key: Key in [.alt("x"), .alt("u"), .alt("q")] {
+            XCTAssertEqual(press(&s, key), [], "\(key)")
+        }
+        XCTAssertFalse(s.quitting)
+        XCTAssertNil(s.status)
+        s.prompt = Prompt(.search, label: "/")
+        press(&s, .alt("x"))
+        XCTAssertEqual(s.prompt?.text.text, "", "Alt-x types nothing into a prompt")
+    }
+
+    /// Undo belongs to the record on screen: `u` on record 11 after editing record 8 asks
+    /// for record 11's edit, in the table and in the editor.
+    func testUndoNamesTheRecordOnScreen() throws {
+        var s = try Fixture.state()
+        try s.session!.edit { $0.exclude(8); $0.exclude(11); $0.exclude(8) }
+        press(&s, .char("G"))
+        let n = s.records.record(atRow: s.records.cursor)
+        XCTAssertEqual(press(&s, .char("u")), [.edit(.undo(record: n))])
+        press(&s, .enter)
+        XCTAssertEqual(s.screen, .editor)
+        XCTAssertEqual(press(&s, .char("u")), [.edit(.undo(record: s.editor.record))])
+        XCTAssertEqual(s.editor.record, n)
     }
 
     func testSearchPromptSendsASearchAndItsResultMovesTheCursor() throws {

@@ -122,6 +122,16 @@ final class NcursesTerminalTests: XCTestCase {
         XCTAssertEqual(KeyDecoder.decode(KEY_UP, isKeyCode: false, size: size), .key(.char(Character(Unicode.Scalar(UInt32(KEY_UP))!))))
     }
 
+    func testEscapeFollowedAtOnceByACharacterIsAnAltKey() {
+        XCTAssertEqual(KeyDecoder.afterEscape(.key(.char("x"))), [.key(.alt("x"))])
+        XCTAssertEqual(KeyDecoder.afterEscape(.key(.char("山"))), [.key(.alt("山"))])
+        XCTAssertEqual(KeyDecoder.afterEscape(nil), [.key(.escape)], "nothing within the delay: a lone Esc")
+        XCTAssertEqual(KeyDecoder.afterEscape(.key(.escape)), [.key(.escape), .key(.escape)])
+        XCTAssertEqual(KeyDecoder.afterEscape(.key(.up)), [.key(.escape), .key(.up)])
+        XCTAssertEqual(KeyDecoder.afterEscape(.resized(width: 80, height: 24)), [.key(.escape), .resized(width: 80, height: 24)])
+        XCTAssertEqual(Key.alt("x").description, "Alt-x")
+    }
+
     // MARK: - Start-up errors
 
     func testRefusesInputThatIsNotATerminal() throws {
@@ -261,6 +271,11 @@ final class NcursesTerminalTests: XCTestCase {
         XCTAssertEqual(term.nextEvent(timeoutMilliseconds: 1000), .key(.escape), "a lone Esc after the escape delay")
         pty.type("\u{1b}[3~")
         XCTAssertEqual(term.nextEvent(timeoutMilliseconds: 1000), .key(.delete))
+        pty.type("\u{1b}x")
+        XCTAssertEqual(term.nextEvent(timeoutMilliseconds: 1000), .key(.alt("x")), "Esc and x in one write: Alt-x")
+        pty.type("\u{1b}\u{1b}[A")
+        XCTAssertEqual(term.nextEvent(timeoutMilliseconds: 1000), .key(.escape))
+        XCTAssertEqual(term.nextEvent(timeoutMilliseconds: 1000), .key(.up), "the key after an Esc is kept, in order")
         XCTAssertNil(term.nextEvent(timeoutMilliseconds: 20))
     }
 

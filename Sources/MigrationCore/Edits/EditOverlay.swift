@@ -47,19 +47,22 @@ public struct EditOverlay: Sendable, Equatable {
         apply(Step(record: record, before: changes[record], after: nil))
     }
 
-    /// Undoes the last step; returns the record it touched.
+    /// Undoes the last step — of `record` only when given (each record's edits are undone on
+    /// their own, whatever was edited since in other records); returns the record it touched.
     @discardableResult
-    public mutating func undo() -> Int? {
-        guard let step = undoStack.popLast() else { return nil }
+    public mutating func undo(record: Int? = nil) -> Int? {
+        guard let i = undoStack.lastIndex(where: { record == nil || $0.record == record }) else { return nil }
+        let step = undoStack.remove(at: i)
         changes[step.record] = step.before
         redoStack.append(step)
         return step.record
     }
 
-    /// Redoes the last undone step; returns the record it touched.
+    /// Redoes the last undone step — of `record` only when given; returns the record it touched.
     @discardableResult
-    public mutating func redo() -> Int? {
-        guard let step = redoStack.popLast() else { return nil }
+    public mutating func redo(record: Int? = nil) -> Int? {
+        guard let i = redoStack.lastIndex(where: { record == nil || $0.record == record }) else { return nil }
+        let step = redoStack.remove(at: i)
         changes[step.record] = step.after
         undoStack.append(step)
         return step.record
@@ -69,7 +72,8 @@ public struct EditOverlay: Sendable, Equatable {
         guard step.before != step.after else { return }
         changes[step.record] = step.after
         undoStack.append(step)
-        redoStack.removeAll()
+        // A new edit of a record ends the redo of that record's undone steps, not of others'.
+        redoStack.removeAll { $0.record == step.record }
     }
 
     public static func == (a: EditOverlay, b: EditOverlay) -> Bool { a.changes == b.changes }

@@ -64,9 +64,22 @@ public enum AppView {
         var left = " authgear-migrate · \(names[state.screen]!)"
         if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
         var right = ""
-        if state.run.active { right = "● importing " } else if state.run.pausedReason != nil, state.run.runID != nil { right = "‖ run paused " }
-        buffer.put(left, x: row.x, y: row.y, style: Theme.title, maxWidth: row.width - right.cellWidth)
-        buffer.put(right, x: row.maxX - right.cellWidth, y: row.y, style: Theme.title)
+        if revealing(state) { right = "◉ SECRETS SHOWN (S hides) " }
+        var runText = ""
+        if state.run.active { runText = "● importing " } else if state.run.pausedReason != nil, state.run.runID != nil { runText = "‖ run paused " }
+        let shown = right + runText
+        buffer.put(left, x: row.x, y: row.y, style: Theme.title, maxWidth: max(1, row.width - shown.cellWidth))
+        let at = buffer.put(right, x: row.maxX - shown.cellWidth, y: row.y, style: Theme.revealed)
+        buffer.put(runText, x: row.maxX - shown.cellWidth + at, y: row.y, style: Theme.title)
+    }
+
+    /// Whether the screen shown draws secrets in the clear (S on the records screen or in the editor).
+    static func revealing(_ state: AppState) -> Bool {
+        switch state.screen {
+        case .records: return state.records.revealSecrets
+        case .editor: return state.editor.revealSecrets
+        default: return false
+        }
     }
 
     static func drawStatus(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {

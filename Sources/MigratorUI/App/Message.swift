@@ -107,6 +107,7 @@ public enum EditOperation: Equatable, Sendable {
     case exclude(Int)
     case include(Int)
     case revert(Int)
-    case undo
-    case redo
+    /// Undoes the last edit of this record (each record has its own history).
+    case undo(record: Int)
+    case redo(record: Int)
 }

@@ -14,4 +14,8 @@ enum Theme {
     static let key = Style(foreground: .cyan, bold: true)
     static let secret = Style(foreground: .magenta)
     static let info = Style(foreground: .green)
+    /// The title bar's "secrets shown" indicator while S is on (words as well as colour).
+    static let revealed = Style(foreground: .white, background: .magenta, bold: true)
+    /// A search match in a table: underlined as well, so it shows without colour.
+    static let match = Style(foreground: .black, background: .yellow, bold: true, underline: true)
 }

@@ -48,11 +48,11 @@ public final class UIRuntime {
         while !state.quitting {
             let waitMs = dirty ? max(0, 33 - Int(Date().timeIntervalSince(lastRender) * 1000)) : (state.runInFlight ? 50 : 100)
             if let event = terminal.nextEvent(timeoutMilliseconds: waitMs) {
-                dispatch(message(for: event))
+                handle(event)
                 // Coalesce a burst of keys (held arrow key) into one frame.
                 var burst = 0
                 while burst < 64, !state.quitting, let more = terminal.nextEvent(timeoutMilliseconds: 0) {
-                    dispatch(message(for: more))
+                    handle(more)
                     burst += 1
                 }
             }
@@ -95,10 +95,13 @@ public final class UIRuntime {
         for e in effects { handler.perform(e, state: state, mailbox: mailbox) }
     }
 
-    private func message(for event: TerminalEvent) -> Message {
+    /// A terminal event: keys and resizes go through update; a redraw (back from Ctrl-Z) only
+    /// makes the next frame due.
+    public func handle(_ event: TerminalEvent) {
         switch event {
-        case .key(let k): return .key(k)
-        case .resized(let w, let h): return .resized(width: w, height: h)
+        case .key(let k): dispatch(.key(k))
+        case .resized(let w, let h): dispatch(.resized(width: w, height: h))
+        case .redraw: dirty = true
         }
     }
 }

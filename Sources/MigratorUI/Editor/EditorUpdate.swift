@@ -58,8 +58,8 @@ enum EditorUpdate {
             return [.edit(.set(record: n, pointer: row.pointer.description, value: nil))]
         case .toggleExclude:
             return [.edit((state.session?.isExcluded(n) ?? false) ? .include(n) : .exclude(n))]
-        case .undo: return [.edit(.undo)]
-        case .redo: return [.edit(.redo)]
+        case .undo: return [.edit(.undo(record: n))]
+        case .redo: return [.edit(.redo(record: n))]
         case .revealSecrets:
             state.editor.revealSecrets.toggle()
             return []

@@ -43,8 +43,16 @@ enum EditorView {
             buffer.put(session.loadProblem(n).map { "Not valid JSON in the source: \($0.message)" } ?? "(no fields) — a to add one",
                        x: inner.x, y: inner.y, style: Theme.error, maxWidth: inner.width)
         }
-        for (i, row) in rows.dropFirst(top).prefix(inner.height).enumerated() {
-            let y = inner.y + i
+        let valueX = inner.x + nameWidth + 1, valueRoom = inner.width - nameWidth - 1
+        // A revealed secret on the selected row is wrapped onto the lines below it, to be read whole.
+        let wrapped = selectedSecretLines(rows, state, room: valueRoom)
+        if wrapped.count > 1, state.editor.selected - top + wrapped.count > inner.height {
+            top = min(state.editor.selected, state.editor.selected + wrapped.count - inner.height)
+        }
+        var y = inner.y
+        for (i, row) in rows.dropFirst(top).enumerated() {
+            guard y < inner.maxY else { break }
+            let isSelected = top + i == state.editor.selected
             let name = String(repeating: "  ", count: row.depth) + row.name
             let changed = original?.value(at: row.pointer) != row.value
             let bad = faulty.contains(row.pointer.description) || faulty.contains { $0.hasPrefix(row.pointer.description + "/") && !row.isObject }
@@ -58,10 +66,15 @@ enum EditorView {
             } else {
                 valueText = JSONWriter().string(row.value)
             }
-            buffer.put(valueText + (changed ? "  ✎" : ""), x: inner.x + nameWidth + 1, y: y, style: style, maxWidth: inner.width - nameWidth - 1)
-            if top + i == state.editor.selected {
-                buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1)) { $0.reverse = true }
+            let lines = isSelected && wrapped.count > 1 ? wrapped : [valueText + (changed ? "  ✎" : "")]
+            for (k, line) in lines.enumerated() where y + k < inner.maxY {
+                buffer.put(line, x: valueX, y: y + k, style: lines.count > 1 ? Theme.secret : style, maxWidth: valueRoom)
             }
+            let height = min(lines.count, inner.maxY - y)
+            if isSelected {
+                buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: height)) { $0.reverse = true }
+            }
+            y += height
         }
         buffer.box(issuesRect, title: issues.isEmpty ? "No problems" : "Problems (\(issues.count))", style: issues.isEmpty ? Theme.ok : Theme.dim)
         let issueInner = issuesRect.inset(1)
@@ -71,5 +84,24 @@ enum EditorView {
         if issueLines.count > issueInner.height {
             buffer.put(" +\(issueLines.count - issueInner.height) more lines (widen the terminal) ", x: issuesRect.x + 2, y: issuesRect.maxY - 1, style: Theme.dim)
         }
+    }
+
+    /// The selected field's value in pieces of `room` cells when it is a revealed secret too wide
+    /// to show on one line; otherwise one piece or none (drawn as usual).
+    static func selectedSecretLines(_ rows: [FieldRow], _ state: AppState, room: Int) -> [String] {
+        guard state.editor.revealSecrets, room >= 8, rows.indices.contains(state.editor.selected) else { return [] }
+        let row = rows[state.editor.selected]
+        guard !row.isObject, Secrets.isSecret(row.pointer) else { return [] }
+        let text = JSONWriter().string(row.value)
+        guard text.cellWidth > room else { return [] }
+        var pieces: [String] = [], piece = "", used = 0
+        for c in text {
+            let w = CellWidth.of(c)
+            if used + w > room, !piece.isEmpty { pieces.append(piece); piece = ""; used = 0 }
+            piece.append(c)
+            used += w
+        }
+        if !piece.isEmpty { pieces.append(piece) }
+        return pieces
     }
 }

@@ -6,13 +6,17 @@ public struct PickerState: Equatable, Sendable {
         public var name: String
         public var isDirectory: Bool
         public var size: Int
-        /// A guess from the first bytes: authgear, json-array, ndjson, csv; nil for directories and unreadable files.
+        /// A guess from the first bytes: authgear, json-array, ndjson, csv, a preset, or "not a
+        /// source" (see `note`); nil for directories and unreadable files.
         public var format: String?
-        public init(name: String, isDirectory: Bool, size: Int, format: String?) {
+        /// What a file that is not a source is instead ("a Markdown document (README.md), …").
+        public var note: String?
+        public init(name: String, isDirectory: Bool, size: Int, format: String?, note: String? = nil) {
             self.name = name
             self.isDirectory = isDirectory
             self.size = size
             self.format = format
+            self.note = note
         }
     }
     public var directory = FileManager.default.currentDirectoryPath

@@ -20,6 +20,10 @@ enum PickerUpdate {
             let entry = p.entries[p.selected - 1]
             let path = (p.directory as NSString).appendingPathComponent(entry.name)
             if entry.isDirectory { return [.listDirectory(path)] }
+            if let note = entry.note {
+                state.status = .error("\(entry.name) is \(SourceKind.notASource): \(note). Open a JSON array, NDJSON or CSV export of users")
+                return []
+            }
             return [.openSource(path: path, mappingPath: nil)]
         case .parent:
             return parent(&state)

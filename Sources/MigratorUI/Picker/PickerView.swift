@@ -14,7 +14,7 @@ enum PickerView {
         let start = max(0, min(p.selected - inner.height / 2, rows.count - inner.height))
         for (i, row) in rows.dropFirst(start).prefix(inner.height).enumerated() {
             let y = inner.y + i
-            let style: Style = row.3 ? Theme.key : (row.2 == "?" ? Theme.dim : .plain)
+            let style: Style = row.3 ? Theme.key : (row.2 == "?" || row.2 == SourceKind.notASource ? Theme.dim : .plain)
             buffer.putFitted(row.0, x: inner.x, y: y, width: max(10, inner.width - 24), style: style)
             buffer.putFitted(row.1, x: inner.maxX - 23, y: y, width: 9, alignRight: true)
             buffer.putFitted(row.2, x: inner.maxX - 12, y: y, width: 12, style: Theme.dim)

@@ -15,7 +15,7 @@ public enum RecordScan {
     /// Computes `filter`'s rows. `emit(rows, complete)` gets the first matches at once, then a
     /// chunk every `interval` seconds; returning false from `shouldContinue` abandons the scan.
     public static func filter(_ filter: RecordFilter, index: RecordIndex, edits: EditOverlay, report: ValidationReport?,
-                              interval: Double = 0.05, shouldContinue: () -> Bool = { true },
+                              revealSecrets: Bool = false, interval: Double = 0.05, shouldContinue: () -> Bool = { true },
                               emit: ([Int], Bool) -> Void) {
         switch filter {
         case .all:
@@ -46,7 +46,7 @@ public enum RecordScan {
                 case .problems: keep = report.map { $0.status[n] == .errors || $0.status[n] == .warnings } ?? false
                 case .errors: keep = report?.status[n] == .errors
                 case .warnings: keep = report?.status[n] == .warnings
-                default: keep = recordContains(n, needle, index: index, edits: edits, span: spans[n - start])
+                default: keep = recordContains(n, needle, index: index, edits: edits, span: spans[n - start], revealSecrets: revealSecrets)
                 }
                 if keep { pending.append(n) }
             }
@@ -63,22 +63,32 @@ public enum RecordScan {
 
     /// The next (or previous) row from `from` whose record contains `term`, wrapping around; nil when none does.
     public static func search(_ term: String, from: Int, forward: Bool, rows: [Int]?, index: RecordIndex, edits: EditOverlay,
-                              shouldContinue: () -> Bool = { true }) -> Int? {
+                              revealSecrets: Bool = false, shouldContinue: () -> Bool = { true }) -> Int? {
         let count = rows?.count ?? index.count
         guard count > 0 else { return nil }
         let needle = lowered(term)
         for step in 0..<count {
             if step % 16_384 == 0, !shouldContinue() { return nil }
             let row = ((forward ? from + step : from - step) % count + count) % count
-            if recordContains(rows.map { $0[row] } ?? row, needle, index: index, edits: edits) { return row }
+            if recordContains(rows.map { $0[row] } ?? row, needle, index: index, edits: edits, revealSecrets: revealSecrets) { return row }
         }
         return nil
     }
 
     /// ASCII-case-insensitive: does record `n` (its edit if edited, else its source bytes) contain `needle`?
-    static func recordContains(_ n: Int, _ needle: [UInt8], index: RecordIndex, edits: EditOverlay, span: RecordSpan? = nil) -> Bool {
-        if !edits.isEmpty, case .replaced(let v)? = edits[n] { return JSONWriter().bytes(v).withUnsafeBytes { contains($0, needle) } }
-        return contains(index.rawBytes(span ?? index.span(n)), needle)
+    /// Unless `revealSecrets`, a match only inside a masked secret (a password hash, a TOTP secret)
+    /// does not count: the raw bytes are scanned first, and only a record that matches and holds a
+    /// secret is parsed and checked again as shown, with its secrets masked.
+    static func recordContains(_ n: Int, _ needle: [UInt8], index: RecordIndex, edits: EditOverlay, span: RecordSpan? = nil,
+                               revealSecrets: Bool = false) -> Bool {
+        if !edits.isEmpty, case .replaced(let v)? = edits[n] {
+            return JSONWriter().bytes(revealSecrets ? v : Secrets.masked(v)).withUnsafeBytes { contains($0, needle) }
+        }
+        let s = span ?? index.span(n)
+        guard contains(index.rawBytes(s), needle) else { return false }
+        guard !revealSecrets, !needle.isEmpty, case .success(let v) = index.loadRecord(span: s) else { return true }
+        let shown = Secrets.masked(v)
+        return shown == v || JSONWriter().bytes(shown).withUnsafeBytes { contains($0, needle) }
     }
 
     static func lowered(_ text: String) -> [UInt8] { Array(text.utf8).map(lower) }

@@ -15,8 +15,11 @@ enum RecordsUpdate {
             guard total > 0 else { return [] }
             return EditorUpdate.open(&state, record: state.records.record(atRow: state.records.cursor), from: .records)
         case .search:
-            state.prompt = Prompt(.search, label: "/", text: state.records.search ?? "")
+            // A new search starts empty (n and N repeat the last one).
+            state.prompt = Prompt(.search, label: "/", text: "")
             return []
+        case .back:
+            return clearFilter(&state)
         case .nextMatch, .previousMatch:
             guard let term = state.records.search else { return [] }
             return startSearch(&state, term: term, forward: action == .nextMatch)
@@ -34,8 +37,11 @@ enum RecordsUpdate {
             guard total > 0, let session = state.session else { return [] }
             let n = state.records.record(atRow: state.records.cursor)
             return [.edit(session.isExcluded(n) ? .include(n) : .exclude(n))]
-        case .undo: return [.edit(.undo)]
-        case .redo: return [.edit(.redo)]
+        case .undo, .redo:
+            // Undo belongs to the record on the cursor, not to whichever record was edited last.
+            guard total > 0 else { return [] }
+            let n = state.records.record(atRow: state.records.cursor)
+            return [.edit(action == .undo ? .undo(record: n) : .redo(record: n))]
         case .toggleInspector:
             state.records.inspector.toggle()
             return []
@@ -95,6 +101,24 @@ enum RecordsUpdate {
         state.records.rows = []
         state.records.filtering = true
         return [.filter(filter, generation: state.records.filterGeneration)]
+    }
+
+    /// Esc: back to every record with the cursor still on the record it was on, and no search.
+    static func clearFilter(_ state: inout AppState) -> [Effect] {
+        let hadSearch = state.records.search != nil
+        state.records.search = nil
+        state.records.searching = false
+        guard state.records.filter != .all else {
+            if hadSearch { state.status = .info("search cleared") }
+            return []
+        }
+        let total = state.records.rowCount(total: state.session?.count ?? 0)
+        let n = total > 0 && state.records.cursor < total ? state.records.record(atRow: state.records.cursor) : 0
+        let effects = applyFilter(&state, .all)
+        state.records.cursor = n
+        Update.clampRecords(&state)
+        state.status = .info("filter cleared: every record")
+        return effects
     }
 
     static func startSearch(_ state: inout AppState, term: String, forward: Bool) -> [Effect] {

@@ -32,8 +32,16 @@ enum RecordsView {
         }
     }
 
+    /// Columns a record-number column needs to show `largest` whole (10,000,000 rows: 7 digits).
+    static func numberWidth(largest: Int, minimum: Int = 3) -> Int { max(minimum, String(max(0, largest)).count) }
+
     static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Table.Column] {
-        let digits = max(3, String(max(0, session.count - 1)).count)
+        columns(count: session.count, names: session.columns, width: width, withResult: withResult)
+    }
+
+    /// The table's columns for `count` records with value columns `names`, in `width` cells.
+    static func columns(count: Int, names: [String], width: Int, withResult: Bool) -> [Table.Column] {
+        let digits = numberWidth(largest: count - 1)
         var cols = [Table.Column("#", width: digits, alignRight: true), Table.Column("chk", width: 4)]
         var used = digits + 1 + 4 + 1
         if withResult {
@@ -41,7 +49,7 @@ enum RecordsView {
             used += 7
         }
         let fixed = cols.count
-        for (i, name) in session.columns.enumerated() {
+        for (i, name) in names.enumerated() {
             let want = i == 0 ? 28 : (name.contains("name") ? 18 : 14)
             let w = min(want, width - used)
             if w < 6 { break }
@@ -87,6 +95,7 @@ enum RecordsView {
             }
         }
         table.render(into: &buffer, area: rect)
+        highlightMatches(&buffer, rect, records, dataX: rect.x + cols.prefix(fixed).reduce(0) { $0 + $1.width + table.gap })
         if rows == 0 {
             let text = records.filtering ? "filtering…" : (records.rows != nil ? "no records \(records.filter.label)" : "no records yet")
             buffer.put(text, x: rect.x + 1, y: rect.y + 2, style: Theme.dim)
@@ -98,6 +107,22 @@ enum RecordsView {
             buffer.put("unreadable: " + message, x: rect.x + cols[0].width + 6, y: line.y, style: Theme.error, maxWidth: rect.width - cols[0].width - 6)
             if row == records.cursor { buffer.restyle(line) { $0.reverse = true } }
         }
+    }
+}
+
+extension RecordsView {
+    /// The text being searched for (the last `/` search, else a "containing" filter), if any.
+    static func matchText(_ records: RecordsState) -> String? {
+        if let s = records.search, !s.isEmpty { return s }
+        let t = records.filter.searchText
+        return t.isEmpty ? nil : t
+    }
+
+    /// Marks where the searched text shows in the value columns of the visible rows.
+    static func highlightMatches(_ buffer: inout ScreenBuffer, _ rect: Rect, _ records: RecordsState, dataX: Int) {
+        guard let term = matchText(records), dataX < rect.maxX, rect.height > 1 else { return }
+        let area = Rect(x: dataX, y: rect.y + 1, width: rect.maxX - dataX, height: rect.height - 1)
+        buffer.highlight(term, in: area) { $0 = $0.reverse ? Theme.match.reversed : Theme.match }
     }
 }
 

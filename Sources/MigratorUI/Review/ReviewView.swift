@@ -51,13 +51,14 @@ enum ReviewView {
         let ii = itemsRect.inset(1)
         let items = r.currentItems
         let idWidth = min(30, ii.width / 3)
-        buffer.put("  " + "record".fitted(toWidth: 7, alignRight: true) + "  " + "identifier".fitted(toWidth: idWidth) + "  " + (r.tab == .skipped ? "user_id" : "message"),
+        let numberWidth = RecordsView.numberWidth(largest: items.map(\.record).max() ?? 0, minimum: 7)
+        buffer.put("  " + "record".fitted(toWidth: numberWidth, alignRight: true) + "  " + "identifier".fitted(toWidth: idWidth) + "  " + (r.tab == .skipped ? "user_id" : "message"),
                    x: ii.x, y: ii.y, style: Theme.header, maxWidth: ii.width)
         let rows = ii.height - 1
         let iStart = max(0, r.item - rows + 1)
         for (i, item) in items.dropFirst(iStart).prefix(max(0, rows)).enumerated() {
             let mark = r.marked.contains(item.record) ? "● " : "  "
-            let line = mark + String(item.record).fitted(toWidth: 7, alignRight: true) + "  " + item.identifier.fitted(toWidth: idWidth) + "  " + (item.userID ?? item.message)
+            let line = mark + String(item.record).fitted(toWidth: numberWidth, alignRight: true) + "  " + item.identifier.fitted(toWidth: idWidth) + "  " + (item.userID ?? item.message)
             buffer.put(line, x: ii.x, y: ii.y + 1 + i, maxWidth: ii.width)
             if r.itemsFocused, iStart + i == r.item { buffer.restyle(Rect(x: ii.x, y: ii.y + 1 + i, width: ii.width, height: 1)) { $0.reverse = true } }
         }
