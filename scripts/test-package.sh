@@ -8,7 +8,7 @@
 #     with the toolchain's folder hidden (an empty tmpfs mounted over it in a private namespace);
 #   - --version names the version of the tarball's name and the commit (EXPECT_COMMIT, default
 #     the checkout's HEAD when this is a git checkout);
-#   - validate on the bundled samples (JSON, and CSV with its mapping) finds the 11 invalid
+#   - validate on the bundled samples (JSON, and CSV with its mapping) finds the 10 invalid
 #     records; the man page and the completions are what they claim to be;
 #   - a sandbox on a loopback port in the background, then check (every step passes) and an
 #     import of the sample's valid records into it, with a journal in the temporary folder.
@@ -108,11 +108,11 @@ else fail "--version printed \"$out\" (status $status), expected \"$want${expect
 
 # --- validate on the bundled samples -------------------------------------------------------------
 out="$(bare "$bin" validate samples/legacy-users.json --show 3 2>&1)"; status=$?
-if [ "$status" -eq 1 ] && grep -q '40 records' <<<"$out" && grep -qE 'with errors +11$' <<<"$out"; then
-  ok "validate samples/legacy-users.json: 40 records, 11 with errors (status 1)"
-else fail "validate samples/legacy-users.json (status $status, expected 1 and 40 records, 11 with errors)" "$out"; fi
+if [ "$status" -eq 1 ] && grep -q '40 records' <<<"$out" && grep -qE 'with errors +10$' <<<"$out"; then
+  ok "validate samples/legacy-users.json: 40 records, 10 with errors (status 1)"
+else fail "validate samples/legacy-users.json (status $status, expected 1 and 40 records, 10 with errors)" "$out"; fi
 out="$(bare "$bin" validate samples/legacy-users.csv --mapping samples/legacy-users.mapping.json --json 2>&1)"; status=$?
-if [ "$status" -eq 0 ] && grep -q '{"summary":{"records":12,"valid":12,' <<<"$out"; then
+if [ "$status" -eq 0 ] && grep -q '"records":12,"valid":12,' <<<"$out"; then
   ok "validate samples/legacy-users.csv --mapping …: $(grep '"summary"' <<<"$out")"
 else fail "validate samples/legacy-users.csv --mapping (status $status, expected 0 and 12 valid records)" "$out"; fi
 
