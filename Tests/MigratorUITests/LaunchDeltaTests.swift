@@ -13,9 +13,11 @@ final class LaunchDeltaTests: XCTestCase {
         XCTAssertEqual(press(&s, .char("L")), [.countDelta(s.settings)], "the settings screen counts what is already imported")
         XCTAssertEqual(press(&s, .char("L")), [.countDelta(s.settings)])
         XCTAssertNil(s.overlay, "no confirmation before the count")
+        XCTAssertEqual(s.status, SettingsUpdate.countingDelta)
         let delta = LaunchDelta(endpoint: s.settings.endpoint, projectID: s.settings.projectID, identifier: .email, done: 7, sendable: 10,
                                 text: "7 of the 10 sendable records already have a successful outcome")
         XCTAssertEqual(Update.update(&s, .deltaCounted(delta)), [])
+        XCTAssertNil(s.status, "the counting line does not stay up over the launch it led to")
         guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation once counted") }
         let text = c.lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Will send 3 records"), text)

@@ -108,6 +108,8 @@ enum WorkResults {
             return []
         case .deltaCounted(let delta):
             state.launchDelta = delta
+            // The "counting …" line has done its job: it must not stay up over the run it led to.
+            if state.status == SettingsUpdate.countingDelta { state.status = nil }
             if state.launchPending, state.screen == .settings, state.overlay == nil {
                 state.launchPending = false
                 return SettingsUpdate.confirmLaunch(&state)

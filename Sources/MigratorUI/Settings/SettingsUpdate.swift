@@ -3,6 +3,9 @@ import MigrationCore
 
 /// Import settings, the connection check, and the launch confirmation.
 enum SettingsUpdate {
+    /// The status line while earlier runs' outcomes are counted before a launch (cleared when they are).
+    static let countingDelta = StatusLine.info("counting the records earlier runs into this target already imported…")
+
     static func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         let fields = SettingsField.allCases
         if let c = Update.moved(state.settings.selected, count: fields.count, page: fields.count, action) {
@@ -106,7 +109,7 @@ enum SettingsUpdate {
         // What earlier runs into this target already imported is counted first (the engine's DeltaPlan).
         guard let delta = state.launchDelta, delta.isFor(s), delta.sendable == sendable else {
             state.launchPending = true
-            state.status = .info("counting the records earlier runs into this target already imported…")
+            state.status = countingDelta
             return [.countDelta(s)]
         }
         let send = s.sendAll ? sendable : sendable - delta.done
