@@ -45,15 +45,8 @@ struct RollbackCommand: ParsableCommand {
                let name = try ProfileFile.load(path: path)?.protectedProfile(endpoint: run.endpoint, projectID: run.projectID) {
                 throw CLIError.usage("\(run.endpoint) project \(run.projectID) is protected (profile \"\(name)\" in \(path) has \"protected\": true): rollback refuses to delete users there")
             }
-            let workspace: SourceWorkspace
-            do { workspace = try RunCoordinator.openSource(for: run, allowChangedSource: allowChangedSource) } catch {
-                throw CLIError.unreadable("\(error)")
-            }
-            let settings = try connection.resolve()
-            if settings.endpoint.value != run.endpoint || settings.projectID.value != run.projectID {
-                throw CLIError.usage("run \(run.id) imported into \(run.endpoint) project \(run.projectID), but the connection settings point to \(settings.endpoint.value) project \(settings.projectID.value)")
-            }
-            let admin = AdminAPIConnection(try connection.client(settings))
+            let project = try RunProject.open(run: run, connection: connection, allowChangedSource: allowChangedSource)
+            let workspace = project.workspace, admin = project.admin
             let rollback = RunRollback(run: run, workspace: workspace, journal: journal, graphQL: AdminGraphQLClient(connection: admin))
             let candidates = try rollback.candidates()
             let open = candidates.filter { $0.disposition == nil }.count

@@ -46,15 +46,8 @@ struct VerifyCommand: ParsableCommand {
         try runReportingErrors {
             let journal = try where_.open()
             let run = try resolveRun(journal)
-            let workspace: SourceWorkspace
-            do { workspace = try RunCoordinator.openSource(for: run, allowChangedSource: allowChangedSource) } catch {
-                throw CLIError.unreadable("\(error)")
-            }
-            let settings = try connection.resolve()
-            if settings.endpoint.value != run.endpoint || settings.projectID.value != run.projectID {
-                throw CLIError.usage("run \(run.id) imported into \(run.endpoint) project \(run.projectID), but the connection settings point to \(settings.endpoint.value) project \(settings.projectID.value)")
-            }
-            let admin = AdminAPIConnection(try connection.client(settings))
+            let project = try RunProject.open(run: run, connection: connection, allowChangedSource: allowChangedSource)
+            let workspace = project.workspace, admin = project.admin
             let printer = VerifyPrinter(json: json)
             let progress = VerifyProgress()
             let verifier = RunVerifier(run: run, workspace: workspace, graphQL: AdminGraphQLClient(connection: admin),

@@ -12,23 +12,14 @@ struct ImportRequest: Sendable {
     /// Checks 4–7 of spec §3.1 after the content type passed check 3: JSON content type,
     /// then JSON syntax, then the request schema. `body` is at most `bodyMaxSize` bytes.
     static func parse(body: [UInt8]) -> Result<ImportRequest, APIError> {
-        let (first, trailing, value) = body.withUnsafeBytes { raw -> (GoJSONScanner.FirstValue, (String, Int)?, JSONValue?) in
-            let first = GoJSONScanner.scanFirstValue(raw)
-            guard case .value(let end) = first else { return (first, nil, nil) }
-            let slice = UnsafeRawBufferPointer(rebasing: raw[0..<end])
-            let value = (try? JSONParser.parse(slice)) ?? (try? JSONParser.parse(GoLeniency.sanitized(slice)))
-            return (first, GoJSONScanner.trailingError(raw, from: end), value)
+        let value: JSONValue, trailing: APIError?
+        switch GoJSONBody.decode(body) {
+        case .failure(let error): return .failure(error)
+        case .success(let decoded): (value, trailing) = decoded
         }
-        switch first {
-        case .empty: return .failure(.invalidJSON("unexpected end of JSON input", offset: 0))
-        case .truncated: return .failure(.unexpected)
-        case .syntax(let message, let offset): return .failure(.invalidJSON(message, offset: offset))
-        case .value: break
-        }
-        guard let value else { return .failure(.unexpected) }
         let causes = schemaCauses(value)
         if !causes.isEmpty { return .failure(.validationFailed("invalid request body", causes: causes)) }
-        if let (message, offset) = trailing { return .failure(.invalidJSON(message, offset: offset)) }
+        if let trailing { return .failure(trailing) }
         return .success(ImportRequest(identifier: value["identifier"]?.stringValue ?? "",
                                       upsert: value["upsert"]?.boolValue ?? false,
                                       records: value["records"]?.arrayValue ?? []))
