@@ -140,26 +140,12 @@ struct EngineOptions: ParsableArguments {
                                      options: options, emit: { reporter.handle(numbering.renumber($0)) })
         // Lines keep coming while nothing completes (a job the server keeps pending).
         reporter.startTicking()
-        let outcome = Mutex<Result<OutcomeCounts, RunStop>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let task = Task {
-            let result: Result<OutcomeCounts, RunStop>
-            do throws(RunStop) { result = .success(try await runner.run()) } catch { result = .failure(error) }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        signal(SIGINT, SIG_IGN)
-        let sigint = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        sigint.setEventHandler {
-            FileHandle.standardError.write(Data("\ninterrupting: finishing the journal writes…\n".utf8))
-            task.cancel()
-        }
-        sigint.resume()
-        done.wait()
+        // The runner throws only RunStop; a cancellation it did not see through is an interruption.
+        let outcome = awaitInterruptibly(saying: "interrupting: finishing the journal writes…") { try await runner.run() }
+            .mapError { ($0 as? RunStop) ?? .interrupted }
         reporter.stopTicking()
-        sigint.cancel()
         let short = String(run.id.prefix(8))
-        switch outcome.withLock({ $0 })! {
+        switch outcome {
         case .success(let c):
             FileHandle.standardError.write(Data("finished: inserted \(c.inserted.groupedDigits), updated \(c.updated.groupedDigits), skipped \(c.skipped.groupedDigits), failed \(c.failed.groupedDigits). Report: authgear-migrate report --run \(short)\n".utf8))
             return c.failed > 0 ? 1 : 0
