@@ -120,6 +120,18 @@ final class RunProgressTests: XCTestCase {
         XCTAssertTrue(row.hasPrefix("│    2 "), "the run's number, not the journal-wide id \(planned[1].id): \(row)")
     }
 
+    /// The engine's last event arrives just before its run returns: until it has, the screen says
+    /// "Importing" (quitting then still asks to stop a run), never "Finished".
+    func testFinishedOnlyOnceTheRunHasEnded() throws {
+        var s = try progressState()
+        s.run.runID = "r1"
+        s.run.begin(now: s.now)
+        RunUpdate.apply(&s.run, .finished(OutcomeCounts()), now: s.now)
+        XCTAssertTrue(line(s, containing: "run r1").contains("Importing · run r1"), line(s, containing: "run r1"))
+        _ = Update.update(&s, .runEnded(.success(OutcomeCounts())))
+        XCTAssertTrue(line(s, containing: "run r1").contains("Finished · run r1"), line(s, containing: "run r1"))
+    }
+
     func testTheCanaryBannerNamesItsWarnings() {
         var c = OutcomeCounts()
         c.inserted = 10

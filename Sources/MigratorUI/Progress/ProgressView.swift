@@ -13,7 +13,9 @@ enum ProgressView {
         }
         var y = body.y + 1
         let c = run.counts
-        var headline = run.finished != nil ? "Finished" : (run.active ? "Importing" : "Paused")
+        // "Finished" once the run has ended (the engine's last event comes just before it returns:
+        // until then quitting still has a run to stop).
+        var headline = run.finished != nil && !run.active ? "Finished" : (run.active ? "Importing" : "Paused")
         if let id = run.runID { headline += " · run \(id.prefix(8))" }
         buffer.put(headline, x: body.x + 2, y: y, style: run.finished != nil ? Theme.ok : (run.active ? Theme.key : Theme.warning))
         y += 1
