@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),
         .testTarget(name: "MigratorUITests", dependencies: ["MigratorUI", "TerminalKit", "MigrationCore", "MigrationEngine", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "MigratorLiveTests", dependencies: ["MigratorLive", "MigratorUI", "MigrationCore", "MigrationEngine"]),
+        .testTarget(name: "MigratorLiveTests", dependencies: ["MigratorLive", "MigratorUI", "MigrationCore", "MigrationEngine", "AuthgearAPI", "TestSupport"]),
         // Unit tests of the executable's own code (@testable import).
         .testTarget(name: "CLITests", dependencies: ["authgear-migrate"]),
         // The real binary (next to the test bundle): the CLI, tmux-driven TUI, kill -9 and resume,

@@ -93,7 +93,11 @@ extension LiveEffects {
     func loadRuns(mailbox: Mailbox) {
         Thread.detachNewThread { [self] in
             guard let journal = existingJournal() else { mailbox.post(.runsLoaded([])); return }
-            do { mailbox.post(.runsLoaded(try journal.runHistory())) } catch {
+            do {
+                let entries = try journal.runHistory()
+                mailbox.post(.runsLoaded(entries))
+                mailbox.post(.protectedTargets(protectedTargets(entries)))
+            } catch {
                 mailbox.post(.runsLoaded([]))
                 mailbox.post(.failed("cannot read the runs from the journal \(journalPath): \(error)"))
             }

@@ -31,6 +31,11 @@ extension LiveEffects {
             }
             previewUpsert(records, session: session, state: state, mailbox: mailbox)
         case .exportReport(let tab, let path): exportReport(tab, path: path, state: state, mailbox: mailbox)
+        case .verifyRun(let id): verify(id, settings: state.settings, mailbox: mailbox)
+        case .cancelVerify: verifyTask.withLock { $0?.cancel() }
+        case .planRollback(let id): planRollback(id, settings: state.settings, mailbox: mailbox)
+        case .rollback(let id, let typed): rollback(id, typedProjectID: typed, settings: state.settings, mailbox: mailbox)
+        case .cancelRollback: rollbackTask.withLock { $0?.cancel() }
         default: performHistoryEffect(effect, state: state, mailbox: mailbox)
         }
     }

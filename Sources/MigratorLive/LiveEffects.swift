@@ -26,13 +26,17 @@ public struct LiveTarget: Sendable {
     public var connect: @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) throws -> Connection
     /// The connection check's steps for the form's settings.
     public var check: @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) -> [CheckStep]
+    /// Why rollback refuses a target (a profile marks it `"protected": true`), or nil.
+    public var protection: @Sendable (_ endpoint: String, _ projectID: String) -> String?
 
     public init(loaded: ImportSettings,
                 connect: @escaping @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) throws -> Connection,
-                check: @escaping @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) -> [CheckStep]) {
+                check: @escaping @Sendable (ImportSettings, _ warn: @escaping @Sendable (String) -> Void) -> [CheckStep],
+                protection: @escaping @Sendable (_ endpoint: String, _ projectID: String) -> String? = { _, _ in nil }) {
         self.loaded = loaded
         self.connect = connect
         self.check = check
+        self.protection = protection
     }
 }
 
@@ -49,6 +53,11 @@ public final class LiveEffects: EffectHandler, Sendable {
     let filterGeneration = Atomic<Int>(0)
     /// The engine's task while a run is in flight.
     let runLock = Mutex<Task<Void, Never>?>(nil)
+    /// The verification's and the rollback's tasks while they run (Esc cancels them).
+    let verifyTask = Mutex<Task<Void, Never>?>(nil)
+    let rollbackTask = Mutex<Task<Void, Never>?>(nil)
+    /// Bumped by each verification: an older one's messages are no longer posted.
+    let verifyGeneration = Atomic<Int>(0)
 
     /// Target settings from flags, environment and profile, as the form starts with them.
     let loaded: ImportSettings
@@ -75,7 +84,10 @@ public final class LiveEffects: EffectHandler, Sendable {
         case .edit(let op): edit(op, state: state, mailbox: mailbox)
         case .exportEdited(let path): exportEdited(path, state: state, mailbox: mailbox)
         case .loadOutcomes: loadOutcomes(state: state, mailbox: mailbox)
-        case .quit: stopRun(wait: true)
+        case .quit:
+            verifyTask.withLock { $0?.cancel() }
+            rollbackTask.withLock { $0?.cancel() }
+            stopRun(wait: true)
         default: performRunEffect(effect, state: state, mailbox: mailbox)
         }
     }

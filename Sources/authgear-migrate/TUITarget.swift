@@ -31,7 +31,20 @@ extension LiveTarget {
                 ConnectionCheck.steps(options(s), passphrase: Self.passphrase, warn: warn).map {
                     CheckStep(name: $0.name, ok: $0.ok, detail: $0.detail + ($0.fix.map { " — fix: \($0)" } ?? ""))
                 }
-            })
+            },
+            protection: Self.protection)
+    }
+
+    /// Why rollback refuses `endpoint` and `projectID`: a profile in profiles.json marks them
+    /// `"protected": true` (as `rollback` checks); an unreadable profiles file refuses too.
+    @Sendable static func protection(endpoint: String, projectID: String) -> String? {
+        guard let path = ProfileFile.defaultPath(environment: ProcessInfo.processInfo.environment) else { return nil }
+        do {
+            guard let name = try ProfileFile.load(path: path)?.protectedProfile(endpoint: endpoint, projectID: projectID) else { return nil }
+            return "its target is protected: profile \"\(name)\" in \(path) has \"protected\": true"
+        } catch {
+            return "\(path) cannot be read (\(error)): rollback refuses until it can tell whether the target is protected"
+        }
     }
 
     /// The TUI owns the terminal: an encrypted key's passphrase comes from AUTHGEAR_KEY_PASSPHRASE, never a prompt.

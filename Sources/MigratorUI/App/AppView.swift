@@ -23,6 +23,7 @@ public enum AppView {
         case .progress: ProgressView.draw(&buffer, body, state)
         case .review: ReviewView.draw(&buffer, body, state)
         case .runs: RunsView.draw(&buffer, body, state)
+        case .verify: VerifyView.draw(&buffer, body, state)
         }
         drawStatus(&buffer, bottom.row(0), state)
         if let prompt = state.prompt {
@@ -60,7 +61,7 @@ public enum AppView {
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
         buffer.fill(row, style: Theme.title)
         let names: [Screen: String] = [.picker: "Open a source", .mapping: "CSV columns", .records: "Records", .editor: "Edit record",
-                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs"]
+                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs", .verify: "Verify"]
         var left = " authgear-migrate · \(names[state.screen]!)"
         if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
         var right = ""

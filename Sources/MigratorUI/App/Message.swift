@@ -44,6 +44,17 @@ public enum Message: Sendable {
     case upsertPreview(records: [Int], changes: [String: Int], ignored: [String: Int], current: [String]? = nil)
     case outcomesLoaded(RecordOutcomes)
     case pathCompleted(String)
+    /// Verify (V): what the verifier is doing, the problems it found (in batches), its end.
+    case verifyProgress(runID: String, VerifyState.Progress)
+    case verifyNotice(runID: String, String)
+    case verifyProblems(runID: String, [VerifyProblem])
+    case verifyEnded(runID: String, VerifyEnd)
+    /// Rollback (D on the Runs screen): its plan (or why there is none), progress and end.
+    case rollbackPlanned(runID: String, Result<RollbackPlan, RollbackRefusal>)
+    case rollbackProgress(runID: String, done: Int, total: Int)
+    case rollbackEnded(runID: String, RollbackEnd)
+    /// Targets a profile marks `"protected": true`, with the reason rollback refuses them.
+    case protectedTargets([RunTarget: String])
     case done(String)
     case failed(String)
 }
@@ -98,7 +109,35 @@ public enum Effect: Equatable, Sendable {
     case exportReport(tab: ReviewState.Tab, path: String)
     case exportEdited(path: String)
     case loadOutcomes
+    /// Verifies a run (RunVerifier) against its own target; `cancelVerify` stops it.
+    case verifyRun(runID: String)
+    case cancelVerify
+    /// Reads what a rollback of the run would delete (answered by `rollbackPlanned`).
+    case planRollback(runID: String)
+    /// Deletes the users the run inserted; `typedProjectID` is what the operator typed, checked again.
+    case rollback(runID: String, typedProjectID: String)
+    case cancelRollback
     case quit
+}
+
+/// How a verification ended.
+public enum VerifyEnd: Equatable, Sendable {
+    case finished(VerifySummary)
+    case cancelled
+    case failed(String)
+}
+
+/// How a rollback ended.
+public enum RollbackEnd: Equatable, Sendable {
+    case finished(RollbackResult)
+    case cancelled
+    case failed(String)
+}
+
+/// Why no rollback can be planned (a protected target, the settings point elsewhere, the journal).
+public struct RollbackRefusal: Error, Equatable, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
 }
 
 /// A change to the edits overlay.

@@ -56,6 +56,8 @@ public enum Update {
             return []
         case .runs where state.screen != .runs:
             return RunsUpdate.open(&state)
+        case .verify where state.screen != .verify:
+            return VerifyUpdate.start(&state, runID: KeyMap.verifyTarget(state))
         default:
             break
         }
@@ -68,6 +70,7 @@ public enum Update {
         case .progress: return RunUpdate.perform(&state, action)
         case .review: return ReviewUpdate.perform(&state, action)
         case .runs: return RunsUpdate.perform(&state, action)
+        case .verify: return VerifyUpdate.perform(&state, action)
         }
     }
 
@@ -149,6 +152,7 @@ public enum Update {
         state.run.begin(now: state.now)
         state.screen = .progress
         state.review.marked = []
+        state.verify.marked = []
     }
 
     static func menuChosen(_ state: inout AppState, _ menu: Menu) -> [Effect] {

@@ -176,6 +176,11 @@ enum WorkResults {
         case .upsertPreview(let records, let changes, let ignored, let current):
             ReviewUpdate.confirmUpsert(&state, records: records, changes: changes, ignored: ignored, current: current)
             return []
+        case .verifyProgress, .verifyNotice, .verifyProblems, .verifyEnded:
+            VerifyUpdate.apply(&state, message)
+            return []
+        case .rollbackPlanned, .rollbackProgress, .rollbackEnded, .protectedTargets:
+            return RollbackUpdate.apply(&state, message)
         case .done(let text):
             state.status = .info(text)
             return []

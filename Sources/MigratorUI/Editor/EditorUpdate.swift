@@ -64,11 +64,14 @@ enum EditorUpdate {
             state.editor.revealSecrets.toggle()
             return []
         case .previousRecord, .nextRecord:
-            let list = state.editor.returnTo == .review ? state.review.currentItems.map(\.record) : nil
+            let list = state.editor.returnTo == .review ? state.review.currentItems.map(\.record)
+                : (state.editor.returnTo == .verify ? state.verify.currentProblems.map(\.record) : nil)
             return step(&state, forward: action == .nextRecord, list: list)
         case .back:
             state.screen = state.editor.returnTo
             state.prompt = nil
+            // A record fixed from Verify is marked for the re-send with upsert (U).
+            if state.screen == .verify, state.session?.isEdited(n) == true { state.verify.marked.insert(n) }
             return state.screen == .review ? [.loadReview(state.review.tab)] : []
         default:
             return []

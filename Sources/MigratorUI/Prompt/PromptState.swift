@@ -10,6 +10,8 @@ public struct Prompt: Equatable, Sendable {
         case exportReport
         case exportEdited
         case runReport(runID: String)
+        /// A rollback's typed confirmation: the project id, exactly.
+        case rollbackConfirm(runID: String)
         case mappingTarget(header: String)
     }
     public var kind: Kind

@@ -9,6 +9,7 @@ enum PromptUpdate {
         switch key {
         case .escape, .ctrl("c"), .ctrl("g"):
             state.prompt = nil
+            if case .rollbackConfirm = prompt.kind { RollbackUpdate.cancelConfirmation(&state) }
             return []
         case .enter:
             state.prompt = nil
@@ -74,6 +75,8 @@ enum PromptUpdate {
         case .runReport(let runID):
             guard !text.isEmpty else { return [] }
             return [.writeRunReport(runID: runID, path: expand(text))]
+        case .rollbackConfirm(let runID):
+            return RollbackUpdate.submit(&state, runID: runID, typed: text)
         case .mappingTarget(let header):
             return MappingUpdate.setTarget(&state, header: header, field: text.trimmingCharacters(in: .whitespaces))
         }

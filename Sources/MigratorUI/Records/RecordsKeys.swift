@@ -23,6 +23,7 @@ extension KeyMap {
             KeyBinding([.char("o")], .openFile, "open", "Open another file",
                        disabled: { $0.runInFlight ? "a run of this file is in flight: pause it first (P on the progress screen)" : nil }),
             runsKey,
+            verifyKey,
         ] + moveKeys + common
     }
 }

@@ -14,6 +14,7 @@ extension KeyMap {
             KeyBinding([.char("p")], .progress, "progress", "Live progress"),
             KeyBinding([.escape], .back, "back", "Back to the records", hint: true),
             runsKey,
+            verifyKey,
         ] + moveKeys.map { var b = $0; b.keys.removeAll { $0 == .char(" ") }; return b } + common
     }
 }

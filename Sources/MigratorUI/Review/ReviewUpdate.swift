@@ -101,7 +101,10 @@ enum ReviewUpdate {
             lines += ["IGNORED for existing users (the server does not warn):", "  " + list(ignored)]
         }
         lines.append("Their user_ids stay the same.")
-        state.overlay = .confirm(Confirmation(title: "Re-run \(records.count) skipped user\(records.count == 1 ? "" : "s") with upsert?",
+        // From Verify the records are any the operator fixed (missing, mismatched, found though failed), not only skipped ones.
+        let title = state.screen == .verify ? "Re-send \(records.count) record\(records.count == 1 ? "" : "s") with upsert?"
+            : "Re-run \(records.count) skipped user\(records.count == 1 ? "" : "s") with upsert?"
+        state.overlay = .confirm(Confirmation(title: title,
                                               lines: lines, key: "y", action: .rerunSkipped(records)))
     }
 }

@@ -1,3 +1,4 @@
+import MigrationEngine
 import TerminalKit
 
 extension KeyMap {
@@ -13,8 +14,27 @@ extension KeyMap {
                        disabled: runRetryDisabled),
             KeyBinding([.char("w")], .writeRunReport, "report", "Write a report of every record of the run (.csv or .ndjson)", hint: true,
                        disabled: { $0.runs.selectedEntry == nil ? "the journal has no runs" : nil }),
-            KeyBinding([.escape, .char("h"), .left], .back, "back", "Back (from a summary to the list)", hint: true),
+            KeyBinding([.escape], .cancelRollback, "stop rollback", "Stop the running rollback after the request in flight (every deletion so far is journaled; D continues it)",
+                       disabled: { $0.runs.rollback?.phase.isRunningRollback == true ? nil : "no rollback is running" }),
+            KeyBinding([.escape, .char("h"), .left], .back, "back", "Back (from a summary or a rollback to the list)", hint: true),
+            { var b = verifyKey; b.hint = true; return b }(),
+            KeyBinding([.char("D")], .rollback, "rollback", "Roll the run back: delete the users it inserted (asks for the project id typed; refused on a protected target)",
+                       hint: true, disabled: rollbackDisabled),
         ] + moveKeys + common
+    }
+
+    static func rollbackDisabled(_ s: AppState) -> String? {
+        guard let e = s.runs.selectedEntry else { return "the journal has no runs" }
+        if let reason = s.runs.protected[RunTarget(endpoint: e.run.endpoint, projectID: e.run.projectID)] { return reason }
+        if s.runs.rollback?.isRunning == true { return "a rollback is running" }
+        switch e.condition {
+        case .running: return "it is running: pause it first"
+        case .runningElsewhere: return "it is running in another process" + (e.holder.map { " (\($0))" } ?? "")
+        case .finished, .paused, .stopped, .interrupted: break
+        }
+        if s.runInFlight { return "a run is in flight: pause it first (P on the progress screen)" }
+        if e.counts.inserted == 0 { return "it inserted no users" }
+        return nil
     }
 
     static func runOpenSourceDisabled(_ s: AppState) -> String? {

@@ -9,6 +9,10 @@ public struct RunsState: Equatable, Sendable {
     public var showingSummary = false
     /// Where Esc goes back to.
     public var returnTo: Screen = .records
+    /// A rollback being confirmed, running or just ended (drawn instead of the list).
+    public var rollback: RollbackState?
+    /// Targets a profile protects, with the reason rollback refuses them.
+    public var protected: [RunTarget: String] = [:]
     public init() {}
 
     public var selectedEntry: RunHistoryEntry? { entries.indices.contains(selected) ? entries[selected] : nil }

@@ -30,11 +30,21 @@ enum RunsUpdate {
         }
         switch action {
         case .open:
+            state.runs.rollback = nil
             state.runs.showingSummary = true
             return []
         case .back:
+            if let r = state.runs.rollback {
+                if r.isRunning { state.status = .info("the rollback is running: Esc stops it") } else { state.runs.rollback = nil }
+                return []
+            }
             if state.runs.showingSummary { state.runs.showingSummary = false } else { state.screen = state.runs.returnTo }
             return []
+        case .rollback:
+            return RollbackUpdate.plan(&state)
+        case .cancelRollback:
+            state.runs.rollback?.phase = .cancelling
+            return [.cancelRollback]
         case .openRunSource:
             state.status = .info("opening \(entry.run.sourcePath)…")
             return [.openSource(path: entry.run.sourcePath, mappingPath: entry.run.mappingPath)]

@@ -19,6 +19,12 @@ enum RunsView {
             drawSummary(&buffer, body, e, state)
             return
         }
+        if let rollback = r.rollback {
+            let (listRect, panelRect) = body.splitBottom(min(body.height - 3, max(9, body.height / 2)))
+            drawList(&buffer, listRect, state)
+            RollbackView.draw(&buffer, panelRect, rollback)
+            return
+        }
         let (listRect, detailRect) = body.splitBottom(min(7, body.height / 3))
         drawList(&buffer, listRect, state)
         if let e = r.selectedEntry { drawDetail(&buffer, detailRect, e, state) }
