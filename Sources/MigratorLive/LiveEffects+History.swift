@@ -95,8 +95,9 @@ extension LiveEffects {
             guard let journal = existingJournal() else { mailbox.post(.runsLoaded([])); return }
             do {
                 let entries = try journal.runHistory()
-                mailbox.post(.runsLoaded(entries))
+                // The protections first: D is never enabled on a protected target, not even for a frame.
                 mailbox.post(.protectedTargets(protectedTargets(entries)))
+                mailbox.post(.runsLoaded(entries))
             } catch {
                 mailbox.post(.runsLoaded([]))
                 mailbox.post(.failed("cannot read the runs from the journal \(journalPath): \(error)"))

@@ -125,8 +125,11 @@ final class VerifyRollbackLiveTests: SandboxTestCase {
         let users = try await sandbox.users().count
         XCTAssertEqual(users, 4, "nothing deleted on a protected target")
         live.perform(.loadRuns, state: state, mailbox: mailbox)
-        posted = messages(mailbox) { if case .protectedTargets = $0 { true } else { false } }
-        guard case .protectedTargets(let targets)? = posted.last else { return XCTFail("\(posted)") }
+        posted = messages(mailbox) { if case .runsLoaded = $0 { true } else { false } }
+        guard case .protectedTargets(let targets)? = posted.first(where: { if case .protectedTargets = $0 { true } else { false } }) else {
+            return XCTFail("\(posted)")
+        }
+        guard case .runsLoaded? = posted.last else { return XCTFail("the protections come before the runs: \(posted)") }
         XCTAssertEqual(targets, [RunTarget(endpoint: sandbox.endpoint, projectID: "myapp"): "its target is protected: profile \"prod\""])
     }
 }

@@ -34,7 +34,7 @@ final class RollbackFlowTests: XCTestCase {
         XCTAssertEqual(id, VerifyScreenTests.runID)
         let text = AppView.render(s).text
         XCTAssertTrue(text.contains("Target: https://myapp.authgear.cloud project myapp"), text)
-        XCTAssertTrue(text.contains("DELETE up to 10 users run aaaaaaaa inserted (users.json)"), text)
+        XCTAssertTrue(text.contains("DELETE up to 10 users that run aaaaaaaa inserted (users.json)"), text)
         XCTAssertTrue(text.contains("Left alone: 1 updated and 3 skipped users — they existed before the run."), text)
         XCTAssertTrue(text.contains("Type the project id myapp below"), text)
         XCTAssertTrue(text.contains("to DELETE 10 users type the project id (myapp):"), "the prompt line: \(text)")

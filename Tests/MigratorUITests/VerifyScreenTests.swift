@@ -106,7 +106,8 @@ final class VerifyScreenTests: XCTestCase {
         XCTAssertTrue(text.contains(#""Alan Turing" → "Alan""#) && text.contains(#""Edsger Dijkstra" → "E. W. Dijkstra""#), text)
         XCTAssertTrue(text.contains(#"name: sent "Alan Turing", found "Alan""#), "the detail lists every field: \(text)")
         press(&s, .left, .down)
-        XCTAssertTrue(AppView.render(s).text.contains("it existed before, or an attempt whose outcome was unknown created it"))
+        let failed = AppView.render(s).text
+        XCTAssertTrue(failed.contains("user u9 exists although the run failed"), failed)
     }
 
     func testASecretThatDiffersIsMaskedOnBothSides() throws {

@@ -78,7 +78,7 @@ enum RollbackUpdate {
     static func confirmationLines(_ p: RollbackPlan) -> [String] {
         var lines = [
             "Target: \(p.endpoint) project \(p.projectID)",
-            "DELETE up to \(Format.count(p.toDelete)) user\(p.toDelete == 1 ? "" : "s") run \(p.runID.prefix(8)) inserted (\((p.sourcePath as NSString).lastPathComponent)),",
+            "DELETE up to \(Format.count(p.toDelete)) user\(p.toDelete == 1 ? "" : "s") that run \(p.runID.prefix(8)) inserted (\((p.sourcePath as NSString).lastPathComponent)),",
             "  each only while it still has the login ID it was created with; the others are listed and left alone.",
             "Left alone: \(Format.count(p.updated)) updated and \(Format.count(p.skipped)) skipped user\(p.updated + p.skipped == 1 ? "" : "s") — they existed before the run.",
         ]

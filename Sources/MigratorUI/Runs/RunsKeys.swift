@@ -17,10 +17,12 @@ extension KeyMap {
             KeyBinding([.escape], .cancelRollback, "stop rollback", "Stop the running rollback after the request in flight (every deletion so far is journaled; D continues it)",
                        disabled: { $0.runs.rollback?.phase.isRunningRollback == true ? nil : "no rollback is running" }),
             KeyBinding([.escape, .char("h"), .left], .back, "back", "Back (from a summary or a rollback to the list)", hint: true),
+        ] + moveKeys + common + [
+            // After ? and q: where the hint bar is too narrow for all, these give way first.
             { var b = verifyKey; b.hint = true; return b }(),
-            KeyBinding([.char("D")], .rollback, "rollback", "Roll the run back: delete the users it inserted (asks for the project id typed; refused on a protected target)",
+            KeyBinding([.char("D")], .rollback, "rollback", "Roll back: delete the users the run inserted",
                        hint: true, disabled: rollbackDisabled),
-        ] + moveKeys + common
+        ]
     }
 
     static func rollbackDisabled(_ s: AppState) -> String? {

@@ -3,7 +3,7 @@ import TerminalKit
 extension KeyMap {
     /// `V` on the records, review and runs screens: verify the run (the open file's, or the selected one).
     static var verifyKey: KeyBinding {
-        KeyBinding([.char("V")], .verify, "verify", "Verify the run: every record with an outcome is a user in the project holding what was sent",
+        KeyBinding([.char("V")], .verify, "verify", "Verify the run against the project: missing and mismatched users",
                    hint: false, disabled: verifyDisabled)
     }
 

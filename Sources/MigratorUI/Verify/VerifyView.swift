@@ -119,7 +119,7 @@ enum VerifyView {
         guard inner.height > 1 else { return }
         let numberWidth = RecordsView.numberWidth(largest: g.problems.map(\.record).max() ?? 0, minimum: 6)
         let idWidth = min(28, inner.width / 3)
-        let last = g.kind == .mismatched && g.field != nil ? "sent → found" : "user · what verify found"
+        let last = g.kind == .mismatched && g.field != nil ? "sent → found" : "what verify found"
         buffer.put("  " + "record".fitted(toWidth: numberWidth, alignRight: true) + "  " + "identifier".fitted(toWidth: idWidth) + "  " + last,
                    x: inner.x, y: inner.y, style: Theme.header, maxWidth: inner.width)
         let rows = inner.height - 1
