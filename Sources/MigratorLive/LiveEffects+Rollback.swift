@@ -74,4 +74,14 @@ extension LiveEffects {
             rollbackTask.withLock { $0 = task }
         }
     }
+
+    /// Stops a running rollback and waits for its journal writes (a deletion the server committed
+    /// is journaled before the process goes; at most 10 s).
+    func stopRollback() {
+        guard let task = rollbackTask.withLock({ $0 }) else { return }
+        task.cancel()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached { await task.value; done.signal() }
+        _ = done.wait(timeout: .now() + 10)
+    }
 }

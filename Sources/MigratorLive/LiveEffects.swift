@@ -86,7 +86,7 @@ public final class LiveEffects: EffectHandler, Sendable {
         case .loadOutcomes: loadOutcomes(state: state, mailbox: mailbox)
         case .quit:
             verifyTask.withLock { $0?.cancel() }
-            rollbackTask.withLock { $0?.cancel() }
+            stopRollback()
             stopRun(wait: true)
         default: performRunEffect(effect, state: state, mailbox: mailbox)
         }
