@@ -15,9 +15,12 @@ enum VerifyView {
         }
         let width = body.width - 4
         var y = body.y
-        for (text, style) in header(v) where y < body.maxY {
-            buffer.put(text, x: body.x + 2, y: y, style: style, maxWidth: width)
-            y += 1
+        // Wrapped, not cut: the totals and what cannot be checked are read whole on a narrow terminal too.
+        for (text, style) in header(v) {
+            for part in TextBox.wrap(text, width: width) where y < body.maxY - 3 {
+                buffer.put(part, x: body.x + 2, y: y, style: style, maxWidth: width)
+                y += 1
+            }
         }
         if v.phase == .running || v.phase == .cancelling, let p = v.progress, p.total > 0, y < body.maxY {
             Gauge(fraction: Double(p.done) / Double(p.total), filledStyle: Theme.ok).render(into: &buffer, area: Rect(x: body.x + 2, y: y, width: min(60, width), height: 1))
