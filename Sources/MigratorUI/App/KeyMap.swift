@@ -14,6 +14,7 @@ public enum Action: Equatable, Sendable {
     case pause, cancelRun
     case nextTab, mark, retry, rerunUpsert, exportReport
     case runs, openRunSource, resumeRun, retryRunFailed, writeRunReport
+    case markEditedSinceFailure, chooseColumns, sortRecords, showStopReason
 }
 
 /// One binding: keys, a short name for the hint bar, a help line, and when it applies.

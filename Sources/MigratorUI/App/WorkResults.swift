@@ -71,13 +71,18 @@ enum WorkResults {
             state.loading?.validationComplete = true
             state.loading?.validated = state.session?.count ?? 0
             state.loading?.validationTotal = state.session?.count ?? 0
-            if state.records.filter != .all { return RecordsUpdate.applyFilter(&state, state.records.filter) }
-            return []
+            let counted = SettingsUpdate.validationFinished(&state)
+            if state.records.filter != .all { return RecordsUpdate.applyFilter(&state, state.records.filter) + counted }
+            // Statuses changed: a table sorted by them is sorted again.
+            return (state.records.sort.key == .status ? RecordsUpdate.resort(&state) : []) + counted
         case .filterResult(let generation, let rows, let complete):
             guard generation == state.records.filterGeneration else { return [] }
             state.records.rows = (state.records.rows ?? []) + rows
             state.records.filtering = !complete
             Update.clampRecords(&state)
+            return complete ? RecordsUpdate.resort(&state) : []
+        case .sortResult(let generation, let rows):
+            RecordsUpdate.sorted(&state, generation: generation, rows: rows)
             return []
         case .searchResult(let generation, let row, let term):
             guard generation == state.records.filterGeneration else { return [] }
@@ -146,7 +151,8 @@ enum WorkResults {
                 state.run.endBanner = RunViewState.canaryBanner(counts: c, totals: state.run.totals)
             case .failure(let stop):
                 state.run.pausedReason = stop.description
-                state.status = .error("stopped: \(stop.description) — P resumes")
+                // The status line has one row: the whole reason (a 403's checklist) is on the progress screen and in the banner.
+                state.status = .error(RunViewState.statusText(stopped: stop.description))
                 // A stop the operator asked for needs no bell; every other end does.
                 if stop != .interrupted {
                     state.run.endBanner = RunViewState.banner(finished: false, counts: state.run.counts, totals: state.run.totals, reason: stop.description)
@@ -157,6 +163,9 @@ enum WorkResults {
                 state.bells += 1
             }
             return [.loadOutcomes] + (state.screen == .review ? [.loadReview(state.review.tab)] : [])
+        case .batchesLoaded(let id, let batches):
+            if id == state.run.runID { state.run.batches = batches }
+            return []
         case .outcomesLoaded(let outcomes):
             state.records.outcomes = outcomes
             return []
