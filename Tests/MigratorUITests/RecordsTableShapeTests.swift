@@ -108,7 +108,10 @@ final class RecordsTableShapeTests: XCTestCase {
         var cols = RecordsView.columns(count: 10_000_000, names: ["email"], width: 120, withResult: false)
         RecordsView.markHeaders(&cols, fixed: 2, names: ["email"], sort: RecordSort(), identifierField: "email", hiddenLeft: 0, hiddenRight: 0)
         XCTAssertEqual(cols[0].width, 7)
-        XCTAssertEqual(cols[0].title, "#▲")
+        XCTAssertEqual(cols[0].title, "#", "the source's order needs no mark")
+        RecordsView.markHeaders(&cols, fixed: 2, names: ["email"], sort: RecordSort(key: .number, descending: true), identifierField: "email",
+                                hiddenLeft: 0, hiddenRight: 0)
+        XCTAssertEqual(cols[0].title, "#▼")
     }
 
     func testReviewColumnsAreNamedByWhatTheyHold() throws {

@@ -69,8 +69,8 @@ final class ReviewFailureEditorTests: XCTestCase {
         // Review marks it ✎ and says how many; e marks them, r retries the marked ones.
         let review = AppView.render(s)
         XCTAssertTrue(review.text.contains("✎ 1 edited since they failed (e marks them)"), review.text)
-        XCTAssertNotNil(review.find("✎        4  edsger@example.com"), review.text)
-        XCTAssertNil(review.find("✎        6"), "record 6 was not edited")
+        XCTAssertNotNil(review.find("✎       4  edsger@example.com"), review.text)
+        XCTAssertNil(review.find("✎       6"), "record 6 was not edited")
         press(&s, .char("e"))
         XCTAssertEqual(s.review.marked, [4])
         press(&s, .char("r"))

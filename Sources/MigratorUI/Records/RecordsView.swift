@@ -130,6 +130,7 @@ extension RecordsView {
     static func markHeaders(_ cols: inout [Table.Column], fixed: Int, names: [String], sort: RecordSort, identifierField: String,
                             hiddenLeft: Int, hiddenRight: Int) {
         switch sort.key {
+        case _ where sort.isDefault: break   // the source's order needs no mark
         case .number: cols[0].title += sort.arrow
         case .status: cols[1].title += sort.arrow
         case .identifier:

@@ -56,12 +56,12 @@ enum ReviewView {
         let numberWidth = RecordsView.numberWidth(largest: items.map(\.record).max() ?? 0, minimum: 7)
         let columns = itemColumns(r.tab)
         // Marks: ● marked for retry, ✎ edited since it failed.
-        buffer.put("    " + "record".fitted(toWidth: numberWidth, alignRight: true) + "  " + "identifier".fitted(toWidth: idWidth) + "  "
+        buffer.put("   " + "record".fitted(toWidth: numberWidth, alignRight: true) + "  " + "identifier".fitted(toWidth: idWidth) + "  "
                    + columns.map(\.title).joined(separator: "  "), x: ii.x, y: ii.y, style: Theme.header, maxWidth: ii.width)
         let rows = ii.height - 1
         let iStart = max(0, r.item - rows + 1)
         for (i, item) in items.dropFirst(iStart).prefix(max(0, rows)).enumerated() {
-            let mark = (r.marked.contains(item.record) ? "●" : " ") + (r.tab == .failed && r.editedSinceFailure(item) ? "✎" : " ") + "  "
+            let mark = (r.marked.contains(item.record) ? "●" : " ") + (r.tab == .failed && r.editedSinceFailure(item) ? "✎" : " ") + " "
             let values = columns.map { c in c.width.map { c.value(item).fitted(toWidth: $0) } ?? c.value(item) }
             let line = mark + String(item.record).fitted(toWidth: numberWidth, alignRight: true) + "  " + item.identifier.fitted(toWidth: idWidth) + "  "
                 + values.joined(separator: "  ")
