@@ -100,6 +100,11 @@ final class RecordsTableShapeTests: XCTestCase {
         XCTAssertEqual(effects, [.filter(.problems, generation: s.records.filterGeneration)])
         let after = Update.update(&s, .filterResult(generation: s.records.filterGeneration, rows: [1, 3], complete: true))
         XCTAssertEqual(after, [.sortRows(RecordSort(key: .identifier, descending: true), rows: [1, 3], generation: s.records.sortGeneration)])
+        // Sorted while the file was still being read: sorted again once it has been read whole.
+        var reading = try Fixture.state()
+        reading.records.sort = RecordSort(key: .identifier)
+        XCTAssertEqual(Update.update(&reading, .indexProgress(indexed: 12, fraction: 1, complete: true)),
+                       [.sortRows(RecordSort(key: .identifier), rows: nil, generation: reading.records.sortGeneration)])
         XCTAssertEqual(RecordSort(key: .number, descending: true).sorted([1, 3, 2], identifier: { _ in nil }, status: { _ in nil }, firstRule: { _ in nil }),
                        [3, 2, 1])
     }

@@ -56,7 +56,8 @@ enum WorkResults {
             state.loading?.indexFraction = fraction
             state.loading?.indexComplete = complete
             state.session?.refreshColumnsIfEmpty()
-            return []
+            // A table sorted while the file was being read is sorted again with every record.
+            return complete && !state.records.sort.isDefault && state.records.filter == .all ? RecordsUpdate.resort(&state) : []
         case .indexStopped(let indexed, let reason):
             let text = "not read to its end, nothing can be launched: reading stopped after record \(indexed): \(reason)"
             state.loading?.readFailure = text
