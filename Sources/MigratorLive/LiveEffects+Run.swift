@@ -186,8 +186,12 @@ extension LiveEffects {
             do throws(RunStop) { result = .success(try await runner.run()) } catch { result = .failure(error) }
             held.release()
             log.write("run \(run.id) ended: \(result)")
-            // The final figures first, so that the end's banner states them.
+            // The final figures first, so that the end's banner states them; the batches as the
+            // journal left them (a refused batch is planned again, not still "sending").
             feed.postNow()
+            let counts = ((try? journal.progressTotals(run: run.id, recentFailures: 0)) ?? RunProgressTotals()).batchCounts
+            mailbox.post(.batchesLoaded(runID: run.id, batches: RunViewState.rows((try? journal.batches(run: run.id)) ?? [], counts: counts,
+                                                                                  createdAt: run.createdAt)))
             mailbox.post(.runEnded(result))
         }
         runLock.withLock { $0 = task }
@@ -239,8 +243,11 @@ extension LiveEffects {
                 switch tab {
                 case .failed where !r.outcome.isSuccess:
                     let reason = r.errorReason ?? "failed"
+                    let cause = RecordErrorCause.parse(r.errorJSON)
+                    let detail = [cause?.kind, cause?.clash].compactMap { $0 }.joined(separator: ": ")
                     groups[reason, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: reason,
-                                                                        message: r.errorMessage ?? "", detail: Self.errorInfo(r.errorJSON)))
+                                                                        message: r.errorMessage ?? "", detail: detail.isEmpty ? nil : detail,
+                                                                        cause: cause?.kind, clash: cause?.clash, recordedAt: r.recordedAt))
                 case .skipped where r.outcome == .skipped:
                     let key = r.possiblyCreatedAt == nil ? "user already existed" : "possibly created by an interrupted attempt"
                     groups[key, default: []].append(ReviewState.Item(record: r.record, identifier: identifier(r.record), reason: key,
@@ -255,21 +262,6 @@ extension LiveEffects {
             let sorted = groups.map { ReviewState.Group(key: $0.key, records: $0.value) }.sorted { ($0.records.count, $1.key) > ($1.records.count, $0.key) }
             mailbox.post(.reviewLoaded(tab: tab, groups: sorted))
         }
-    }
-
-    /// The `info` of a server error (which identity clashed, which field), compact, for the review's detail pane.
-    static func errorInfo(_ json: String?) -> String? {
-        guard let json, let value = try? JSONParser.parse(Array(json.utf8)), let info = value["info"], info != .null else { return nil }
-        // A duplicated identity names which identity of the record clashed with which of another user.
-        if let kind = info["cause"]?["kind"]?.stringValue {
-            let incoming = info["LoginIDTypeIncoming"]?.stringValue ?? info["IdentityTypeIncoming"]?.stringValue
-            let existing = info["LoginIDTypeExisting"]?.stringValue ?? info["IdentityTypeExisting"]?.stringValue
-            if let incoming, let existing {
-                return "\(kind): the record's \(incoming) is already a \(existing) identity of another user"
-            }
-            return kind
-        }
-        return "info: " + JSONWriter(sortedKeys: true).string(info)
     }
 
     /// Each record's latest outcome for the records table's result column.

@@ -51,6 +51,7 @@ public final class LiveEffects: EffectHandler, Sendable {
     /// Cancels a superseded background pass (validation, filter, search).
     let validationGeneration = Atomic<Int>(0)
     let filterGeneration = Atomic<Int>(0)
+    let sortGeneration = Atomic<Int>(0)
     /// The engine's task while a run is in flight.
     let runLock = Mutex<Task<Void, Never>?>(nil)
     /// The verification's and the rollback's tasks while they run (Esc cancels them).
@@ -81,6 +82,7 @@ public final class LiveEffects: EffectHandler, Sendable {
         case .validateInBackground: validate(state: state, mailbox: mailbox)
         case .filter(let filter, let generation): runFilter(filter, generation: generation, state: state, mailbox: mailbox)
         case .search(let term, let from, let forward, let generation): search(term, from: from, forward: forward, generation: generation, state: state, mailbox: mailbox)
+        case .sortRows(let sort, let rows, let generation): sortRows(sort, rows: rows, generation: generation, state: state, mailbox: mailbox)
         case .edit(let op): edit(op, state: state, mailbox: mailbox)
         case .exportEdited(let path): exportEdited(path, state: state, mailbox: mailbox)
         case .loadOutcomes: loadOutcomes(state: state, mailbox: mailbox)

@@ -12,7 +12,7 @@ struct ConnectionOptions: ParsableArguments {
     var projectID: String?
     @Option(help: ArgumentHelp("Admin API key ID, the JWT `kid` (env AUTHGEAR_KEY_ID).", valueName: "kid"))
     var keyID: String?
-    @Option(help: ArgumentHelp("Admin API private key, PEM (env AUTHGEAR_KEY_FILE). Encrypted keys: passphrase from AUTHGEAR_KEY_PASSPHRASE or a prompt.", valueName: "file"))
+    @Option(help: ArgumentHelp("Admin API private key, PEM (env AUTHGEAR_KEY_FILE). Encrypted keys: passphrase from AUTHGEAR_KEY_PASSPHRASE, else a prompt on the terminal (tui: AUTHGEAR_KEY_PASSPHRASE only, never a prompt).", valueName: "file"))
     var keyFile: String?
     @Option(help: ArgumentHelp("CA certificates to trust for a private CA (env AUTHGEAR_CA_FILE).", valueName: "file"))
     var caFile: String?

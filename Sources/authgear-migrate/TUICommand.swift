@@ -19,6 +19,8 @@ struct TUICommand: ParsableCommand {
         target (outcomes, progress, review; an unfinished one is offered for resumption); another file's \
         unfinished run is offered as "open that file", never shown as this one's. R lists every run of the \
         journal. Press ? on any screen for its keys. Honours NO_COLOR and --no-color. \
+        The TUI owns the terminal and never prompts outside its screen: an encrypted key's passphrase \
+        comes from AUTHGEAR_KEY_PASSPHRASE only (the other commands fall back to a prompt on the terminal). \
         Logs go to $XDG_STATE_HOME/authgear-migrate/tui.log, never to the screen.
         """
     )

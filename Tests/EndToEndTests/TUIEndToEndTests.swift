@@ -159,15 +159,17 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.keys("v")
         tmux.wait(for: "Review", "InvariantViolated", "barbara.turing6@example.com")
         try tmux.keys("Enter", "Enter")
-        tmux.wait(for: "Record 6")
+        // The editor shows the server's failure from the journal, not "valid · No problems".
+        tmux.wait(for: "Record 6", "FAILED on the server: InvariantViolated", "cause: DuplicatedIdentity", "clashes with an existing",
+                  "not edited since it failed")
         try tmux.keys("a")
         try tmux.type("phone_number=\"+85297023700\"")
         try tmux.keys("Enter")
-        tmux.wait(for: "/phone_number changed", "Record 6 · line 8 · valid")
+        tmux.wait(for: "/phone_number changed", "Record 6 · line 8 · valid", "✎ edited since it failed")
         try tmux.keys("Escape")
-        tmux.wait(for: "Review")
+        tmux.wait(for: "Review", "1 edited since they failed")
         try tmux.keys("r")
-        tmux.wait(for: "Retry 1 failed record?")
+        tmux.wait(for: "Retry 1 failed record?", "edited since it failed")
         try tmux.keys("y")
         tmux.wait(for: "Finished", "inserted 30", "failed 0")
 

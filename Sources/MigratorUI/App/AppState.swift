@@ -30,6 +30,8 @@ public struct AppState {
     public var session: SourceSession?
     public var loading: LoadingState?
     public var records = RecordsState()
+    /// The records table's chosen columns (`c`), kept for every file opened in this session.
+    public var columnChoice = ColumnChoice()
     public var editor = EditorState()
     public var settings = ImportSettings()
     public var run = RunViewState()

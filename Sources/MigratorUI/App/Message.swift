@@ -23,6 +23,8 @@ public enum Message: Sendable {
     case validationFinished(ValidationReportBox)
     case filterResult(generation: Int, rows: [Int], complete: Bool)
     case searchResult(generation: Int, row: Int?, term: String)
+    /// The table's rows in the order asked for (`sortGeneration`: a newer sort or filter supersedes it).
+    case sortResult(generation: Int, rows: [Int])
 
     case settingsLoaded(ImportSettings)
     case checkFinished([CheckStep])
@@ -36,6 +38,8 @@ public enum Message: Sendable {
     case runStarted(runID: String, batches: [RunViewState.BatchRow], base: OutcomeCounts)
     case engine(EngineEvent)
     case runEnded(Result<OutcomeCounts, RunStop>)
+    /// The run's batches as the journal has them once it ended (a batch refused with 403 is planned again, not "sending").
+    case batchesLoaded(runID: String, batches: [RunViewState.BatchRow])
     case runFailedToStart(String)
     case reviewLoaded(tab: ReviewState.Tab, groups: [ReviewState.Group])
     /// What upsert will do to these skipped users: `changes`/`ignored` count what the records set;
@@ -87,6 +91,8 @@ public enum Effect: Equatable, Sendable {
     case validateInBackground
     case filter(RecordFilter, generation: Int)
     case search(term: String, fromRow: Int, forward: Bool, generation: Int)
+    /// Sorts the table's rows (nil: every record) in the background.
+    case sortRows(RecordSort, rows: [Int]?, generation: Int)
     case edit(EditOperation)
     case loadSettings
     case checkConnection(ImportSettings)

@@ -7,6 +7,12 @@ import TerminalKit
 /// It reads the open source through `state.session` but changes it only through effects.
 public enum Update {
     public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        let effects = dispatch(&state, message)
+        ReviewUpdate.noteEdits(&state, effects)
+        return effects
+    }
+
+    static func dispatch(_ state: inout AppState, _ message: Message) -> [Effect] {
         switch message {
         case .key(let key):
             return handleKey(&state, key)
@@ -104,6 +110,9 @@ public enum Update {
             case .up, .char("k"): menu.selected = max(0, menu.selected - 1)
             case .down, .char("j"): menu.selected = min(menu.items.count - 1, menu.selected + 1)
             case .escape, .char("q"): state.overlay = nil; return []
+            case .enter where menu.purpose == .columns, .char(" ") where menu.purpose == .columns:
+                // The column picker stays open: each column is switched on or off in turn.
+                RecordsUpdate.toggleColumn(&state, &menu)
             case .enter:
                 state.overlay = nil
                 return menuChosen(&state, menu)
@@ -144,6 +153,9 @@ public enum Update {
         case .rerunSkipped(let records):
             startSecondPass(&state)
             return [.rerunSkipped(records)]
+        case .launchDespiteFailedCheck:
+            state.settings.acceptedFailedCheck = state.settings.check
+            return SettingsUpdate.confirmLaunch(&state)
         }
     }
 
@@ -160,6 +172,10 @@ public enum Update {
         switch menu.purpose {
         case .filter:
             return RecordsUpdate.applyFilter(&state, RecordsUpdate.filter(fromMenuItem: item, search: state.records.search))
+        case .columns:
+            return []
+        case .sort:
+            return RecordsUpdate.chooseSort(&state, menu.selected)
         }
     }
 

@@ -56,7 +56,8 @@ enum WorkResults {
             state.loading?.indexFraction = fraction
             state.loading?.indexComplete = complete
             state.session?.refreshColumnsIfEmpty()
-            return []
+            // A table sorted while the file was being read is sorted again with every record.
+            return complete && !state.records.sort.isDefault && state.records.filter == .all ? RecordsUpdate.resort(&state) : []
         case .indexStopped(let indexed, let reason):
             let text = "not read to its end, nothing can be launched: reading stopped after record \(indexed): \(reason)"
             state.loading?.readFailure = text
@@ -71,13 +72,18 @@ enum WorkResults {
             state.loading?.validationComplete = true
             state.loading?.validated = state.session?.count ?? 0
             state.loading?.validationTotal = state.session?.count ?? 0
-            if state.records.filter != .all { return RecordsUpdate.applyFilter(&state, state.records.filter) }
-            return []
+            let counted = SettingsUpdate.validationFinished(&state)
+            if state.records.filter != .all { return RecordsUpdate.applyFilter(&state, state.records.filter) + counted }
+            // Statuses changed: a table sorted by them is sorted again.
+            return (state.records.sort.key == .status ? RecordsUpdate.resort(&state) : []) + counted
         case .filterResult(let generation, let rows, let complete):
             guard generation == state.records.filterGeneration else { return [] }
             state.records.rows = (state.records.rows ?? []) + rows
             state.records.filtering = !complete
             Update.clampRecords(&state)
+            return complete ? RecordsUpdate.resort(&state) : []
+        case .sortResult(let generation, let rows):
+            RecordsUpdate.sorted(&state, generation: generation, rows: rows)
             return []
         case .searchResult(let generation, let row, let term):
             guard generation == state.records.filterGeneration else { return [] }
@@ -146,7 +152,8 @@ enum WorkResults {
                 state.run.endBanner = RunViewState.canaryBanner(counts: c, totals: state.run.totals)
             case .failure(let stop):
                 state.run.pausedReason = stop.description
-                state.status = .error("stopped: \(stop.description) — P resumes")
+                // The status line has one row: the whole reason (a 403's checklist) is on the progress screen and in the banner.
+                state.status = .error(RunViewState.statusText(stopped: stop.description))
                 // A stop the operator asked for needs no bell; every other end does.
                 if stop != .interrupted {
                     state.run.endBanner = RunViewState.banner(finished: false, counts: state.run.counts, totals: state.run.totals, reason: stop.description)
@@ -157,6 +164,9 @@ enum WorkResults {
                 state.bells += 1
             }
             return [.loadOutcomes] + (state.screen == .review ? [.loadReview(state.review.tab)] : [])
+        case .batchesLoaded(let id, let batches):
+            if id == state.run.runID { state.run.batches = batches }
+            return []
         case .outcomesLoaded(let outcomes):
             state.records.outcomes = outcomes
             return []

@@ -14,6 +14,8 @@ extension KeyMap {
             KeyBinding([.char("["), .char("p")], .previousRecord, "prev record", "Previous record of the list"),
             KeyBinding([.char("]"), .char("n")], .nextRecord, "next record", "Next record of the list"),
             KeyBinding([.char("S")], .revealSecrets, "reveal", "Reveal secrets (again to hide)"),
+            KeyBinding([.char("r")], .retry, "retry", "Retry this failed record (opened from Review's failed tab; asks first)", hint: true,
+                       disabled: { $0.editor.failure == nil ? "only for a record that failed on the server (open it from Review's failed tab)" : ($0.runInFlight ? "a run is in flight" : nil) }),
             KeyBinding([.escape], .back, "back", "Back", hint: true),
         ] + moveKeys + common
     }

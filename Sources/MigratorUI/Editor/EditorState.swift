@@ -6,5 +6,8 @@ public struct EditorState: Equatable, Sendable {
     public var revealSecrets = false
     /// Where to go back to.
     public var returnTo: Screen = .records
+    /// The server's failure of the record, when opened from the failed tab of Review (the journal's
+    /// latest outcome: reason, message, cause, which identity clashed).
+    public var failure: ReviewState.Item?
     public init() {}
 }

@@ -9,6 +9,7 @@ enum EditorUpdate {
         state.editor.top = 0
         state.editor.returnTo = screen
         state.editor.revealSecrets = false
+        state.editor.failure = screen == .review ? state.review.failure(of: record) : nil
         if let issue = state.session?.issues(record).first(where: { !$0.pointer.isEmpty }),
            let rows = state.session?.record(record).map(FieldRow.rows) {
             // Start on the field at fault: the row itself, else the deepest row that contains it.
@@ -63,6 +64,10 @@ enum EditorUpdate {
         case .revealSecrets:
             state.editor.revealSecrets.toggle()
             return []
+        case .retry:
+            // A failed record opened from Review: retried through Review's path and confirmation.
+            guard state.editor.failure != nil else { return [] }
+            return ReviewUpdate.confirmRetry(&state, records: [n], scope: "Record \(n)")
         case .previousRecord, .nextRecord:
             let list = state.editor.returnTo == .review ? state.review.currentItems.map(\.record)
                 : (state.editor.returnTo == .verify ? state.verify.currentProblems.map(\.record) : nil)

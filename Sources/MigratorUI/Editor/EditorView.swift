@@ -16,11 +16,13 @@ enum EditorView {
         case .excluded: header += "EXCLUDED from the import"
         }
         if session.isEdited(n), status != .excluded { header += " · edited (saved)" }
-        let headerStyle = status == .errors ? Theme.error : (status == .excluded ? Theme.dim : Theme.ok)
+        let failure = state.editor.failure
+        if let failure { header += " · FAILED on the server: \(failure.reason)" }
+        let headerStyle = status == .errors || failure != nil ? Theme.error : (status == .excluded ? Theme.dim : Theme.ok)
         buffer.put(header, x: body.x + 1, y: body.y, style: headerStyle, maxWidth: body.width - 2)
 
         let issues = session.issues(n)
-        var issueLines: [(String, Style)] = []
+        var issueLines: [(String, Style)] = failure.map { serverLines($0, state.review, width: max(10, body.width - 4)) } ?? []
         for issue in issues {
             let text = "\(issue.severity == .error ? "✗" : "!") \(issue.pointer.isEmpty ? "(record)" : issue.pointer): \(issue.message) [\(issue.rule)]"
             for (i, line) in TextBox.wrap(text, width: max(10, body.width - 4)).enumerated() {
@@ -76,7 +78,9 @@ enum EditorView {
             }
             y += height
         }
-        buffer.box(issuesRect, title: issues.isEmpty ? "No problems" : "Problems (\(issues.count))", style: issues.isEmpty ? Theme.ok : Theme.dim)
+        let local = issues.isEmpty ? "No problems" : "Problems (\(issues.count))"
+        buffer.box(issuesRect, title: failure == nil ? local : "Server failure · here: " + local.lowercased(),
+                   style: failure != nil ? Theme.error : (issues.isEmpty ? Theme.ok : Theme.dim))
         let issueInner = issuesRect.inset(1)
         for (i, line) in issueLines.prefix(issueInner.height).enumerated() {
             buffer.put(line.0, x: issueInner.x, y: issueInner.y + i, style: line.1, maxWidth: issueInner.width)
@@ -84,6 +88,22 @@ enum EditorView {
         if issueLines.count > issueInner.height {
             buffer.put(" +\(issueLines.count - issueInner.height) more lines (widen the terminal) ", x: issuesRect.x + 2, y: issuesRect.maxY - 1, style: Theme.dim)
         }
+    }
+
+    /// What the server said about the record's last attempt (from the journal), and what to do.
+    static func serverLines(_ f: ReviewState.Item, _ review: ReviewState, width: Int) -> [(String, Style)] {
+        var parts = ["✗ server: \(f.reason)" + (f.message.isEmpty ? "" : ": \(f.message)")]
+        if let cause = f.cause { parts.append("  cause: \(cause)") }
+        if let clash = f.clash { parts.append("  \(clash)") }
+        parts.append(review.editedSinceFailure(f) ? "  ✎ edited since it failed — r retries it (asks first)"
+                                                  : "  not edited since it failed: fix it here, then r retries it")
+        var out: [(String, Style)] = []
+        for (k, part) in parts.enumerated() {
+            for (i, line) in TextBox.wrap(part, width: width).enumerated() {
+                out.append(((i == 0 ? "" : "    ") + line, k == parts.count - 1 ? Theme.key : Theme.error))
+            }
+        }
+        return out
     }
 
     /// The selected field's value in pieces of `room` cells when it is a revealed secret too wide

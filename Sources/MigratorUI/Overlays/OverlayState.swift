@@ -27,10 +27,12 @@ public enum ConfirmedAction: Equatable, Sendable {
     /// Opens the source of another file's run (where that run can be resumed).
     case openSource(path: String, mappingPath: String?)
     case retryAllFailed
+    /// The connection check failed and the operator said launch anyway: on to the launch confirmation.
+    case launchDespiteFailedCheck
 }
 
 public struct Menu: Equatable, Sendable {
-    public enum Purpose: Equatable, Sendable { case filter }
+    public enum Purpose: Equatable, Sendable { case filter, columns, sort }
     public var title: String
     public var items: [String]
     public var selected = 0

@@ -47,7 +47,15 @@ enum ProgressView {
         buffer.put(pace.joined(separator: " · "), x: body.x + 2, y: y, maxWidth: body.width - 4)
         y += 1
         if let reason = run.pausedReason, run.finished == nil, !run.active {
-            buffer.put("‖ " + reason, x: body.x + 2, y: y, style: Theme.warning, maxWidth: body.width - 4)
+            // Whole, however long (a 403's checklist: one item a line, wrapped), up to a third of the screen.
+            let lines = RunViewState.checklistLines("‖ " + reason).flatMap { TextBox.wrap($0, width: max(10, body.width - 4)) }
+            let room = max(1, body.height / 2)
+            for (i, line) in lines.prefix(room).enumerated() {
+                let cut = i == room - 1 && lines.count > room
+                buffer.put(cut ? "… (b shows all of it)" : line, x: body.x + 2, y: y, style: Theme.warning, maxWidth: body.width - 4)
+                y += 1
+            }
+            y -= 1
         } else if run.active, let job = run.oldestPendingJob(now: now), let id = job.jobID {
             // The server has not answered this job yet: say for how long.
             let age = max(0, now.timeIntervalSince(job.since))
@@ -86,7 +94,15 @@ enum ProgressView {
     static func drawFeed(_ buffer: inout ScreenBuffer, _ rect: Rect, _ run: RunViewState) {
         buffer.box(rect, title: "Failures (\(Format.count(run.failedCount))) and events", style: Theme.dim)
         let inner = rect.inset(1)
-        var lines: [(String, Style)] = run.events.suffix(3).map { ($0, Theme.warning) }
+        // Events are wrapped, never cut: a long reason is read whole.
+        var lines: [(String, Style)] = run.events.suffix(3).flatMap { event -> [(String, Style)] in
+            var e = event
+            // The pause that stopped the run is shown whole above the batches: here its first clause.
+            if let reason = run.pausedReason, !run.active, run.finished == nil, e == "paused: " + reason, e.cellWidth > inner.width {
+                e = "paused: \(RunViewState.headline(reason)) — above"
+            }
+            return TextBox.wrap(e, width: max(10, inner.width)).enumerated().map { ($0.offset == 0 ? $0.element : "  " + $0.element, Theme.warning) }
+        }
         lines += run.feed.map { ("record \($0.record): \($0.reason) — \($0.message)", Theme.error) }
         if lines.isEmpty { lines = [("no failures so far", Theme.dim)] }
         for (i, l) in lines.prefix(inner.height).enumerated() {

@@ -157,8 +157,41 @@ extension RunViewState {
             lines.append("failed by reason: " + reasons.prefix(4).map { "\($0.reason) \(Format.count($0.count))" }.joined(separator: ", ")
                          + (reasons.count > 4 ? ", …" : ""))
         }
-        if let reason { lines.append("stopped: \(reason)") }
+        if let reason { lines += checklistLines("stopped: \(reason)") }
         lines.append(finished ? (c.failed > 0 ? "v reviews the failures · Enter closes" : "v reviews the run · Enter closes") : "P resumes · Enter closes")
         return EndBanner(title: finished ? "The run has finished" : "The run has stopped", lines: lines)
+    }
+
+    /// The status line's text for a stop: a long reason (a 403's checklist) is cut to its first
+    /// clause there, and says where it is in full (`b`: the banner; the progress screen shows it too).
+    public static func statusText(stopped reason: String) -> String {
+        guard reason.count > 90 else { return "stopped: \(reason) — P resumes" }
+        // Short enough for 80 columns: P resumes is in the hint bar, b shows the whole reason.
+        return "stopped: \(headline(reason)) · b: why"
+    }
+
+    /// The first clause of a reason ("the server refused the Admin API token (HTTP 403 Forbidden)").
+    static func headline(_ reason: String) -> String {
+        let cuts = [". ", ": "].compactMap { reason.range(of: $0)?.lowerBound }.filter { reason.distance(from: reason.startIndex, to: $0) >= 20 }
+        guard let cut = cuts.min() else { return String(reason.prefix(80)) + "…" }
+        return String(reason[..<cut])
+    }
+
+    /// A reason with a numbered checklist ("Check: (1) …; (2) …") as one line per item, so that
+    /// each is read whole (the lines are wrapped where drawn).
+    public static func checklistLines(_ text: String) -> [String] {
+        // Where each item starts: "(1) ", then "(2) " after it, and so on.
+        var starts: [String.Index] = []
+        var from = text.startIndex
+        while let r = text.range(of: "(\(starts.count + 1)) ", range: from..<text.endIndex) {
+            starts.append(r.lowerBound)
+            from = r.upperBound
+        }
+        guard !starts.isEmpty else { return [text] }
+        let bounds = [text.startIndex] + starts + [text.endIndex]
+        return zip(bounds, bounds.dropFirst()).enumerated().compactMap { i, b in
+            let piece = text[b.0..<b.1].trimmingCharacters(in: .whitespaces)
+            return piece.isEmpty ? nil : (i == 0 ? piece : "  " + piece)
+        }
     }
 }

@@ -31,6 +31,9 @@ enum RunUpdate {
         case .review:
             state.screen = .review
             return [.loadReview(state.review.tab)]
+        case .showStopReason:
+            if let banner = state.run.endBanner { state.overlay = .banner(banner) }
+            return []
         case .back:
             state.screen = state.session == nil ? .picker : .records
             return []

@@ -39,6 +39,12 @@ public struct RecordsState: Equatable, Sendable {
     public var searching = false
     /// Latest outcomes of the run, once one has ended in this session (the result column).
     public var outcomes: RecordOutcomes?
+    /// The table's order (`s`), and whether a sort is being computed in the background.
+    public var sort = RecordSort()
+    public var sorting = false
+    public var sortGeneration = 0
+    /// Value columns scrolled off to the left (← →): the record number and status stay.
+    public var columnOffset = 0
     public init() {}
 
     public func rowCount(total: Int) -> Int { rows?.count ?? total }

@@ -69,7 +69,7 @@ enum RecordsUpdate {
             state.screen = .picker
             return [.listDirectory(state.picker.directory), .loadRecent]
         default:
-            return []
+            return performTable(&state, action) ?? []
         }
     }
 
@@ -91,12 +91,14 @@ enum RecordsUpdate {
     static func applyFilter(_ state: inout AppState, _ filter: RecordFilter) -> [Effect] {
         state.records.filter = filter
         state.records.filterGeneration += 1
+        state.records.sortGeneration += 1   // a sort of the old rows is stale
+        state.records.sorting = false
         state.records.cursor = 0
         state.records.top = 0
         if filter == .all {
             state.records.rows = nil
             state.records.filtering = false
-            return []
+            return resort(&state)
         }
         state.records.rows = []
         state.records.filtering = true

@@ -35,8 +35,11 @@ enum RecordsView {
     /// Columns a record-number column needs to show `largest` whole (10,000,000 rows: 7 digits).
     static func numberWidth(largest: Int, minimum: Int = 3) -> Int { max(minimum, String(max(0, largest)).count) }
 
-    static func columns(_ session: SourceSession, width: Int, withResult: Bool) -> [Table.Column] {
-        columns(count: session.count, names: session.columns, width: width, withResult: withResult)
+    /// The value columns drawn: the chosen ones (`c`), from the horizontal scroll position on.
+    static func valueNames(_ state: AppState, _ session: SourceSession) -> (names: [String], hiddenLeft: Int) {
+        let shown = state.columnChoice.shown(session.columns)
+        let offset = min(state.records.columnOffset, max(0, shown.count - 1))
+        return (Array(shown.dropFirst(offset)), offset)
     }
 
     /// The table's columns for `count` records with value columns `names`, in `width` cells.
@@ -63,8 +66,12 @@ enum RecordsView {
 
     static func drawTable(_ buffer: inout ScreenBuffer, _ rect: Rect, _ state: AppState, _ session: SourceSession) {
         let outcomes = state.records.outcomes
-        let cols = columns(session, width: rect.width, withResult: outcomes != nil)
+        let (names, hiddenLeft) = valueNames(state, session)
+        var cols = columns(count: session.count, names: names, width: rect.width, withResult: outcomes != nil)
         let fixed = outcomes == nil ? 2 : 3
+        let hiddenRight = names.count - (cols.count - fixed)
+        markHeaders(&cols, fixed: fixed, names: names, sort: state.records.sort, identifierField: session.identifier.field,
+                    hiddenLeft: hiddenLeft, hiddenRight: hiddenRight)
         let records = state.records
         let rows = records.rowCount(total: session.count)
         let unreadable = Unreadable()
@@ -88,13 +95,21 @@ enum RecordsView {
                     let text = outcomes!.label(n)
                     return Table.Cell(text, style: text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok))
                 default:
-                    let field = session.columns[k - fixed]
+                    let field = names[k - fixed]
                     let text = Secrets.isSecretField(field) ? Secrets.mask : JSONText.cellText(value?[field])
                     return Table.Cell(text, style: status == .excluded ? Theme.dim : .plain)
                 }
             }
         }
         table.render(into: &buffer, area: rect)
+        if hiddenRight > 0, rect.width > 20 {
+            // More value columns to the right (→ scrolls).
+            let more = " +\(hiddenRight) ▸"
+            buffer.put(more, x: rect.maxX - more.cellWidth, y: rect.y, style: Theme.header)
+        }
+        if records.sorting, rect.width > 30 {
+            buffer.put(" sorting… ", x: rect.maxX - 18, y: rect.y, style: Theme.key)
+        }
         highlightMatches(&buffer, rect, records, dataX: rect.x + cols.prefix(fixed).reduce(0) { $0 + $1.width + table.gap })
         if rows == 0 {
             let text = records.filtering ? "filtering…" : (records.rows != nil ? "no records \(records.filter.label)" : "no records yet")
@@ -111,6 +126,20 @@ enum RecordsView {
 }
 
 extension RecordsView {
+    /// Header marks: the sort column's arrow, and ◂ / ▸ where value columns are scrolled off.
+    static func markHeaders(_ cols: inout [Table.Column], fixed: Int, names: [String], sort: RecordSort, identifierField: String,
+                            hiddenLeft: Int, hiddenRight: Int) {
+        switch sort.key {
+        case _ where sort.isDefault: break   // the source's order needs no mark
+        case .number: cols[0].title += sort.arrow
+        case .status: cols[1].title += sort.arrow
+        case .identifier:
+            if let i = names.prefix(cols.count - fixed).firstIndex(of: identifierField) { cols[fixed + i].title += " " + sort.arrow }
+        }
+        guard cols.count > fixed else { return }
+        if hiddenLeft > 0 { cols[fixed].title = "◂\(hiddenLeft) " + cols[fixed].title }
+    }
+
     /// The text being searched for (the last `/` search, else a "containing" filter), if any.
     static func matchText(_ records: RecordsState) -> String? {
         if let s = records.search, !s.isEmpty { return s }

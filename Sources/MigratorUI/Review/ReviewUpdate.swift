@@ -45,16 +45,15 @@ enum ReviewUpdate {
         case .retry:
             let records = selection(r)
             guard !records.isEmpty else { return [] }
-            guard !state.runInFlight else {
-                state.status = .error("a run is in flight: wait for it to finish or pause it first")
+            return confirmRetry(&state, records: records, scope: r.marked.isEmpty ? "Group: \(r.groups[r.group].key)" : "Marked records: \(records.count)")
+        case .markEditedSinceFailure:
+            let edited = r.editedSinceFailureRecords
+            guard !edited.isEmpty else {
+                state.status = .info("no failed record was edited since it failed (fix one with Enter, then come back)")
                 return []
             }
-            state.overlay = .confirm(Confirmation(
-                title: "Retry \(records.count) failed record\(records.count == 1 ? "" : "s")?",
-                lines: ["They are sent again with their current edits;",
-                        "records that still do not validate stay out and are listed.",
-                        r.marked.isEmpty ? "Group: \(r.groups[r.group].key)" : "Marked records: \(records.count)"],
-                key: "y", action: .retryFailed(records)))
+            state.review.marked = Set(edited)
+            state.status = .info("marked the \(Format.count(edited.count)) record\(edited.count == 1 ? "" : "s") edited since they failed — r retries them")
             return []
         case .rerunUpsert:
             let records = r.marked.isEmpty ? r.groups.flatMap { $0.records.map(\.record) } : r.marked.sorted()
@@ -76,6 +75,36 @@ enum ReviewUpdate {
             return []
         default:
             return []
+        }
+    }
+
+    /// The retry confirmation (the one path of Review and the editor): `y` sends them again.
+    static func confirmRetry(_ state: inout AppState, records: [Int], scope: String) -> [Effect] {
+        guard !state.runInFlight else {
+            state.status = .error("a run is in flight: wait for it to finish or pause it first")
+            return []
+        }
+        let r = state.review
+        let failures = records.compactMap(r.failure(of:))
+        let edited = failures.filter(r.editedSinceFailure).count
+        var lines = ["They are sent again with their current edits;",
+                     "records that still do not validate stay out and are listed.",
+                     scope]
+        if !failures.isEmpty {
+            lines.append(edited == failures.count ? "All \(edited == 1 ? "of it" : "\(Format.count(edited)) of them") edited since \(edited == 1 ? "it" : "they") failed."
+                         : "\(Format.count(edited)) of them edited since they failed; \(Format.count(failures.count - edited)) not edited (the server may refuse them again).")
+        }
+        state.overlay = .confirm(Confirmation(
+            title: "Retry \(records.count) failed record\(records.count == 1 ? "" : "s")?",
+            lines: lines, key: "y", action: .retryFailed(records)))
+        return []
+    }
+
+    /// Stamps the records an update asked to edit (the editor, the table, any bulk operation that
+    /// goes through `Effect.edit`), so that Review can tell failures edited since they failed.
+    static func noteEdits(_ state: inout AppState, _ effects: [Effect]) {
+        for case .edit(let op) in effects {
+            for n in op.records { state.review.editedAt[n] = state.now }
         }
     }
 
@@ -106,5 +135,16 @@ enum ReviewUpdate {
             : "Re-run \(records.count) skipped user\(records.count == 1 ? "" : "s") with upsert?"
         state.overlay = .confirm(Confirmation(title: title,
                                               lines: lines, key: "y", action: .rerunSkipped(records)))
+    }
+}
+
+extension EditOperation {
+    /// The records the operation changes.
+    var records: [Int] {
+        switch self {
+        case .set(let n, _, _): return [n]
+        case .exclude(let n), .include(let n), .revert(let n): return [n]
+        case .undo(let n), .redo(let n): return [n]
+        }
     }
 }

@@ -44,7 +44,12 @@ public struct ImportSettings: Equatable, Sendable {
     /// The connection check's steps: (name, ok, detail).
     public var check: [CheckStep] = []
     public var checking = false
+    /// The failed check the operator chose to launch despite (asked once per check result).
+    public var acceptedFailedCheck: [CheckStep]?
     public init() {}
+
+    /// The steps of the last connection check that failed.
+    public var failedCheckSteps: [CheckStep] { check.filter { !$0.ok } }
 
     public var isComplete: Bool { !endpoint.isEmpty && !projectID.isEmpty && !keyID.isEmpty && !keyFile.isEmpty }
 }

@@ -18,6 +18,7 @@ enum SettingsUpdate {
             switch field {
             case .upsert:
                 state.settings.upsert.toggle()
+                return revalidate(&state)
             case .sendAll:
                 state.settings.sendAll.toggle()
             case .canary:
@@ -26,6 +27,7 @@ enum SettingsUpdate {
             case .identifier:
                 let all = ImportIdentifier.allCases
                 state.settings.identifier = all[(all.firstIndex(of: state.settings.identifier)! + 1) % all.count]
+                return revalidate(&state)
             case .concurrency:
                 state.prompt = Prompt(.settingsField(field), label: "concurrency (1-16): ", text: String(state.settings.concurrency))
             default:
@@ -44,6 +46,23 @@ enum SettingsUpdate {
         default:
             return []
         }
+    }
+
+    /// Identifier or upsert changed: the records are validated again for them at once (what is
+    /// valid, and duplicates, depend on both), so the counts on screen are never the old ones.
+    static func revalidate(_ state: inout AppState) -> [Effect] {
+        guard state.session != nil, !state.runInFlight else { return [] }
+        state.loading?.validationComplete = false
+        state.loading?.validated = 0
+        state.status = .info("re-validating the records for identifier \(state.settings.identifier.rawValue), upsert \(state.settings.upsert ? "on" : "off")…")
+        return [.validateInBackground]
+    }
+
+    /// A validation pass ended while the form is shown: the launch delta is counted again for the new report.
+    static func validationFinished(_ state: inout AppState) -> [Effect] {
+        guard state.screen == .settings, state.session != nil else { return [] }
+        if let status = state.status, status.text.hasPrefix("re-validating the records") { state.status = nil }
+        return [.countDelta(state.settings)]
     }
 
     static func set(_ state: inout AppState, _ field: SettingsField, _ text: String) -> [Effect] {
@@ -92,6 +111,18 @@ enum SettingsUpdate {
         }
         guard state.settings.isComplete else {
             state.status = .error("set endpoint, project, key ID and key file first")
+            return []
+        }
+        let failed = state.settings.failedCheckSteps
+        if !failed.isEmpty, state.settings.acceptedFailedCheck != state.settings.check {
+            // The check said this target will refuse the run: ask before going on.
+            state.overlay = .confirm(Confirmation(
+                title: "The connection check failed — launch anyway?",
+                lines: failed.map { "✗ \($0.name): \($0.detail)" } + [
+                    "A run against these settings will most likely stop at its first batch (nothing is lost: it stays resumable).",
+                    "Esc goes back to fix the settings (c checks again); y goes on to the launch confirmation.",
+                ],
+                key: "y", action: .launchDespiteFailedCheck))
             return []
         }
         if state.settings.identifier != session.identifier || state.settings.upsert != session.workspace.settings.upsert {

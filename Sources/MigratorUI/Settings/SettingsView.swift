@@ -21,7 +21,12 @@ enum SettingsView {
         }
         y += 1
         if let session = state.session {
-            if let t = session.totals {
+            if let l = state.loading, !l.validationComplete, session.totals != nil {
+                // The counts on file are for other settings: say so until the new pass ends.
+                let pct = Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100)
+                buffer.put("Re-validating for identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")… \(pct)% (the counts follow)",
+                           x: body.x + 2, y: y, style: Theme.dim, maxWidth: body.width - 4)
+            } else if let t = session.totals {
                 var send = "Will send \(Format.count(t.sendable)) records"
                 if let d = state.launchDelta, d.isFor(s), d.sendable == t.sendable, d.done > 0 {
                     send = s.sendAll ? "Will send all \(Format.count(t.sendable)) records (\(Format.count(d.done)) already imported)"
