@@ -197,10 +197,10 @@ final class RenderSnapshotTests: XCTestCase {
                 MappingState.Column(header: "password_hash", field: "password.password_hash"),
                 MappingState.Column(header: "Tier", field: "custom_attributes.tier"),
             ]))
-            _ = Update.update(&s, .mappingPreview([
-                #"{"email":"ada@example.com","password":{"type":"bcrypt","password_hash":"••••••"},"custom_attributes":{"tier":"gold"}}"#,
-                "line 3: email_verified: \"maybe\" is not true or false",
-            ]))
+            _ = Update.update(&s, .mappingPreview(MappingPreview(rows: [
+                .record(try JSONParser.parse(#"{"email":"ada@example.com","password":{"type":"bcrypt","password_hash":"••••••"},"custom_attributes":{"tier":"gold"}}"#)),
+                .problem("line 3: email_verified: \"maybe\" is not true or false"),
+            ])))
             press(&s, .down)
             return s
         }

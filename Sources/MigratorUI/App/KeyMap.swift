@@ -10,7 +10,7 @@ public enum Action: Equatable, Sendable {
     case undo, redo, previousRecord, nextRecord
     case openFile, settings, launch, check, progress, review, exportEdited
     case parent, toggleRecent, typePath
-    case skipColumn, acceptMapping
+    case skipColumn, acceptMapping, addMappingRow, removeMappingRow, setConversion
     case pause, cancelRun
     case nextTab, mark, retry, rerunUpsert, exportReport
     case runs, openRunSource, resumeRun, retryRunFailed, writeRunReport

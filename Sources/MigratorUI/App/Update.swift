@@ -156,6 +156,8 @@ public enum Update {
         switch menu.purpose {
         case .filter:
             return RecordsUpdate.applyFilter(&state, RecordsUpdate.filter(fromMenuItem: item, search: state.records.search))
+        case .mappingSource, .mappingTarget, .mappingConversion:
+            return MappingUpdate.menuChosen(&state, menu)
         }
     }
 

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The mapping the TUI's mapping step accepted for a source, kept with the TUI's state (never
+/// written beside or into the export): `$XDG_STATE_HOME/authgear-migrate/mappings/<name>-<hash>.mapping.json`,
+/// keyed by the source's absolute path as its edits are. The headless commands read a source
+/// through it too unless `--mapping` names another, so `validate`, `export` and `import` see
+/// the records the TUI showed.
+public enum SavedMapping {
+    /// Where the TUI saves the mapping accepted for `sourcePath`.
+    public static func path(forSource sourcePath: String) -> String {
+        StateDirectory.sourceKeyedPath("mappings", source: sourcePath, suffix: ".mapping.json")
+    }
+
+    /// The saved mapping's path, when the TUI saved one for `sourcePath`.
+    public static func existing(forSource sourcePath: String) -> String? {
+        let p = path(forSource: sourcePath)
+        return FileManager.default.fileExists(atPath: p) ? p : nil
+    }
+
+    /// Where TUIs before this one saved it: by file name alone (a pre-fill for the mapping step
+    /// only, since another directory's file of the same name used it too).
+    public static func legacyPath(forSource sourcePath: String) -> String {
+        let name = ((sourcePath as NSString).lastPathComponent as NSString).deletingPathExtension
+        return StateDirectory.path("mappings/\(name).mapping.json")
+    }
+}
+
+extension StateDirectory {
+    /// `<root>/<folder>/<name>-<hash><suffix>`: a state file of one source, told apart from
+    /// another directory's file of the same name by an FNV-1a hash of the absolute path.
+    public static func sourceKeyedPath(_ folder: String, source sourcePath: String, suffix: String) -> String {
+        let absolute = URL(fileURLWithPath: sourcePath).standardizedFileURL.path
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in absolute.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let name = URL(fileURLWithPath: absolute).lastPathComponent
+        return path("\(folder)/\(name)-\(String(h, radix: 16))\(suffix)")
+    }
+}
