@@ -206,6 +206,23 @@ final class RenderSnapshotTests: XCTestCase {
         }
     }
 
+    func testPresetMapping() throws {
+        try assertSnapshot("mapping-preset") { w, h in
+            var s = AppState()
+            s.size = (w, h)
+            let preset = try XCTUnwrap(SourcePresets.mapping("firebase"))
+            var columns = SourceOpening.presetColumns(preset.document)
+            columns.insert(MappingState.Column(header: "/createdAt", field: "custom_attributes.signed_up",
+                                               entry: .obj(["field": .string("custom_attributes.signed_up"), "transform": .string("rfc3339")])), at: 4)
+            _ = Update.update(&s, .mappingNeeded(path: "/data/firebase-users.json", columns: columns))
+            let record = try JSONParser.parse(#"{"localId": "u1", "email": "Kim@Example.com", "emailVerified": true, "displayName": "Kim Lee", "createdAt": "1700000000000", "passwordHash": "c2NyeXB0", "customAttributes": "{\"tier\": \"gold\"}"}"#)
+            let mapped = try RecordMapping(document: SourceOpening.presetDocument(columns, base: preset.document)).map(record).record
+            _ = Update.update(&s, .mappingPreview(MappingPreview(rows: [.record(Secrets.masked(mapped))], sourcePaths: MappingChoices.sourcePaths(in: record))))
+            press(&s, .down, .down, .down, .down)
+            return s
+        }
+    }
+
     func testNarrowAndTinyTerminalsStillRender() throws {
         for (w, h) in [(60, 16), (40, 10), (19, 5)] {
             var s = try Fixture.state(width: w, height: h)

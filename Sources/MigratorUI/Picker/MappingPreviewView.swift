@@ -88,26 +88,34 @@ enum MappingPreviewView {
     }
 
     /// The columns that fit in `width` from the first one, or from one that brings the selected
-    /// row's field (or the first column inside it) into view.
+    /// row's field (or the first column inside it) wholly into view; the last one shown may be
+    /// cut to the width left.
     static func visible(_ columns: [Column], width: Int, following field: String?) -> (first: Int, shown: [Column]) {
-        func fitting(from start: Int) -> [Column] {
+        /// The columns from `start`, and how many of them are whole.
+        func fitting(from start: Int) -> (shown: [Column], whole: Int) {
             var used = 0
             var out: [Column] = []
-            for c in columns[start...] {
-                if !out.isEmpty, used + c.width > width { break }
+            for var c in columns[start...] {
+                if !out.isEmpty, used + c.width > width {
+                    if width - used >= 8 {
+                        c.width = width - used
+                        return (out + [c], out.count)
+                    }
+                    break
+                }
                 out.append(c)
                 used += c.width + 2
             }
-            return out
+            return (out, out.count)
         }
         guard !columns.isEmpty else { return (0, []) }
         var start = 0
         if let field {
             let base = field.hasSuffix(".*") ? String(field.dropLast()) : field
             if let target = columns.firstIndex(where: { $0.title == base || $0.title.hasPrefix(base.hasSuffix(".") ? base : base + ".") }) {
-                while start < target, fitting(from: start).count <= target - start { start += 1 }
+                while start < target, fitting(from: start).whole <= target - start { start += 1 }
             }
         }
-        return (start, fitting(from: start))
+        return (start, fitting(from: start).shown)
     }
 }
