@@ -254,7 +254,7 @@ public final class LiveEffects: EffectHandler, Sendable {
             mailbox.post(.failed("cannot save the mapping to \(mappingPath): \(error)"))
             return
         }
-        mailbox.post(.done("mapping saved to \(mappingPath): validate, export and import of this file use it too (--mapping FILE replaces it)"))
+        mailbox.post(.done("mapping saved (validate, export and import of this file use it too; --mapping FILE replaces it): \(mappingPath)"))
         openSource(path: path, mappingPath: mappingPath, mailbox: mailbox)
     }
 }

@@ -77,6 +77,10 @@ final class MappingStepTests: XCTestCase {
         XCTAssertEqual(s.mapping.columns[s.mapping.selected].header, "/createdAt")
         XCTAssertEqual(s.mapping.columns[s.mapping.selected].field, "custom_attributes.signed_up")
         XCTAssertEqual(try mapped(added, preset.document, record)["custom_attributes"]?["signed_up"], .string("1700000000000"))
+        XCTAssertNotNil(preset.document["not_imported"]?["/createdAt"])
+        XCTAssertNil(SourceOpening.presetDocument(s.mapping.columns, base: preset.document)["not_imported"]?["/createdAt"],
+                     "what a row now maps is no longer said not to be imported")
+        XCTAssertNotNil(SourceOpening.presetDocument(s.mapping.columns, base: preset.document)["not_imported"]?["/providerUserInfo"])
         _ = Update.update(&s, .mappingPreview(preview(preset.document, s.mapping.columns, record)))
 
         // Its transform: timestamps to RFC 3339.

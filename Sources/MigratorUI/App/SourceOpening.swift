@@ -46,7 +46,8 @@ public enum SourceOpening {
     }
 
     /// The extended mapping document for `columns` (rows of `presetColumns`) over `base`: the
-    /// base's other keys (format, key, layout, not_imported) kept, its `map` rebuilt from the rows.
+    /// base's other keys (format, key, layout, not_imported) kept, its `map` rebuilt from the rows;
+    /// what a row now maps is no longer counted as not imported.
     public static func presetDocument(_ columns: [MappingState.Column], base: JSONValue) -> JSONValue {
         var map: [JSONMember] = []
         for c in columns {
@@ -62,7 +63,13 @@ public enum SourceOpening {
                 map.append(JSONMember(c.header, entry))
             }
         }
-        return base.setting("map", to: .object(map))
+        var document = base.setting("map", to: .object(map))
+        if case .object(let dropped)? = base["not_imported"] {
+            let read = Set(columns.filter { $0.field != nil }.map(\.header))
+            let kept = dropped.filter { !read.contains($0.key) }
+            document = document.setting("not_imported", to: kept.isEmpty ? nil : .object(kept))
+        }
+        return document
     }
 
     /// Whether mapping rows are an extended mapping's (source pointers) rather than CSV headers.

@@ -100,6 +100,10 @@ public enum Update {
             switch key {
             case .up, .char("k"): menu.selected = max(0, menu.selected - 1)
             case .down, .char("j"): menu.selected = min(menu.items.count - 1, menu.selected + 1)
+            case .pageUp: menu.selected = max(0, menu.selected - max(1, state.size.height - 6))
+            case .pageDown, .char(" "): menu.selected = min(menu.items.count - 1, menu.selected + max(1, state.size.height - 6))
+            case .home, .char("g"): menu.selected = 0
+            case .end, .char("G"): menu.selected = menu.items.count - 1
             case .escape, .char("q"): state.overlay = nil; return []
             case .enter:
                 state.overlay = nil
