@@ -69,7 +69,8 @@ final class MappingStepTests: XCTestCase {
             return XCTFail("no field menu: \(String(describing: s.overlay))")
         }
         // A custom attribute: the prompt starts with the prefix.
-        for _ in 0..<(fields.items.count - 2 - fields.selected) { press(&s, .down) }
+        press(&s, .end, .up)
+        XCTAssertEqual(s.overlay.flatMap { if case .menu(let m) = $0 { return m.selected } else { return nil } }, fields.items.count - 2)
         XCTAssertEqual(press(&s, .enter), [])
         XCTAssertEqual(s.prompt?.text.text, "custom_attributes.")
         type(&s, "signed_up")
@@ -139,6 +140,22 @@ final class MappingStepTests: XCTestCase {
         XCTAssertEqual(press(&s, .char("-")), [])
         XCTAssertEqual(s.mapping.columns.count, 1)
         XCTAssertEqual(s.status?.kind, .error)
+    }
+
+    /// A typed path and a recent file are opened by the same effect as the list's entries,
+    /// which says what a file that is no source is (MappingLiveTests checks its words).
+    func testATypedPathAndARecentFileGoToTheOpeningThatRefusesNonSources() {
+        var s = AppState()
+        _ = Update.update(&s, .directoryListed(path: "/nonexistent-dir", entries: [], error: nil))
+        _ = Update.update(&s, .recentLoaded(["/nonexistent-dir/README.md"]))
+        press(&s, .char("o"))
+        s.prompt?.text.set("/nonexistent-dir/README.md")
+        XCTAssertEqual(press(&s, .enter), [.openSource(path: "/nonexistent-dir/README.md", mappingPath: nil)])
+        press(&s, .tab)
+        XCTAssertEqual(press(&s, .enter), [.openSource(path: "/nonexistent-dir/README.md", mappingPath: nil)])
+        _ = Update.update(&s, .failed(SourceKind.refusal("README.md", is: "Markdown text")))
+        XCTAssertEqual(s.status, .error("README.md is Markdown text, not a source: pick an export of users (a JSON array, NDJSON or CSV, or another system's export)"))
+        XCTAssertEqual(s.screen, .picker)
     }
 
     // MARK: - CSV
