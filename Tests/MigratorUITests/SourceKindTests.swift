@@ -34,6 +34,9 @@ final class SourceKindTests: XCTestCase {
         XCTAssertEqual(classify("users.csv", "email,name\na@example.com,A\n").label, "csv")
         XCTAssertEqual(classify("import.json", "{\n  \"identifier\": \"email\",\n  \"records\": []\n}").label, "authgear")
         XCTAssertNil(classify("users.csv", "email,name\n").note)
+        // An NDJSON record longer than the head read is still a source.
+        let long = "{\"email\":\"a@example.com\",\"name\":\"" + String(repeating: "x", count: 5000)
+        XCTAssertEqual(classify("big.ndjson", String(long.prefix(4096))).label, "ndjson")
     }
 
     func testOpeningANonSourceSaysWhatItIsAndOpensNothing() {

@@ -43,7 +43,8 @@ public enum SourceKind {
         if let value, isMapping(value) || name.hasSuffix(".mapping.json") {
             return (notASource, refusal(name, is: "a column mapping", instead: "open the export it belongs to (a CSV's NAME.mapping.json beside it is used)"))
         }
-        if (try? JSONParser.parse(firstLine)) == nil {
+        // A first line longer than the head read is a long record, not proof of anything.
+        if text[start...].contains(0x0A), (try? JSONParser.parse(firstLine)) == nil {
             return (notASource, refusal(name, is: "a JSON document with no list of users in it"))
         }
         return (format.rawValue, nil)
