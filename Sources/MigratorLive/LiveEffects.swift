@@ -123,6 +123,14 @@ public final class LiveEffects: EffectHandler, Sendable {
         return head.withUnsafeBytes { SourceKind.classify(path: path, head: $0) }
     }
 
+    /// What a file that is no source is ("README.md is Markdown text, not a source: …"), or nil.
+    static func notASource(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        let kind = guessFormat(path)
+        return kind.label == SourceKind.notASource ? kind.note : nil
+    }
+
     /// Completes the last path component to the longest common prefix of the matches.
     static func complete(_ text: String) -> String {
         let expanded = text.hasPrefix("~/") ? NSHomeDirectory() + text.dropFirst(1) : text
@@ -157,6 +165,12 @@ public final class LiveEffects: EffectHandler, Sendable {
         let format = self.format
         let log = self.log
         log.write("open \(path)")
+        // A typed or recent path is checked as the picker's list is: a file that holds no
+        // records says what it is instead of being guessed as CSV or NDJSON.
+        if mappingPath == nil, let note = Self.notASource(path) {
+            mailbox.post(.failed(note))
+            return
+        }
         Thread.detachNewThread {
             let session: SourceSession
             do {
@@ -206,34 +220,55 @@ public final class LiveEffects: EffectHandler, Sendable {
         return SourceOpening.presetDocument(columns, base: SourceOpening.presetBase(path: path, format: format) ?? .object([]))
     }
 
-    static func preview(path: String, columns: [MappingState.Column], format: SourceFormat? = nil) -> [String] {
+    /// The first records read through the mapping step's rows (secrets masked), and for another
+    /// system's export the source paths its first records have (a new row's source is picked from them).
+    static func preview(path: String, columns: [MappingState.Column], format: SourceFormat? = nil) -> MappingPreview {
         do {
             let preset = SourceOpening.isPresetMapping(columns)
             let index = try RecordIndex.open(path: path, format: preset ? format : .csv, mapping: mappingDocument(path: path, columns: columns, format: format))
             let deadline = Date().addingTimeInterval(0.5)
             while !index.isComplete, index.count < 3, Date() < deadline { usleep(2_000) }
             defer { index.cancel() }
-            return (0..<min(3, index.count)).map { n in
+            let shown = 0..<min(3, index.count)
+            let rows: [MappingPreview.Row] = shown.map { n in
                 switch index.loadRecord(n) {
-                case .success(let v): return JSONWriter().string(MigratorUI.Secrets.masked(v))
-                case .failure(let p): return "line \(p.line): \(p.message)"
+                case .success(let v): return .record(MigratorUI.Secrets.masked(v))
+                case .failure(let p): return .problem("line \(p.line): \(p.message)")
                 }
             }
+            var paths: [String] = []
+            if preset {
+                for n in shown {
+                    guard case .success(let source) = index.loadSource(span: index.span(n)) else { continue }
+                    for p in MappingChoices.sourcePaths(in: source) where !paths.contains(p) { paths.append(p) }
+                }
+            }
+            return MappingPreview(rows: rows, sourcePaths: paths)
         } catch {
-            return ["\(error)"]
+            return MappingPreview(rows: [.problem("\(error)")])
         }
     }
 
+    /// Saves the mapping step's rows where the TUI and the headless commands find them for
+    /// this source (`SavedMapping`), then opens the source through them; a mapping that cannot
+    /// be used is not saved, and the step stays open with the reason.
     func applyMapping(path: String, columns: [MappingState.Column], mailbox: Mailbox) {
         let mappingPath = SourceOpening.mappingPath(forCSV: path)
+        let document = Self.mappingDocument(path: path, columns: columns, format: format)
         do {
-            try StateDirectory.writeAtomically(JSONWriter(sortedKeys: false).bytes(Self.mappingDocument(path: path, columns: columns, format: format)),
-                                               to: mappingPath, mode: 0o600)
+            let preset = SourceOpening.isPresetMapping(columns)
+            try RecordIndex.open(path: path, format: preset ? format : .csv, mapping: document).cancel()
+        } catch {
+            mailbox.post(.failed("\(error.description); change the row it names (nothing was saved)"))
+            return
+        }
+        do {
+            try StateDirectory.writeAtomically(PrettyJSON.text(document) + [0x0A], to: mappingPath, mode: 0o600)
         } catch {
             mailbox.post(.failed("cannot save the mapping to \(mappingPath): \(error)"))
             return
         }
-        mailbox.post(.done("mapping saved to \(mappingPath) (use it headless with --mapping)"))
+        mailbox.post(.done("mapping saved (validate, export and import of this file use it too; --mapping FILE replaces it): \(mappingPath)"))
         openSource(path: path, mappingPath: mappingPath, mailbox: mailbox)
     }
 }

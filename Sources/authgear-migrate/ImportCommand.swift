@@ -94,7 +94,7 @@ struct ImportCommand: ParsableCommand {
             if canaryOnly { FileHandle.standardError.write(Data((summary + passwordNote + "\nNo terminal and no --yes: only the canary is sent.\n").utf8)) }
             else { try confirm(summary + passwordNote, yes: yes) }
             let run = try RunCoordinator.startRun(workspace: workspace, journal: journal, endpoint: settings.endpoint.value,
-                                                  projectID: settings.projectID.value, mappingPath: source.mapping,
+                                                  projectID: settings.projectID.value, mappingPath: source.mappingInEffect?.path,
                                                   editsPath: source.edits ?? EditStore.defaultPath(forSource: source.file),
                                                   maxRecords: engine.maxRecords, allowNewRun: newRun, only: only, keyField: keyField, canary: canary,
                                                   passwordsPath: source.passwords)

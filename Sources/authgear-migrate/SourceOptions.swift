@@ -16,7 +16,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Source format: \(SourceFormat.names). Default: detected from the content (a system's export is read through its built-in mapping; the records' layout — NDJSON, array, {\"users\": [...]}, CSV — is always read from the content)."))
     var format: SourceFormat?
 
-    @Option(help: ArgumentHelp("Mapping file: a JSON object whose keys are CSV headers and whose values are field paths or {\"field\", \"type\", ...}; or the extended form {\"map\": {\"/json/pointer\": …}, \"key\": …} that replaces a system's built-in mapping (see --mapping-out).", valueName: "file"))
+    @Option(help: ArgumentHelp("Mapping file: a JSON object whose keys are CSV headers and whose values are field paths or {\"field\", \"type\", ...}; or the extended form {\"map\": {\"/json/pointer\": …}, \"key\": …} that replaces a system's built-in mapping (see --mapping-out). Default: the mapping the TUI's mapping step saved for this file under $XDG_STATE_HOME/authgear-migrate/mappings, if any.", valueName: "file"))
     var mapping: String?
 
     @Option(help: ArgumentHelp("Write the mapping in effect (a system's built-in mapping, or the CSV column mapping) to this file, to review or edit and pass back with --mapping.", valueName: "file"))
@@ -28,15 +28,30 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Edits file to apply (default: the one the TUI keeps for this source under $XDG_STATE_HOME/authgear-migrate/edits).", valueName: "file"))
     var edits: String?
 
+    /// The mapping file the source is read through: `--mapping`, else the one the TUI saved for
+    /// this file (`saved`), else none.
+    var mappingInEffect: (path: String, saved: Bool)? {
+        if let mapping { return (mapping, false) }
+        return SavedMapping.existing(forSource: file).map { ($0, true) }
+    }
+
+    /// How the summaries name the mapping file in effect: "mapping: FILE (saved by the TUI)".
+    var mappingLine: String? {
+        mappingInEffect.map { "mapping: \($0.path)" + ($0.saved ? " (saved by the TUI)" : "") }
+    }
+
     /// Opens the source, waits for its index, applies edits; prints progress on stderr when it is a terminal.
     func openWorkspace(progress: ProgressLine) throws -> SourceWorkspace {
         var mappingValue: JSONValue?
-        if let mapping {
+        let inEffect = mappingInEffect
+        if case let (mapping, saved)? = inEffect {
+            let whose = saved ? "the mapping the TUI saved for \(file) (\(mapping))" : mapping
+            let fix = saved ? ": accept the mapping again in the TUI, pass --mapping FILE, or delete \(mapping)" : ""
             guard let data = FileManager.default.contents(atPath: mapping) else {
-                throw CLIError.unreadable("\(mapping): cannot read the mapping file (check the path and permissions)")
+                throw CLIError.unreadable("\(whose): cannot read the mapping file (check the path and permissions)")
             }
             do { mappingValue = try JSONParser.parse([UInt8](data)) } catch {
-                throw CLIError.unreadable("\(mapping): the mapping file is not valid JSON: \(error.description)")
+                throw CLIError.unreadable("\(whose): the mapping file is not valid JSON: \(error.description)\(fix)")
             }
         }
         var join: PasswordJoin?
@@ -45,8 +60,12 @@ struct SourceOptions: ParsableArguments {
         }
         let index: RecordIndex
         do { index = try RecordIndex.open(path: file, format: format, mapping: mappingValue, passwords: join) } catch {
+            if case let (saved, true)? = inEffect {
+                throw CLIError.unreadable("\(error.description) (the mapping the TUI saved for this file: \(saved); accept it again in the TUI, pass --mapping FILE, or delete it)")
+            }
             throw CLIError.unreadable(error.description)
         }
+        if case let (saved, true)? = inEffect { progress.note("note: mapping: \(saved) (saved by the TUI; --mapping FILE replaces it)") }
         if let join {
             guard index.recordMapping?.key != nil else {
                 throw CLIError.usage("--passwords joins hashes by user id: \(file) is \(index.format.rawValue), whose mapping names no user id (\"key\")")

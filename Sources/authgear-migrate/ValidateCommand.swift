@@ -80,6 +80,7 @@ struct ValidateCommand: ParsableCommand {
         var lines: [String] = []
         let what = index.presetName.map { "\(index.format.rawValue) export, mapping \"\($0)\"" } ?? index.format.rawValue
         lines.append("\(index.file.path): \(report.recordCount.counted("record")) (\(what)), identifier \(s.identifier.rawValue), upsert \(s.upsert ? "on" : "off")")
+        if let mapping = source.mappingLine { lines.append("  " + mapping) }
         if !workspace.edits.isEmpty { lines.append("  with \(workspace.edits.changes.count.counted("edited record")) applied") }
         lines.append("  valid          \(report.validCount.groupedDigits.leftPadded(9))  (\(report.warningCount.groupedDigits) with warnings)")
         lines.append("  with errors    \(report.errorCount.groupedDigits.leftPadded(9))")

@@ -100,9 +100,9 @@ final class LiveEffectsTests: XCTestCase {
         }
         let name = try XCTUnwrap(columns.firstIndex { $0.header == "/displayName" })
         XCTAssertEqual(columns[name].field, "name")
-        XCTAssertEqual(LiveEffects.preview(path: path, columns: columns), [#"{"email":"kim@example.com","name":"Kim"}"#])
+        XCTAssertEqual(LiveEffects.preview(path: path, columns: columns).rows, [.record(try JSONParser.parse(#"{"email":"kim@example.com","name":"Kim"}"#))])
         columns[name].field = "nickname"
-        XCTAssertEqual(LiveEffects.preview(path: path, columns: columns), [#"{"email":"kim@example.com","nickname":"Kim"}"#])
+        XCTAssertEqual(LiveEffects.preview(path: path, columns: columns).rows, [.record(try JSONParser.parse(#"{"email":"kim@example.com","nickname":"Kim"}"#))])
         live.perform(.applyMapping(path: path, columns: columns), state: AppState(), mailbox: mailbox)
         let opened = messages(mailbox) { $0.contains(where: Self.isIndexComplete) }
         guard case .sourceOpened(let box)? = opened.first(where: { if case .sourceOpened = $0 { return true }; return false }) else {

@@ -197,11 +197,28 @@ final class RenderSnapshotTests: XCTestCase {
                 MappingState.Column(header: "password_hash", field: "password.password_hash"),
                 MappingState.Column(header: "Tier", field: "custom_attributes.tier"),
             ]))
-            _ = Update.update(&s, .mappingPreview([
-                #"{"email":"ada@example.com","password":{"type":"bcrypt","password_hash":"••••••"},"custom_attributes":{"tier":"gold"}}"#,
-                "line 3: email_verified: \"maybe\" is not true or false",
-            ]))
+            _ = Update.update(&s, .mappingPreview(MappingPreview(rows: [
+                .record(try JSONParser.parse(#"{"email":"ada@example.com","password":{"type":"bcrypt","password_hash":"••••••"},"custom_attributes":{"tier":"gold"}}"#)),
+                .problem("line 3: email_verified: \"maybe\" is not true or false"),
+            ])))
             press(&s, .down)
+            return s
+        }
+    }
+
+    func testPresetMapping() throws {
+        try assertSnapshot("mapping-preset") { w, h in
+            var s = AppState()
+            s.size = (w, h)
+            let preset = try XCTUnwrap(SourcePresets.mapping("firebase"))
+            var columns = SourceOpening.presetColumns(preset.document)
+            columns.insert(MappingState.Column(header: "/createdAt", field: "custom_attributes.signed_up",
+                                               entry: .obj(["field": .string("custom_attributes.signed_up"), "transform": .string("rfc3339")])), at: 4)
+            _ = Update.update(&s, .mappingNeeded(path: "/data/firebase-users.json", columns: columns))
+            let record = try JSONParser.parse(#"{"localId": "u1", "email": "Kim@Example.com", "emailVerified": true, "displayName": "Kim Lee", "createdAt": "1700000000000", "passwordHash": "c2NyeXB0", "customAttributes": "{\"tier\": \"gold\"}"}"#)
+            let mapped = try RecordMapping(document: SourceOpening.presetDocument(columns, base: preset.document)).map(record).record
+            _ = Update.update(&s, .mappingPreview(MappingPreview(rows: [.record(Secrets.masked(mapped))], sourcePaths: MappingChoices.sourcePaths(in: record))))
+            press(&s, .down, .down, .down, .down)
             return s
         }
     }

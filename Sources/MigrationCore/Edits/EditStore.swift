@@ -13,11 +13,7 @@ public struct EditStore: Sendable {
 
     /// The default sidecar for a source: `$XDG_STATE_HOME/authgear-migrate/edits/<name>-<hash>.edits.json`.
     public static func defaultPath(forSource sourcePath: String) -> String {
-        let absolute = URL(fileURLWithPath: sourcePath).standardizedFileURL.path
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in absolute.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        let name = URL(fileURLWithPath: absolute).lastPathComponent
-        return StateDirectory.path("edits/\(name)-\(String(h, radix: 16)).edits.json")
+        StateDirectory.sourceKeyedPath("edits", source: sourcePath, suffix: ".edits.json")
     }
 
     /// Loads the edits saved for `file`, or none. A sidecar written for another source content is refused.

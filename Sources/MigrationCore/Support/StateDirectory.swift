@@ -27,3 +27,15 @@ public enum StateDirectory {
         }
     }
 }
+
+extension StateDirectory {
+    /// `<root>/<folder>/<name>-<hash><suffix>`: a state file of one source, told apart from
+    /// another directory's file of the same name by an FNV-1a hash of the absolute path.
+    public static func sourceKeyedPath(_ folder: String, source sourcePath: String, suffix: String) -> String {
+        let absolute = URL(fileURLWithPath: sourcePath).standardizedFileURL.path
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in absolute.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let name = URL(fileURLWithPath: absolute).lastPathComponent
+        return path("\(folder)/\(name)-\(String(h, radix: 16))\(suffix)")
+    }
+}

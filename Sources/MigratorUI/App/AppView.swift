@@ -62,7 +62,7 @@ public enum AppView {
         buffer.fill(row, style: Theme.title)
         let names: [Screen: String] = [.picker: "Open a source", .mapping: "CSV columns", .records: "Records", .editor: "Edit record",
                                        .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs", .verify: "Verify"]
-        var left = " authgear-migrate · \(names[state.screen]!)"
+        var left = " authgear-migrate · \(state.screen == .mapping && state.mapping.preset ? "Source mapping" : names[state.screen]!)"
         if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
         var right = ""
         if revealing(state) { right = "◉ SECRETS SHOWN (S hides) " }

@@ -10,15 +10,12 @@ public enum Action: Equatable, Sendable {
     case undo, redo, previousRecord, nextRecord
     case openFile, settings, launch, check, progress, review, exportEdited
     case parent, toggleRecent, typePath
-    case skipColumn, acceptMapping
+    case skipColumn, acceptMapping, addMappingRow, removeMappingRow, setConversion
     case pause, cancelRun
     case nextTab, mark, retry, rerunUpsert, exportReport
     case runs, openRunSource, resumeRun, retryRunFailed, writeRunReport
-<<<<<<< HEAD
     case verify, cancelVerify, rollback, cancelRollback
-=======
     case markEditedSinceFailure, chooseColumns, sortRecords, showStopReason
->>>>>>> s6-review-screens
 }
 
 /// One binding: keys, a short name for the hint bar, a help line, and when it applies.

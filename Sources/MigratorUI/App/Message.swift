@@ -11,7 +11,7 @@ public enum Message: Sendable {
 
     case directoryListed(path: String, entries: [PickerState.Entry], error: String?)
     case recentLoaded([String])
-    case mappingPreview([String])
+    case mappingPreview(MappingPreview)
     /// A CSV needs its columns mapped before opening.
     case mappingNeeded(path: String, columns: [MappingState.Column])
     case sourceOpened(SessionBox)

@@ -15,19 +15,20 @@ public enum SourceOpening {
         public var description: String
     }
 
-    /// Where the TUI saves the mapping accepted for a CSV source.
+    /// Where the TUI saves the mapping accepted for a source (CSV or another system's export):
+    /// with its state, keyed by the source's path, where the headless commands find it too.
     public static func mappingPath(forCSV path: String) -> String {
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return StateDirectory.path("mappings/\(name).mapping.json")
+        SavedMapping.path(forSource: path)
     }
 
-    /// `NAME.mapping.json` beside `NAME.csv`, else the mapping accepted last time, parsed.
-    static func savedMapping(forCSV path: String) -> JSONValue? {
+    /// The mapping accepted last time for this file, else `NAME.mapping.json` beside `NAME.csv`,
+    /// else one accepted for a file of the same name (older TUIs saved by name), parsed: the
+    /// mapping step starts from the first of them that fits the source.
+    static func savedMappings(forCSV path: String) -> [JSONValue] {
         let sibling = (path as NSString).deletingPathExtension + ".mapping.json"
-        for candidate in [sibling, mappingPath(forCSV: path)] {
-            if let data = FileManager.default.contents(atPath: candidate), let value = try? JSONParser.parse([UInt8](data)) { return value }
+        return [SavedMapping.path(forSource: path), sibling, SavedMapping.legacyPath(forSource: path)].compactMap { candidate in
+            FileManager.default.contents(atPath: candidate).flatMap { try? JSONParser.parse([UInt8]($0)) }
         }
-        return nil
     }
 
     /// The rows of an extended mapping document's `map`: one per entry, the source pointer as
@@ -45,7 +46,8 @@ public enum SourceOpening {
     }
 
     /// The extended mapping document for `columns` (rows of `presetColumns`) over `base`: the
-    /// base's other keys (format, key, layout, not_imported) kept, its `map` rebuilt from the rows.
+    /// base's other keys (format, key, layout, not_imported) kept, its `map` rebuilt from the rows;
+    /// what a row now maps is no longer counted as not imported.
     public static func presetDocument(_ columns: [MappingState.Column], base: JSONValue) -> JSONValue {
         var map: [JSONMember] = []
         for c in columns {
@@ -61,7 +63,13 @@ public enum SourceOpening {
                 map.append(JSONMember(c.header, entry))
             }
         }
-        return base.setting("map", to: .object(map))
+        var document = base.setting("map", to: .object(map))
+        if case .object(let dropped)? = base["not_imported"] {
+            let read = Set(columns.filter { $0.field != nil }.map(\.header))
+            let kept = dropped.filter { !read.contains($0.key) }
+            document = document.setting("not_imported", to: kept.isEmpty ? nil : .object(kept))
+        }
+        return document
     }
 
     /// Whether mapping rows are an extended mapping's (source pointers) rather than CSV headers.
@@ -92,15 +100,24 @@ public enum SourceOpening {
             // Another system's export: its preset (or the mapping accepted last time) is shown
             // and can be changed before the records are read through it.
             var document = preset.document
-            if let saved = savedMapping(forCSV: path), RecordMappingFile.isExtended(saved), (try? RecordMapping(document: saved)) != nil { document = saved }
+            if let saved = savedMappings(forCSV: path).first(where: {
+                RecordMappingFile.isExtended($0) && $0["format"] == document["format"] && (try? RecordMapping(document: $0)) != nil
+            }) {
+                document = saved
+            }
             index.cancel()
             return .needsMapping(presetColumns(document))
         }
         if index.format == .csv, mappingPath == nil, let layout = index.csv {
             // Start from a mapping file beside the source or the one saved last time, if any.
             var mapping = layout.mapping
-            let saved = savedMapping(forCSV: path)
-            if let saved, let m = try? CSVMapping(header: layout.header, mappingFile: saved) { mapping = m }
+            var saved: JSONValue?
+            for candidate in savedMappings(forCSV: path) where !RecordMappingFile.isExtended(candidate) {
+                guard let m = try? CSVMapping(header: layout.header, mappingFile: candidate) else { continue }
+                mapping = m
+                saved = candidate
+                break
+            }
             let columns = mapping.columns.map { MappingState.Column(header: $0.header, field: $0.field, entry: saved?[$0.header]) }
             let known = Set(columns.map(\.header))
             let unknown = layout.header.filter { !known.contains($0) }.map { MappingState.Column(header: $0, field: nil) }

@@ -109,10 +109,14 @@ public enum Update {
             switch key {
             case .up, .char("k"): menu.selected = max(0, menu.selected - 1)
             case .down, .char("j"): menu.selected = min(menu.items.count - 1, menu.selected + 1)
-            case .escape, .char("q"): state.overlay = nil; return []
             case .enter where menu.purpose == .columns, .char(" ") where menu.purpose == .columns:
                 // The column picker stays open: each column is switched on or off in turn.
                 RecordsUpdate.toggleColumn(&state, &menu)
+            case .pageUp: menu.selected = max(0, menu.selected - max(1, state.size.height - 6))
+            case .pageDown, .char(" "): menu.selected = min(menu.items.count - 1, menu.selected + max(1, state.size.height - 6))
+            case .home, .char("g"): menu.selected = 0
+            case .end, .char("G"): menu.selected = menu.items.count - 1
+            case .escape, .char("q"): state.overlay = nil; return []
             case .enter:
                 state.overlay = nil
                 return menuChosen(&state, menu)
@@ -176,6 +180,8 @@ public enum Update {
             return []
         case .sort:
             return RecordsUpdate.chooseSort(&state, menu.selected)
+        case .mappingSource, .mappingTarget, .mappingConversion:
+            return MappingUpdate.menuChosen(&state, menu)
         }
     }
 

@@ -30,10 +30,11 @@ enum WorkResults {
             state.mapping = MappingState()
             state.mapping.path = path
             state.mapping.columns = columns
+            state.mapping.preset = SourceOpening.isPresetMapping(columns)
             state.screen = .mapping
             return [.previewMapping(path: path, columns: columns)]
-        case .mappingPreview(let lines):
-            state.mapping.preview = lines
+        case .mappingPreview(let preview):
+            state.mapping.preview = preview
             return []
         case .sourceOpened(let box):
             state.session = box.session

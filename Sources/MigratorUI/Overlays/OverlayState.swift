@@ -32,7 +32,15 @@ public enum ConfirmedAction: Equatable, Sendable {
 }
 
 public struct Menu: Equatable, Sendable {
-    public enum Purpose: Equatable, Sendable { case filter, columns, sort }
+    public enum Purpose: Equatable, Sendable {
+        case filter, columns, sort
+        /// A new mapping row's source (`paths` are the items before "type one").
+        case mappingSource(paths: [String])
+        /// A new mapping row's field (`fields` are the items before "type one").
+        case mappingTarget(source: String, fields: [String])
+        /// Mapping row `row`'s type or transform (`choices` are the items).
+        case mappingConversion(row: Int, choices: [MappingConversion])
+    }
     public var title: String
     public var items: [String]
     public var selected = 0

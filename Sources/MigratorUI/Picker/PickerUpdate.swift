@@ -21,7 +21,7 @@ enum PickerUpdate {
             let path = (p.directory as NSString).appendingPathComponent(entry.name)
             if entry.isDirectory { return [.listDirectory(path)] }
             if let note = entry.note {
-                state.status = .error("\(entry.name) is \(SourceKind.notASource): \(note). Open a JSON array, NDJSON or CSV export of users")
+                state.status = .error(note)
                 return []
             }
             return [.openSource(path: path, mappingPath: nil)]

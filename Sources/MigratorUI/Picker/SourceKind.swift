@@ -10,7 +10,7 @@ public enum SourceKind {
 
     /// Extensions of files that are never user exports (documents, code, lock files, keys, archives).
     static let otherExtensions: [String: String] = [
-        "md": "a Markdown document", "markdown": "a Markdown document", "rst": "a text document", "adoc": "a text document",
+        "md": "Markdown text", "markdown": "Markdown text", "rst": "a text document", "adoc": "a text document",
         "resolved": "a Swift package lock file", "lock": "a lock file", "swift": "Swift source code",
         "yml": "a YAML file", "yaml": "a YAML file", "toml": "a TOML file", "sh": "a shell script", "py": "Python code",
         "js": "JavaScript code", "ts": "TypeScript code", "html": "an HTML page", "htm": "an HTML page", "xml": "an XML file",
@@ -18,13 +18,20 @@ public enum SourceKind {
         "gz": "a compressed archive", "zip": "a compressed archive", "tar": "an archive", "png": "an image", "jpg": "an image",
     ]
 
+    /// What opening a file that is no source says: what it is, and what to pick instead.
+    public static func refusal(_ name: String, is what: String, instead: String = pickAnExport) -> String {
+        "\(name) is \(what), not a source: \(instead)"
+    }
+    public static let pickAnExport = "pick an export of users (a JSON array, NDJSON or CSV, or another system's export)"
+
     /// `(format label, what the file is when not a source)`: the label is a format name
-    /// (authgear, json-array, ndjson, csv, a preset) or `notASource`, with `note` saying what
-    /// the file is then; the label is nil when the head cannot be read as a source at all.
+    /// (authgear, json-array, ndjson, csv, a preset) or `notASource`, with `note` the sentence
+    /// that opening it says ("README.md is Markdown text, not a source: pick an export of
+    /// users …"); the label is nil when the head cannot be read as a source at all.
     public static func classify(path: String, head: UnsafeRawBufferPointer) -> (label: String?, note: String?) {
         let name = (path as NSString).lastPathComponent
         let ext = (name as NSString).pathExtension.lowercased()
-        if let what = otherExtensions[ext] { return (notASource, "\(what) (\(name)), not user records") }
+        if let what = otherExtensions[ext] { return (notASource, refusal(name, is: what)) }
         let format = (try? SourceFormat.shape(head, path: path))?.format ?? (try? SourceFormat.detect(head, path: path))
         guard let format else { return (nil, nil) }
         guard format == .ndjson else { return (format.rawValue, nil) }
@@ -34,10 +41,11 @@ public enum SourceKind {
         let firstLine = Array(text[start..<(text[start...].firstIndex(of: 0x0A) ?? text.count)])
         let value = (try? JSONParser.parse(firstLine)) ?? (try? JSONParser.parse(text))
         if let value, isMapping(value) || name.hasSuffix(".mapping.json") {
-            return (notASource, "a CSV column mapping (\(name)): open the CSV it belongs to, and the mapping beside it is used")
+            return (notASource, refusal(name, is: "a column mapping", instead: "open the export it belongs to (a CSV's NAME.mapping.json beside it is used)"))
         }
-        if (try? JSONParser.parse(firstLine)) == nil {
-            return (notASource, "one JSON document spread over lines (\(name)), not a JSON array or NDJSON of user records")
+        // A first line longer than the head read is a long record, not proof of anything.
+        if text[start...].contains(0x0A), (try? JSONParser.parse(firstLine)) == nil {
+            return (notASource, refusal(name, is: "a JSON document with no list of users in it"))
         }
         return (format.rawValue, nil)
     }

@@ -13,6 +13,12 @@ public struct Prompt: Equatable, Sendable {
         /// A rollback's typed confirmation: the project id, exactly.
         case rollbackConfirm(runID: String)
         case mappingTarget(header: String)
+        /// The source JSON pointer of a new mapping row (then its field is picked).
+        case mappingSource
+        /// The field of a new mapping row reading `source`.
+        case mappingNewRow(source: String)
+        /// The text a mapping row's conversion asks for (a prefix, a separator).
+        case mappingOption(row: Int, choice: MappingConversion)
     }
     public var kind: Kind
     public var label: String

@@ -79,6 +79,25 @@ enum PromptUpdate {
             return RollbackUpdate.submit(&state, runID: runID, typed: text)
         case .mappingTarget(let header):
             return MappingUpdate.setTarget(&state, header: header, field: text.trimmingCharacters(in: .whitespaces))
+        case .mappingSource:
+            let source = text.trimmingCharacters(in: .whitespaces)
+            guard SourcePath(source) != nil else {
+                state.prompt = prompt
+                state.status = .error("\(source): not a JSON pointer into the source record (e.g. /email, /profile/login, /user_metadata/*)")
+                return []
+            }
+            state.overlay = .menu(MappingUpdate.targetMenu(source: source))
+            return []
+        case .mappingNewRow(let source):
+            let field = text.trimmingCharacters(in: .whitespaces)
+            guard MappingChoices.isField(field) else {
+                state.prompt = prompt
+                state.status = .error("\(field): not a record field (e.g. email, name, custom_attributes.tier)")
+                return []
+            }
+            return MappingUpdate.addRow(&state, source: source, field: field)
+        case .mappingOption(let row, let choice):
+            return MappingUpdate.setConversion(&state, row: row, choice, text: text)
         }
     }
 
