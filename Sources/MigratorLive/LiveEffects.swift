@@ -47,6 +47,9 @@ public final class LiveEffects: EffectHandler, Sendable {
     /// Cancels a superseded background pass (validation, filter, search).
     let validationGeneration = Atomic<Int>(0)
     let filterGeneration = Atomic<Int>(0)
+    /// The bulk preview being worked out (a newer one or Esc cancels it), and the last one worked out.
+    let bulkGeneration = Atomic<Int>(0)
+    let bulkPlan = Mutex<(generation: Int, plan: BulkPlan)?>(nil)
     /// The engine's task while a run is in flight.
     let runLock = Mutex<Task<Void, Never>?>(nil)
 
@@ -75,6 +78,10 @@ public final class LiveEffects: EffectHandler, Sendable {
         case .edit(let op): edit(op, state: state, mailbox: mailbox)
         case .exportEdited(let path): exportEdited(path, state: state, mailbox: mailbox)
         case .loadOutcomes: loadOutcomes(state: state, mailbox: mailbox)
+        case .previewBulk(let request, let generation): previewBulk(request, generation: generation, state: state, mailbox: mailbox)
+        case .cancelBulk: bulkGeneration.add(1, ordering: .relaxed)
+        case .applyBulk(let request, let generation): applyBulk(request, generation: generation, state: state, mailbox: mailbox)
+        case .exportEdits(let path): exportEdits(path, state: state, mailbox: mailbox)
         case .quit: stopRun(wait: true)
         default: performRunEffect(effect, state: state, mailbox: mailbox)
         }

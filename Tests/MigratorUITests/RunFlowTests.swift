@@ -263,7 +263,7 @@ final class HelpScrollTests: XCTestCase {
         var s = try Fixture.state(width: 80, height: 24)
         press(&s, .char("?"))
         var seen = ""
-        for _ in 0..<10 {
+        for _ in 0..<20 {
             seen += AppView.render(s).text
             press(&s, .down)
         }

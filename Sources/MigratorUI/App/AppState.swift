@@ -4,7 +4,7 @@ import MigrationEngine
 
 /// The screens of the TUI, in the order an operator meets them.
 public enum Screen: String, Sendable, Equatable, CaseIterable {
-    case picker, mapping, records, editor, settings, progress, review, runs
+    case picker, mapping, records, editor, settings, progress, review, runs, edits
 }
 
 /// Everything the UI shows. `update` changes it in answer to messages; `AppView` draws it.
@@ -35,6 +35,8 @@ public struct AppState {
     public var run = RunViewState()
     public var review = ReviewState()
     public var runs = RunsState()
+    /// The edits view (E): every edit as a diff against the source's record.
+    public var edits = EditsViewState()
     /// What earlier runs already imported of the open source into the form's target (counted when launching).
     public var launchDelta: LaunchDelta?
     /// The launch confirmation waits for `launchDelta`.

@@ -23,6 +23,7 @@ public enum AppView {
         case .progress: ProgressView.draw(&buffer, body, state)
         case .review: ReviewView.draw(&buffer, body, state)
         case .runs: RunsView.draw(&buffer, body, state)
+        case .edits: EditsView.draw(&buffer, body, state)
         }
         drawStatus(&buffer, bottom.row(0), state)
         if let prompt = state.prompt {
@@ -47,6 +48,7 @@ public enum AppView {
         case .confirm(let c)?: OverlayView.confirm(&buffer, c)
         case .menu(let m)?: OverlayView.menu(&buffer, m)
         case .banner(let b)?: OverlayView.banner(&buffer, b)
+        case .bulk(let b)?: BulkView.draw(&buffer, b)
         case nil: break
         }
         return buffer
@@ -60,7 +62,7 @@ public enum AppView {
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
         buffer.fill(row, style: Theme.title)
         let names: [Screen: String] = [.picker: "Open a source", .mapping: "CSV columns", .records: "Records", .editor: "Edit record",
-                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs"]
+                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs", .edits: "Edits"]
         var left = " authgear-migrate · \(names[state.screen]!)"
         if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
         var right = ""
@@ -78,6 +80,7 @@ public enum AppView {
         switch state.screen {
         case .records: return state.records.revealSecrets
         case .editor: return state.editor.revealSecrets
+        case .edits: return state.edits.revealSecrets
         default: return false
         }
     }
@@ -114,6 +117,7 @@ public enum AppView {
             }
             let edits = session.workspace.edits.changes.count
             if edits > 0 { parts.append("\(edits) edited") }
+            if !state.records.marks.isEmpty { parts.append("\(Format.count(state.records.marks.count)) marked") }
         }
         if state.run.active {
             parts.append("import \(Format.count(state.run.settledCount))/\(Format.count(state.run.plannedCount))")

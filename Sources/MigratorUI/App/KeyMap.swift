@@ -14,6 +14,7 @@ public enum Action: Equatable, Sendable {
     case pause, cancelRun
     case nextTab, mark, retry, rerunUpsert, exportReport
     case runs, openRunSource, resumeRun, retryRunFailed, writeRunReport
+    case markAll, clearMarks, bulk, editsView, filterEdits, exportEdits
 }
 
 /// One binding: keys, a short name for the hint bar, a help line, and when it applies.
@@ -86,6 +87,7 @@ public enum KeyMap {
         case .progress: return progress
         case .review: return review
         case .runs: return runs
+        case .edits: return edits
         }
     }
 

@@ -44,6 +44,10 @@ public enum Message: Sendable {
     case upsertPreview(records: [Int], changes: [String: Int], ignored: [String: Int], current: [String]? = nil)
     case outcomesLoaded(RecordOutcomes)
     case pathCompleted(String)
+    /// A bulk operation's preview: progress, then its counts (or why it could not be worked out).
+    case bulkProgress(generation: Int, done: Int, total: Int)
+    case bulkPreviewed(generation: Int, counts: BulkPlan.Counts)
+    case bulkFailed(generation: Int, String)
     case done(String)
     case failed(String)
 }
@@ -98,6 +102,13 @@ public enum Effect: Equatable, Sendable {
     case exportReport(tab: ReviewState.Tab, path: String)
     case exportEdited(path: String)
     case loadOutcomes
+    /// Works out a bulk operation on a copy of the edits (re-validated off the UI thread) and answers with its counts.
+    case previewBulk(BulkRequest, generation: Int)
+    case cancelBulk
+    /// Applies the previewed operation as one undo step.
+    case applyBulk(BulkRequest, generation: Int)
+    /// Writes every edit as a diff a reviewer can read and `--edits FILE` applies.
+    case exportEdits(path: String)
     case quit
 }
 

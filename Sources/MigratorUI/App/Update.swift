@@ -68,6 +68,7 @@ public enum Update {
         case .progress: return RunUpdate.perform(&state, action)
         case .review: return ReviewUpdate.perform(&state, action)
         case .runs: return RunsUpdate.perform(&state, action)
+        case .edits: return EditsUpdate.perform(&state, action)
         }
     }
 
@@ -96,6 +97,8 @@ public enum Update {
             state.overlay = nil
             if key == .enter || key == .escape { return [] }
             return handleKey(&state, key)
+        case .bulk(let bulk):
+            return BulkUpdate.key(&state, bulk, key)
         case .menu(var menu):
             switch key {
             case .up, .char("k"): menu.selected = max(0, menu.selected - 1)

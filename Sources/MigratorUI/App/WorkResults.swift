@@ -6,6 +6,8 @@ import MigrationEngine
 enum WorkResults {
     static func apply(_ state: inout AppState, _ message: Message) -> [Effect] {
         switch message {
+        case .bulkProgress, .bulkPreviewed, .bulkFailed:
+            return BulkUpdate.result(&state, message)
         case .directoryListed(let path, let entries, let error):
             if let error {
                 state.status = .error(error)
@@ -178,6 +180,8 @@ enum WorkResults {
             return []
         case .done(let text):
             state.status = .info(text)
+            // An edit (or undo) was applied: the edits view shows the edits as they are now.
+            if state.screen == .edits { EditsUpdate.refresh(&state) }
             return []
         case .failed(let text):
             state.status = .error(text)

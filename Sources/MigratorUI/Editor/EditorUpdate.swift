@@ -69,6 +69,7 @@ enum EditorUpdate {
         case .back:
             state.screen = state.editor.returnTo
             state.prompt = nil
+            if state.screen == .edits { EditsUpdate.refresh(&state) }
             return state.screen == .review ? [.loadReview(state.review.tab)] : []
         default:
             return []

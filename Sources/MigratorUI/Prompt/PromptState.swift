@@ -11,6 +11,9 @@ public struct Prompt: Equatable, Sendable {
         case exportEdited
         case runReport(runID: String)
         case mappingTarget(header: String)
+        /// The edits view's filter, and the file its export goes to.
+        case editsFilter
+        case exportEdits
     }
     public var kind: Kind
     public var label: String

@@ -76,6 +76,13 @@ enum PromptUpdate {
             return [.writeRunReport(runID: runID, path: expand(text))]
         case .mappingTarget(let header):
             return MappingUpdate.setTarget(&state, header: header, field: text.trimmingCharacters(in: .whitespaces))
+        case .editsFilter:
+            state.edits.filter = text
+            EditsUpdate.applyFilter(&state)
+            return []
+        case .exportEdits:
+            guard !text.isEmpty else { return [] }
+            return [.exportEdits(path: expand(text))]
         }
     }
 

@@ -14,6 +14,12 @@ extension KeyMap {
             KeyBinding([.char("x")], .toggleExclude, "exclude", "Exclude the record from the import (again to include)", hint: true, disabled: needsSession),
             KeyBinding([.char("u")], .undo, "undo", "Undo the last edit of the selected record", disabled: needsSession),
             KeyBinding([.ctrl("r")], .redo, "redo", "Redo the undone edit of the selected record", disabled: needsSession),
+            KeyBinding([.char("m")], .mark, "mark", "Mark the selected record (again to unmark) and move down", disabled: needsSession),
+            KeyBinding([.char("M")], .markAll, "mark all", "Mark every record the filter shows (with errors, a rule, …; all records without a filter)", disabled: needsSession),
+            KeyBinding([.ctrl("u")], .clearMarks, "unmark", "Clear every mark", disabled: { $0.records.marks.isEmpty ? "no record is marked" : nil }),
+            KeyBinding([.char("b")], .bulk, "bulk", "Apply an operation to the marked records: exclude/include, set or delete a field, lowercase, E.164 phone, trim — previewed first, one undo step",
+                       disabled: bulkReason),
+            KeyBinding([.char("E")], .editsView, "edits", "Every edit as a diff against the source's record; filter, export for a reviewer (--edits FILE)", disabled: needsSession),
             KeyBinding([.char("i")], .toggleInspector, "inspector", "Show or hide the inspector pane"),
             KeyBinding([.char("S")], .revealSecrets, "reveal", "Reveal secrets (password hashes, TOTP secrets) in the inspector; again to hide"),
             KeyBinding([.char("L")], .settings, "import", "Import settings and launch", hint: true, disabled: needsSession),
@@ -24,5 +30,12 @@ extension KeyMap {
                        disabled: { $0.runInFlight ? "a run of this file is in flight: pause it first (P on the progress screen)" : nil }),
             runsKey,
         ] + moveKeys + common
+    }
+
+    static func bulkReason(_ s: AppState) -> String? {
+        if s.session == nil { return "open a file first" }
+        if s.records.marks.isEmpty { return "mark records first: m marks one, M every record the filter shows" }
+        if s.loading?.validationComplete != true { return "wait for validation to finish" }
+        return nil
     }
 }

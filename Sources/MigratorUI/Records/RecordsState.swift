@@ -39,6 +39,10 @@ public struct RecordsState: Equatable, Sendable {
     public var searching = false
     /// Latest outcomes of the run, once one has ended in this session (the result column).
     public var outcomes: RecordOutcomes?
+    /// Marked records (m, M): what a bulk operation (b) applies to. Ranges, so "every record" is cheap.
+    public var marks = IndexSet()
+    /// Numbers each bulk preview, so a late answer to an older one is ignored.
+    public var bulkGeneration = 0
     public init() {}
 
     public func rowCount(total: Int) -> Int { rows?.count ?? total }
