@@ -39,9 +39,9 @@ enum BulkView {
             let pct = total == 0 ? 0 : done * 100 / total
             buffer.put("working it out and validating the changed records… \(pct)%", x: x, y: y, style: Theme.dim, maxWidth: w)
         case .preview(let c):
-            buffer.put(summary(c, operation: b.request?.operation), x: x, y: y, style: .plain.bolded, maxWidth: w)
-            buffer.put("records with errors in the file: \(Format.count(c.invalidBefore)) → \(Format.count(c.invalidAfter))",
-                       x: x, y: y + 1, maxWidth: w)
+            for (i, text) in summary(c, operation: b.request?.operation).enumerated() {
+                buffer.put(text, x: x, y: y + i, style: i == 0 ? Style.plain.bolded : .plain, maxWidth: w)
+            }
         }
         let footer: String
         switch b.phase {
@@ -52,15 +52,18 @@ enum BulkView {
         buffer.put(footer, x: x, y: inner.maxY - 1, style: Theme.key, maxWidth: w)
     }
 
-    /// "9,873 of 10,035 records change · 9,800 become valid · 73 stay invalid · 0 become invalid"
-    static func summary(_ c: BulkPlan.Counts, operation: BulkOperation?) -> String {
-        var parts = ["\(Format.count(c.changed)) of \(Format.count(c.targeted)) record\(c.targeted == 1 ? "" : "s") change"]
+    /// "9,873 of 10,035 records change", "9,800 become valid · 73 stay invalid · 0 become invalid",
+    /// "records with errors in the file: 10,035 → 235"
+    static func summary(_ c: BulkPlan.Counts, operation: BulkOperation?) -> [String] {
+        var lines = ["\(Format.count(c.changed)) of \(Format.count(c.targeted)) record\(c.targeted == 1 ? "" : "s") change"]
         if operation != .exclude {
-            parts.append("\(Format.count(c.becomeValid)) become valid")
+            var parts = ["\(Format.count(c.becomeValid)) become valid"]
             if c.stillInvalid > 0 { parts.append("\(Format.count(c.stillInvalid)) stay invalid") }
             parts.append("\(Format.count(c.becomeInvalid)) become invalid")
+            lines.append(parts.joined(separator: " · "))
         }
-        return parts.joined(separator: " · ")
+        lines.append("records with errors in the file: \(Format.count(c.invalidBefore)) → \(Format.count(c.invalidAfter))")
+        return lines
     }
 
     /// A labelled one-line field; puts the terminal cursor in it when focused. Returns the next row.

@@ -24,7 +24,7 @@ enum EditsView {
         let largest = e.rows.last?.record ?? 0
         let digits = RecordsView.numberWidth(largest: largest, minimum: 6)
         let lineDigits = RecordsView.numberWidth(largest: e.rows.map(\.line).max() ?? 0, minimum: 4)
-        let fieldWidth = min(24, max(8, area.width / 6))
+        let fieldWidth = min(28, max(10, area.width / 5))
         let rest = max(10, area.width - digits - lineDigits - fieldWidth - 4)
         let oldWidth = rest / 2, newWidth = rest - oldWidth
         let cols = [Table.Column("record", width: digits, alignRight: true), Table.Column("line", width: lineDigits, alignRight: true),
