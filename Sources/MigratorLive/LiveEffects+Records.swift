@@ -82,7 +82,7 @@ extension LiveEffects {
                 mailbox.post(.done("record \(n) restored as in the source"))
             case .undo(let n):
                 var outcome = EditOverlay.Outcome.nothing
-                try session.edit { outcome = $0.undoEntry(record: n) }
+                try changeEdits(session, state: state, mailbox: mailbox) { outcome = $0.undoEntry(record: n) }
                 switch outcome {
                 case .nothing: mailbox.post(.done("record \(n) has no edit to undo"))
                 case .record: mailbox.post(.done("undid the last edit of record \(n)"))
@@ -91,7 +91,7 @@ extension LiveEffects {
                 }
             case .redo(let n):
                 var outcome = EditOverlay.Outcome.nothing
-                try session.edit { outcome = $0.redoEntry(record: n) }
+                try changeEdits(session, state: state, mailbox: mailbox) { outcome = $0.redoEntry(record: n) }
                 switch outcome {
                 case .nothing: mailbox.post(.done("record \(n) has no undone edit to redo"))
                 case .record: mailbox.post(.done("redid the edit of record \(n)"))
@@ -103,6 +103,21 @@ extension LiveEffects {
         } catch {
             mailbox.post(.failed("the edit was applied but could not be saved: \(error)"))
         }
+    }
+
+    /// Applies an undo or redo: re-validated record by record when it touches few records, else
+    /// installed at once and re-validated by a background pass (an operation on 10,000 records).
+    func changeEdits(_ session: SourceSession, state: AppState, mailbox: Mailbox, _ change: (inout EditOverlay) -> Void) throws {
+        var edits = session.workspace.edits
+        change(&edits)
+        let touched = Set(edits.changes.keys).union(session.workspace.edits.changes.keys).filter { edits[$0] != session.workspace.edits[$0] }
+        guard touched.count > BulkPlan.incrementalLimit, session.report != nil else {
+            try session.edit { $0 = edits }
+            return
+        }
+        try session.replaceEdits(edits)
+        mailbox.post(.revalidating)
+        validate(state: state, mailbox: mailbox)
     }
 
     /// An edit for the log: which record and field, never the value.

@@ -5,6 +5,9 @@ import Foundation
 /// included). Computed off the UI thread; applying it is one undo step (`EditOverlay.apply(group:)`),
 /// and its report is installed as is when the edits have not changed since.
 public struct BulkPlan: Sendable {
+    /// Up to this many changed records are re-validated one by one; more, by a pass over the file.
+    public static let incrementalLimit = 32
+
     public struct Counts: Sendable, Equatable {
         /// Records the operation was asked to change (the marked ones).
         public var targeted = 0
@@ -34,7 +37,8 @@ public struct BulkPlan: Sendable {
     /// records; nil when `shouldContinue` turned false.
     public static func compute(_ operation: BulkOperation, records: IndexSet, index: RecordIndex, edits: EditOverlay,
                                settings: ValidationSettings, report: ValidationReport?,
-                               progress: ((Int, Int) -> Void)? = nil, shouldContinue: () -> Bool = { true }) -> BulkPlan? {
+                               progress: (@Sendable (Int, Int) -> Void)? = nil,
+                               shouldContinue: @escaping @Sendable () -> Bool = { true }) -> BulkPlan? {
         var targets: [Int: EditOverlay.Change?] = [:]
         let method = settings.project.phoneInput.validationMethod
         let total = records.count
@@ -65,14 +69,13 @@ public struct BulkPlan: Sendable {
         counts.invalidBefore = r.errorCount
         let before = r.status
         let pass = ValidationPass(index: index, edits: after, settings: settings)
-        var k = 0
-        for n in targets.keys.sorted() where n < r.recordCount {
-            pass.revalidate(n, in: &r)
-            k += 1
-            if k & 255 == 0 {
-                guard shouldContinue() else { return nil }
-                progress?(total + k * total / max(1, targets.count), total * 2)
-            }
+        if targets.count <= incrementalLimit {
+            for n in targets.keys.sorted() where n < r.recordCount { pass.revalidate(n, in: &r) }
+        } else {
+            // Re-validating one record costs a look at every record's login IDs (duplicates):
+            // for many records one pass over the file on every core is far cheaper.
+            r = pass.run(progress: { done, all in progress?(total + done * total / max(1, all), total * 2) }, shouldContinue: shouldContinue)
+            guard shouldContinue(), r.recordCount == before.count else { return nil }
         }
         for n in targets.keys where n < r.recordCount {
             let was = before[n] == .errors, now = r.status[n] == .errors

@@ -20,6 +20,8 @@ public enum Message: Sendable {
     /// Reading the source stopped before its end (truncated, damaged): where and why. Nothing can be launched from it.
     case indexStopped(indexed: Int, reason: String)
     case validationProgress(done: Int, total: Int)
+    /// The edits changed too much to re-validate record by record: a background pass has started.
+    case revalidating
     case validationFinished(ValidationReportBox)
     case filterResult(generation: Int, rows: [Int], complete: Bool)
     case searchResult(generation: Int, row: Int?, term: String)

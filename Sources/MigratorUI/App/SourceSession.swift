@@ -108,6 +108,15 @@ public final class SourceSession {
         try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
     }
 
+    /// Installs `edits` without re-validating here (an undo of an operation on many records: the
+    /// caller starts a background pass, whose report is adopted when it ends), and saves.
+    public func replaceEdits(_ edits: EditOverlay) throws {
+        workspace.edits = edits
+        onDemand.removeAll()
+        cachedTotals = nil
+        try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
+    }
+
     private func chooseColumns() {
         var seen: [String] = []
         let id = identifier.field

@@ -8,6 +8,10 @@ enum WorkResults {
         switch message {
         case .bulkProgress, .bulkPreviewed, .bulkFailed:
             return BulkUpdate.result(&state, message)
+        case .revalidating:
+            state.loading?.validationComplete = false
+            state.loading?.validated = 0
+            return []
         case .directoryListed(let path, let entries, let error):
             if let error {
                 state.status = .error(error)
