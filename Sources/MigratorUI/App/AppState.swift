@@ -37,6 +37,8 @@ public struct AppState {
     public var runs = RunsState()
     /// The edits view (E): every edit as a diff against the source's record.
     public var edits = EditsViewState()
+    /// Numbers each bulk preview (across sources), so a late answer to an older one is ignored.
+    public var bulkGeneration = 0
     /// What earlier runs already imported of the open source into the form's target (counted when launching).
     public var launchDelta: LaunchDelta?
     /// The launch confirmation waits for `launchDelta`.

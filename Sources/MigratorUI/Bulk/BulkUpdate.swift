@@ -55,8 +55,8 @@ enum BulkUpdate {
                 if b.kind.needsField, b.focus == .list { b.focus = .field }
             case .success(let op):
                 b.error = nil
-                state.records.bulkGeneration += 1
-                b.generation = state.records.bulkGeneration
+                state.bulkGeneration += 1
+                b.generation = state.bulkGeneration
                 let request = BulkRequest(operation: op, records: b.records)
                 b.request = request
                 b.phase = .previewing(done: 0, total: b.records.count)

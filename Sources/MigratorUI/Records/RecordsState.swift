@@ -41,8 +41,6 @@ public struct RecordsState: Equatable, Sendable {
     public var outcomes: RecordOutcomes?
     /// Marked records (m, M): what a bulk operation (b) applies to. Ranges, so "every record" is cheap.
     public var marks = IndexSet()
-    /// Numbers each bulk preview, so a late answer to an older one is ignored.
-    public var bulkGeneration = 0
     public init() {}
 
     public func rowCount(total: Int) -> Int { rows?.count ?? total }
