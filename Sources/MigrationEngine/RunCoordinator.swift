@@ -97,7 +97,8 @@ public enum RunCoordinator {
                   Restore the original file, or pass --allow-changed-source if you are sure the records kept their positions.
                 """)
         }
-        let edits = try EditStore(path: run.editsPath).load(for: file)
+        // The run's edits file: the TUI's own, or one given with --edits (possibly an exported edits file).
+        let edits = FileManager.default.fileExists(atPath: run.editsPath) ? try EditsFile.load(path: run.editsPath, index: index) : EditOverlay()
         let settings = ValidationSettings(identifier: ImportIdentifier(rawValue: run.identifier) ?? .email, upsert: run.upsert)
         let workspace = SourceWorkspace(index: index, edits: edits, settings: settings)
         workspace.validate()

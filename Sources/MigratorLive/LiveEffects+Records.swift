@@ -81,18 +81,43 @@ extension LiveEffects {
                 try session.edit { $0.revert(n) }
                 mailbox.post(.done("record \(n) restored as in the source"))
             case .undo(let n):
-                var undone: Int?
-                try session.edit { undone = $0.undo(record: n) }
-                mailbox.post(.done(undone == nil ? "record \(n) has no edit to undo" : "undid the last edit of record \(n)"))
+                var outcome = EditOverlay.Outcome.nothing
+                try changeEdits(session, state: state, mailbox: mailbox) { outcome = $0.undoEntry(record: n) }
+                switch outcome {
+                case .nothing: mailbox.post(.done("record \(n) has no edit to undo"))
+                case .record: mailbox.post(.done("undid the last edit of record \(n)"))
+                case .group(let label, let count): mailbox.post(.done("undid \(label) on \(count.counted("record")) (one operation) — ^R redoes it"))
+                case .blocked(let label, let m): mailbox.post(.failed("cannot undo \(label) as a whole: record \(m) was edited since — undo that edit first (u on record \(m))"))
+                }
             case .redo(let n):
-                var redone: Int?
-                try session.edit { redone = $0.redo(record: n) }
-                mailbox.post(.done(redone == nil ? "record \(n) has no undone edit to redo" : "redid the edit of record \(n)"))
+                var outcome = EditOverlay.Outcome.nothing
+                try changeEdits(session, state: state, mailbox: mailbox) { outcome = $0.redoEntry(record: n) }
+                switch outcome {
+                case .nothing: mailbox.post(.done("record \(n) has no undone edit to redo"))
+                case .record: mailbox.post(.done("redid the edit of record \(n)"))
+                case .group(let label, let count): mailbox.post(.done("redid \(label) on \(count.counted("record"))"))
+                case .blocked(let label, let m): mailbox.post(.failed("cannot redo \(label) as a whole: record \(m) was edited since"))
+                }
             }
             log.write("edit \(Self.describe(op))")
         } catch {
             mailbox.post(.failed("the edit was applied but could not be saved: \(error)"))
         }
+    }
+
+    /// Applies an undo or redo: re-validated record by record when it touches few records, else
+    /// installed at once and re-validated by a background pass (an operation on 10,000 records).
+    func changeEdits(_ session: SourceSession, state: AppState, mailbox: Mailbox, _ change: (inout EditOverlay) -> Void) throws {
+        var edits = session.workspace.edits
+        change(&edits)
+        let touched = Set(edits.changes.keys).union(session.workspace.edits.changes.keys).filter { edits[$0] != session.workspace.edits[$0] }
+        guard touched.count > BulkPlan.incrementalLimit, session.report != nil else {
+            try session.edit { $0 = edits }
+            return
+        }
+        try session.replaceEdits(edits)
+        mailbox.post(.revalidating)
+        validate(state: state, mailbox: mailbox)
     }
 
     /// An edit for the log: which record and field, never the value.

@@ -52,6 +52,9 @@ public final class LiveEffects: EffectHandler, Sendable {
     let validationGeneration = Atomic<Int>(0)
     let filterGeneration = Atomic<Int>(0)
     let sortGeneration = Atomic<Int>(0)
+    /// The bulk preview being worked out (a newer one or Esc cancels it), and the last one worked out.
+    let bulkGeneration = Atomic<Int>(0)
+    let bulkPlan = Mutex<(generation: Int, plan: BulkPlan)?>(nil)
     /// The engine's task while a run is in flight.
     let runLock = Mutex<Task<Void, Never>?>(nil)
     /// The verification's and the rollback's tasks while they run (Esc cancels them).
@@ -86,6 +89,10 @@ public final class LiveEffects: EffectHandler, Sendable {
         case .edit(let op): edit(op, state: state, mailbox: mailbox)
         case .exportEdited(let path): exportEdited(path, state: state, mailbox: mailbox)
         case .loadOutcomes: loadOutcomes(state: state, mailbox: mailbox)
+        case .previewBulk(let request, let generation): previewBulk(request, generation: generation, state: state, mailbox: mailbox)
+        case .cancelBulk: bulkGeneration.add(1, ordering: .relaxed)
+        case .applyBulk(let request, let generation): applyBulk(request, generation: generation, state: state, mailbox: mailbox)
+        case .exportEdits(let path): exportEdits(path, state: state, mailbox: mailbox)
         case .quit:
             verifyTask.withLock { $0?.cancel() }
             stopRollback()

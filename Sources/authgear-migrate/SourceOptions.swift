@@ -25,7 +25,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Auth0 password-hash export (from Auth0 support) to join to an Auth0 user export: by user id, auth0| + (alt_id or _id.$oid), never by e-mail.", valueName: "file"))
     var passwords: String?
 
-    @Option(help: ArgumentHelp("Edits file to apply (default: the one the TUI keeps for this source under $XDG_STATE_HOME/authgear-migrate/edits).", valueName: "file"))
+    @Option(help: ArgumentHelp("Edits file to apply: one exported from the TUI's edits view (E, then w), written by hand in that format, or the TUI's own. Records are found by their key (a login ID), so the file still applies to a re-export; an edit that no longer applies stops the command, naming the entry and the record. Default: the one the TUI keeps for this source under $XDG_STATE_HOME/authgear-migrate/edits.", valueName: "file"))
     var edits: String?
 
     /// The mapping file the source is read through: `--mapping`, else the one the TUI saved for
@@ -91,9 +91,13 @@ struct SourceOptions: ParsableArguments {
         let doc = index.documentDefaults
         let chosen = identifier ?? doc.identifier.flatMap(ImportIdentifier.init(rawValue:)) ?? .email
         let settings = ValidationSettings(identifier: chosen, upsert: upsert ?? doc.upsert ?? false)
-        let store = EditStore(path: edits ?? EditStore.defaultPath(forSource: file))
         let overlay: EditOverlay
-        do { overlay = try store.load(for: index.file) } catch { throw CLIError.unreadable("\(error)") }
+        do {
+            // --edits: an edits file exported from the TUI (or written by hand), or a TUI sidecar;
+            // without it, the sidecar the TUI keeps for this source, when there is one.
+            if let edits { overlay = try EditsFile.load(path: edits, index: index) }
+            else { overlay = try EditStore(path: EditStore.defaultPath(forSource: file)).load(for: index.file) }
+        } catch { throw CLIError.unreadable("\(error)") }
         return SourceWorkspace(index: index, edits: overlay, settings: settings)
     }
 }

@@ -41,7 +41,41 @@ public struct EditStore: Sendable {
             else if let value = entry["value"], case .object = value { changes[n] = .replaced(value) }
             else { throw EditStoreError(path: path, message: "edit #\(i) (record \(n)) has neither \"value\" (an object) nor \"excluded\": true") }
         }
-        return EditOverlay(changes: changes)
+        var groups: [EditOverlay.Entry] = []
+        for (g, group) in (doc["groups"]?.arrayValue ?? []).enumerated() {
+            guard let label = group["label"]?.stringValue, let list = group["steps"]?.arrayValue else {
+                throw EditStoreError(path: path, message: "group #\(g) has no \"label\" or no \"steps\" array")
+            }
+            var steps: [EditOverlay.Step] = []
+            for (k, step) in list.enumerated() {
+                guard let n = step["record"]?.numberText.flatMap(Int.init), n >= 0 else {
+                    throw EditStoreError(path: path, message: "group #\(g) (\(label)), step #\(k) has no valid \"record\" number")
+                }
+                steps.append(EditOverlay.Step(record: n, before: try Self.change(step["before"], path: path, at: "group #\(g) step #\(k)"),
+                                              after: try Self.change(step["after"], path: path, at: "group #\(g) step #\(k)")))
+            }
+            groups.append(EditOverlay.Entry(label: label, steps: steps.sorted { $0.record < $1.record }))
+        }
+        return EditOverlay(changes: changes, groups: groups)
+    }
+
+    /// At most this many operations on many records stay undoable across sessions.
+    public static let savedGroups = 10
+
+    /// A record's state in a saved group step: null (as in the source), {"excluded": true} or {"value": {...}}.
+    static func change(_ v: JSONValue?, path: String, at place: String) throws -> EditOverlay.Change? {
+        guard let v, v != .null else { return nil }
+        if v["excluded"]?.boolValue == true { return .excluded }
+        if let value = v["value"], case .object = value { return .replaced(value) }
+        throw EditStoreError(path: path, message: "\(place): a state is null, {\"excluded\": true} or {\"value\": {…}}")
+    }
+
+    static func json(_ c: EditOverlay.Change?) -> JSONValue {
+        switch c {
+        case nil: return .null
+        case .excluded?: return .obj(["excluded": .bool(true)])
+        case .replaced(let v)?: return .obj(["value": v])
+        }
     }
 
     /// Saves `overlay` for `file` (atomically: a temporary file renamed into place).
@@ -52,10 +86,17 @@ public struct EditStore: Sendable {
             case .replaced(let v): return .obj(["record": .number(String(n)), "value": v])
             }
         }
-        let doc = JSONValue.obj([
-            "source": .obj(["path": .string(file.path), "size": .number(String(file.size)), "fingerprint": .string(file.fingerprint())]),
-            "edits": .array(edits),
-        ])
+        // The last operations on many records, so that `u` still undoes one as a whole after a restart.
+        let groups: [JSONValue] = overlay.undoableGroups.suffix(Self.savedGroups).map { g in
+            .obj(["label": .string(g.label ?? ""),
+                  "steps": .array(g.steps.map { .obj(["record": .number(String($0.record)), "before": Self.json($0.before), "after": Self.json($0.after)]) })])
+        }
+        var members: [JSONMember] = [
+            JSONMember("source", .obj(["path": .string(file.path), "size": .number(String(file.size)), "fingerprint": .string(file.fingerprint())])),
+            JSONMember("edits", .array(edits)),
+        ]
+        if !groups.isEmpty { members.append(JSONMember("groups", .array(groups))) }
+        let doc = JSONValue.object(members)
         try StateDirectory.writeAtomically(JSONWriter().bytes(doc) + [0x0A], to: path, mode: 0o600)
     }
 }

@@ -4,7 +4,7 @@ import MigrationEngine
 
 /// The screens of the TUI, in the order an operator meets them.
 public enum Screen: String, Sendable, Equatable, CaseIterable {
-    case picker, mapping, records, editor, settings, progress, review, runs, verify
+    case picker, mapping, records, editor, settings, progress, review, runs, verify, edits
 }
 
 /// Everything the UI shows. `update` changes it in answer to messages; `AppView` draws it.
@@ -38,6 +38,10 @@ public struct AppState {
     public var review = ReviewState()
     public var runs = RunsState()
     public var verify = VerifyState()
+    /// The edits view (E): every edit as a diff against the source's record.
+    public var edits = EditsViewState()
+    /// Numbers each bulk preview (across sources), so a late answer to an older one is ignored.
+    public var bulkGeneration = 0
     /// What earlier runs already imported of the open source into the form's target (counted when launching).
     public var launchDelta: LaunchDelta?
     /// The launch confirmation waits for `launchDelta`.

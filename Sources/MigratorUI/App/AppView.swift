@@ -24,6 +24,7 @@ public enum AppView {
         case .review: ReviewView.draw(&buffer, body, state)
         case .runs: RunsView.draw(&buffer, body, state)
         case .verify: VerifyView.draw(&buffer, body, state)
+        case .edits: EditsView.draw(&buffer, body, state)
         }
         drawStatus(&buffer, bottom.row(0), state)
         if let prompt = state.prompt {
@@ -48,6 +49,7 @@ public enum AppView {
         case .confirm(let c)?: OverlayView.confirm(&buffer, c)
         case .menu(let m)?: OverlayView.menu(&buffer, m)
         case .banner(let b)?: OverlayView.banner(&buffer, b)
+        case .bulk(let b)?: BulkView.draw(&buffer, b)
         case nil: break
         }
         return buffer
@@ -61,7 +63,7 @@ public enum AppView {
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: AppState) {
         buffer.fill(row, style: Theme.title)
         let names: [Screen: String] = [.picker: "Open a source", .mapping: "CSV columns", .records: "Records", .editor: "Edit record",
-                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs", .verify: "Verify"]
+                                       .settings: "Import settings", .progress: "Import progress", .review: "Review", .runs: "Runs", .verify: "Verify", .edits: "Edits"]
         var left = " authgear-migrate · \(state.screen == .mapping && state.mapping.preset ? "Source mapping" : names[state.screen]!)"
         if let s = state.session { left += " · " + (s.path as NSString).lastPathComponent }
         var right = ""
@@ -79,6 +81,7 @@ public enum AppView {
         switch state.screen {
         case .records: return state.records.revealSecrets
         case .editor: return state.editor.revealSecrets
+        case .edits: return state.edits.revealSecrets
         default: return false
         }
     }
@@ -115,6 +118,7 @@ public enum AppView {
             }
             let edits = session.workspace.edits.changes.count
             if edits > 0 { parts.append("\(edits) edited") }
+            if !state.records.marks.isEmpty { parts.append("\(Format.count(state.records.marks.count)) marked") }
         }
         if state.run.active {
             parts.append("import \(Format.count(state.run.settledCount))/\(Format.count(state.run.plannedCount))")

@@ -16,6 +16,7 @@ public enum Action: Equatable, Sendable {
     case runs, openRunSource, resumeRun, retryRunFailed, writeRunReport
     case verify, cancelVerify, rollback, cancelRollback
     case markEditedSinceFailure, chooseColumns, sortRecords, showStopReason
+    case markAll, clearMarks, bulk, editsView, filterEdits, exportEdits
 }
 
 /// One binding: keys, a short name for the hint bar, a help line, and when it applies.
@@ -89,6 +90,7 @@ public enum KeyMap {
         case .review: return review
         case .runs: return runs
         case .verify: return verify
+        case .edits: return edits
         }
     }
 

@@ -20,6 +20,8 @@ public enum Message: Sendable {
     /// Reading the source stopped before its end (truncated, damaged): where and why. Nothing can be launched from it.
     case indexStopped(indexed: Int, reason: String)
     case validationProgress(done: Int, total: Int)
+    /// The edits changed too much to re-validate record by record: a background pass has started.
+    case revalidating
     case validationFinished(ValidationReportBox)
     case filterResult(generation: Int, rows: [Int], complete: Bool)
     case searchResult(generation: Int, row: Int?, term: String)
@@ -59,6 +61,10 @@ public enum Message: Sendable {
     case rollbackEnded(runID: String, RollbackEnd)
     /// Targets a profile marks `"protected": true`, with the reason rollback refuses them.
     case protectedTargets([RunTarget: String])
+    /// A bulk operation's preview: progress, then its counts (or why it could not be worked out).
+    case bulkProgress(generation: Int, done: Int, total: Int)
+    case bulkPreviewed(generation: Int, counts: BulkPlan.Counts)
+    case bulkFailed(generation: Int, String)
     case done(String)
     case failed(String)
 }
@@ -123,6 +129,13 @@ public enum Effect: Equatable, Sendable {
     /// Deletes the users the run inserted; `typedProjectID` is what the operator typed, checked again.
     case rollback(runID: String, typedProjectID: String)
     case cancelRollback
+    /// Works out a bulk operation on a copy of the edits (re-validated off the UI thread) and answers with its counts.
+    case previewBulk(BulkRequest, generation: Int)
+    case cancelBulk
+    /// Applies the previewed operation as one undo step.
+    case applyBulk(BulkRequest, generation: Int)
+    /// Writes every edit as a diff a reviewer can read and `--edits FILE` applies.
+    case exportEdits(path: String)
     case quit
 }
 

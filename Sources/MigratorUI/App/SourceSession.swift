@@ -97,6 +97,26 @@ public final class SourceSession {
         try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
     }
 
+    /// Applies an operation on many records as one undo step, installing the report its preview
+    /// computed for exactly these edits (`plan.base` must be the current edits), and saves.
+    public func apply(_ plan: BulkPlan) throws {
+        precondition(plan.base == workspace.edits, "a bulk plan applies only to the edits it was computed on")
+        workspace.edits.apply(group: plan.operation.label, plan.targets)
+        if let report = plan.report { workspace.adopt(report, validatedWith: workspace.edits) }
+        onDemand.removeAll()
+        cachedTotals = nil
+        try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
+    }
+
+    /// Installs `edits` without re-validating here (an undo of an operation on many records: the
+    /// caller starts a background pass, whose report is adopted when it ends), and saves.
+    public func replaceEdits(_ edits: EditOverlay) throws {
+        workspace.edits = edits
+        onDemand.removeAll()
+        cachedTotals = nil
+        try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
+    }
+
     private func chooseColumns() {
         var seen: [String] = []
         let id = identifier.field

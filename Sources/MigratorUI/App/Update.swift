@@ -77,6 +77,7 @@ public enum Update {
         case .review: return ReviewUpdate.perform(&state, action)
         case .runs: return RunsUpdate.perform(&state, action)
         case .verify: return VerifyUpdate.perform(&state, action)
+        case .edits: return EditsUpdate.perform(&state, action)
         }
     }
 
@@ -105,6 +106,8 @@ public enum Update {
             state.overlay = nil
             if key == .enter || key == .escape { return [] }
             return handleKey(&state, key)
+        case .bulk(let bulk):
+            return BulkUpdate.key(&state, bulk, key)
         case .menu(var menu):
             switch key {
             case .up, .char("k"): menu.selected = max(0, menu.selected - 1)

@@ -6,6 +6,12 @@ import MigrationEngine
 enum WorkResults {
     static func apply(_ state: inout AppState, _ message: Message) -> [Effect] {
         switch message {
+        case .bulkProgress, .bulkPreviewed, .bulkFailed:
+            return BulkUpdate.result(&state, message)
+        case .revalidating:
+            state.loading?.validationComplete = false
+            state.loading?.validated = 0
+            return []
         case .directoryListed(let path, let entries, let error):
             if let error {
                 state.status = .error(error)
@@ -194,6 +200,8 @@ enum WorkResults {
             return RollbackUpdate.apply(&state, message)
         case .done(let text):
             state.status = .info(text)
+            // An edit (or undo) was applied: the edits view shows the edits as they are now.
+            if state.screen == .edits { EditsUpdate.refresh(&state) }
             return []
         case .failed(let text):
             state.status = .error(text)

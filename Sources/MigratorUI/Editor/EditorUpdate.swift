@@ -77,6 +77,7 @@ enum EditorUpdate {
             state.prompt = nil
             // A record fixed from Verify is marked for the re-send with upsert (U).
             if state.screen == .verify, state.session?.isEdited(n) == true { state.verify.marked.insert(n) }
+            if state.screen == .edits { EditsUpdate.refresh(&state) }
             return state.screen == .review ? [.loadReview(state.review.tab)] : []
         default:
             return []

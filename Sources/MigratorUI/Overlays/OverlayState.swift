@@ -7,6 +7,8 @@ public enum Overlay: Equatable, Sendable {
     case menu(Menu)
     /// A run's end: its summary. Enter or Esc closes it; any other key closes it and does what it does.
     case banner(EndBanner)
+    /// An operation on the marked records: chosen, previewed (how many change, how many become valid), confirmed.
+    case bulk(BulkState)
 }
 
 public struct Confirmation: Equatable, Sendable {

@@ -19,6 +19,9 @@ public struct Prompt: Equatable, Sendable {
         case mappingNewRow(source: String)
         /// The text a mapping row's conversion asks for (a prefix, a separator).
         case mappingOption(row: Int, choice: MappingConversion)
+        /// The edits view's filter, and the file its export goes to.
+        case editsFilter
+        case exportEdits
     }
     public var kind: Kind
     public var label: String

@@ -98,6 +98,13 @@ enum PromptUpdate {
             return MappingUpdate.addRow(&state, source: source, field: field)
         case .mappingOption(let row, let choice):
             return MappingUpdate.setConversion(&state, row: row, choice, text: text)
+        case .editsFilter:
+            state.edits.filter = text
+            EditsUpdate.applyFilter(&state)
+            return []
+        case .exportEdits:
+            guard !text.isEmpty else { return [] }
+            return [.exportEdits(path: expand(text))]
         }
     }
 

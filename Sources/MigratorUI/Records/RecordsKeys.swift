@@ -18,6 +18,12 @@ extension KeyMap {
             KeyBinding([.char("s")], .sortRecords, "sort", "Sort by record number, identifier or status / first issue (again: reverse)", disabled: needsSession),
             KeyBinding([.left, .char("h")], .left, "scroll left", "Scroll the value columns left", disabled: needsSession),
             KeyBinding([.right, .char("l")], .right, "scroll right", "Scroll the value columns right (when they do not fit)", disabled: needsSession),
+            KeyBinding([.char("m")], .mark, "mark", "Mark the selected record (again to unmark) and move down", disabled: needsSession),
+            KeyBinding([.char("M")], .markAll, "mark all", "Mark every record the filter shows (with errors, a rule, …; all records without a filter)", disabled: needsSession),
+            KeyBinding([.ctrl("u")], .clearMarks, "unmark", "Clear every mark", disabled: { $0.records.marks.isEmpty ? "no record is marked" : nil }),
+            KeyBinding([.char("b")], .bulk, "bulk", "Bulk operation on the marked records (exclude, set/delete a field, lowercase, E.164, trim)",
+                       disabled: bulkReason),
+            KeyBinding([.char("E")], .editsView, "edits", "Every edit as a diff against the source; filter, export for a reviewer", disabled: needsSession),
             KeyBinding([.char("i")], .toggleInspector, "inspector", "Show or hide the inspector pane"),
             KeyBinding([.char("S")], .revealSecrets, "reveal", "Reveal secrets (password hashes, TOTP secrets) in the inspector; again to hide"),
             KeyBinding([.char("L")], .settings, "import", "Import settings and launch", hint: true, disabled: needsSession),
@@ -29,5 +35,12 @@ extension KeyMap {
             runsKey,
             verifyKey,
         ] + moveKeys + common
+    }
+
+    static func bulkReason(_ s: AppState) -> String? {
+        if s.session == nil { return "open a file first" }
+        if s.records.marks.isEmpty { return "mark records first: m marks one, M every record the filter shows" }
+        if s.loading?.validationComplete != true { return "wait for validation to finish" }
+        return nil
     }
 }

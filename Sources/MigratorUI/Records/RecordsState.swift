@@ -45,6 +45,8 @@ public struct RecordsState: Equatable, Sendable {
     public var sortGeneration = 0
     /// Value columns scrolled off to the left (← →): the record number and status stay.
     public var columnOffset = 0
+    /// Marked records (m, M): what a bulk operation (b) applies to. Ranges, so "every record" is cheap.
+    public var marks = IndexSet()
     public init() {}
 
     public func rowCount(total: Int) -> Int { rows?.count ?? total }

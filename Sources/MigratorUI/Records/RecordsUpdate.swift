@@ -42,6 +42,12 @@ enum RecordsUpdate {
             guard total > 0 else { return [] }
             let n = state.records.record(atRow: state.records.cursor)
             return [.edit(action == .undo ? .undo(record: n) : .redo(record: n))]
+        case .mark, .markAll, .clearMarks:
+            return RecordMarks.perform(&state, action)
+        case .bulk:
+            return BulkUpdate.open(&state)
+        case .editsView:
+            return EditsUpdate.open(&state)
         case .toggleInspector:
             state.records.inspector.toggle()
             return []

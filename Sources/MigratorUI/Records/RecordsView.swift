@@ -110,6 +110,7 @@ enum RecordsView {
         if records.sorting, rect.width > 30 {
             buffer.put(" sorting… ", x: rect.maxX - 18, y: rect.y, style: Theme.key)
         }
+        drawMarks(&buffer, rect, records, table: table, numberWidth: cols[0].width)
         highlightMatches(&buffer, rect, records, dataX: rect.x + cols.prefix(fixed).reduce(0) { $0 + $1.width + table.gap })
         if rows == 0 {
             let text = records.filtering ? "filtering…" : (records.rows != nil ? "no records \(records.filter.label)" : "no records yet")
