@@ -19,7 +19,9 @@ extension LiveEffects {
             let report = pass.run(progress: { done, total in
                 let now = Date()
                 let due = lastPost.withLock { last -> Bool in
-                    guard now.timeIntervalSince(last) > 0.1 else { return false }
+                    // The last record's progress always goes out: what remains is the duplicate
+                    // check, which the status line names (dropping it left "validating 99%").
+                    guard now.timeIntervalSince(last) > 0.1 || done >= total else { return false }
                     last = now
                     return true
                 }

@@ -81,6 +81,10 @@ final class DuplicateGroupsTests: XCTestCase {
             var groups = 0
             for n in values.indices {
                 XCTAssertEqual(findings(report, n, identifier: identifier), expected[n], "\(identifier) record \(n): \(JSONWriter().string(values[n]))")
+                // The status settled while claims are decided is the one the worded issues give.
+                let worded = report.issues[n] ?? []
+                let status: ValidationReport.Status = worded.contains { $0.severity == .error } ? .errors : (worded.isEmpty ? .valid : .warnings)
+                XCTAssertEqual(report.status[n], status, "\(identifier) record \(n)")
                 groups += expected[n].filter { $0.hasPrefix("warning") }.count
             }
             XCTAssertGreaterThan(groups, 5, "the pools make groups")
@@ -109,6 +113,13 @@ final class DuplicateGroupsTests: XCTestCase {
                 return
             }
             XCTAssertEqual(Array(r.issues.keys), Array(fresh.issues.keys), "step \(step)")
+            // Counts and rule filters read the groups without wording them; groups an edit
+            // dissolved count for nothing.
+            XCTAssertEqual(r.countsByRule().map { "\($0.severity) \($0.rule) \($0.count)" }, fresh.countsByRule().map { "\($0.severity) \($0.rule) \($0.count)" }, "step \(step)")
+            for rule in ["duplicate_identifier", "duplicate_login_id"] {
+                XCTAssertEqual(r.issues.records(withRule: rule), fresh.issues.records(withRule: rule), "step \(step) \(rule)")
+                XCTAssertEqual(r.issues.records(withRule: rule), values.indices.filter { (r.issues[$0] ?? []).contains { $0.rule == rule } }, "step \(step) \(rule)")
+            }
         }
     }
 

@@ -22,11 +22,17 @@ struct DuplicateFinder {
         for part in confirmed {
             for g in 0..<part.count { groups.add(kind: part.kinds[g], value: part.values[g], members: part.members(g)) }
         }
-        groups.assignClaimers(from: first) { report.issues.ownHasErrors($0) }
-        report.issues.duplicates = groups
-        for g in first..<groups.count {
-            for r in groups.members(of: g) where report.status[Int(r)] != .excluded { report.refreshStatus(Int(r)) }
+        // Each member's status is settled as its claim is decided, in record order: a lookup of
+        // its groups per member, in hash order, missed the cache on every step at 10,000,000.
+        var status = report.status
+        report.status = []
+        let own = report.issues
+        groups.assignClaimers(from: first, hasOwnErrors: { own.ownHasErrors($0) }) { r, ownErrors, claims in
+            // What `refreshStatus` gives a member of these groups (and of no other).
+            if status[r] != .excluded { status[r] = ownErrors || !claims ? .errors : .warnings }
         }
+        report.status = status
+        report.issues.duplicates = groups
     }
 
     /// The confirmed groups, in chunks of candidates (in candidate order).
@@ -76,19 +82,27 @@ struct DuplicateFinder {
         let total = candidates.members.count
         var keys = [(kind: DuplicateKind, key: String)?](repeating: nil, count: total)
         guard total > 0 else { return keys }
-        // (record << 32 | member position), sorted by record: a counting sort.
+        // (record << 32 | member position), sorted by record: a counting sort; beside it the
+        // group of each (so a member's fingerprint is one read, not a search of the groups).
         let maxRecord = Int(candidates.members.max()!)
         var offsets = [Int32](repeating: 0, count: maxRecord + 2)
         for r in candidates.members { offsets[Int(r) + 1] += 1 }
         for k in 1..<offsets.count { offsets[k] += offsets[k - 1] }
         var byRecord = [UInt64](repeating: 0, count: total)
-        for (i, r) in candidates.members.enumerated() {
-            byRecord[Int(offsets[Int(r)])] = UInt64(UInt32(r)) << 32 | UInt64(i)
-            offsets[Int(r)] += 1
+        var groupOf = [Int32](repeating: 0, count: total)
+        for g in 0..<candidates.count {
+            for i in Int(candidates.starts[g])..<Int(candidates.starts[g + 1]) {
+                let r = Int(candidates.members[i])
+                let p = Int(offsets[r])
+                byRecord[p] = UInt64(UInt32(r)) << 32 | UInt64(i)
+                groupOf[p] = Int32(g)
+                offsets[r] += 1
+            }
         }
         offsets = []
-        let order = byRecord
+        let order = byRecord, groups = groupOf
         byRecord = []
+        groupOf = []
         let values = LoginIDValues(pass: pass)
         let index = pass.index
         let chunk = 8192
@@ -102,19 +116,17 @@ struct DuplicateFinder {
                     let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard c < chunks else { return }
                     let part = (c * chunk)..<min(total, (c + 1) * chunk)
+                    // The spans of the chunk's records, copied in one lock of the index when the
+                    // members are dense (a file full of duplicates), else looked up one by one.
+                    let low = Int(order[part.lowerBound] >> 32), high = Int(order[part.upperBound - 1] >> 32)
+                    let spans = high - low < 8 * part.count ? index.spans(low..<(high + 1)) : []
                     for p in part {
                         let r = Int(order[p] >> 32), i = Int(order[p] & 0xFFFF_FFFF)
-                        // The member's group: the last start at or before its position.
-                        var low = 0, high = candidates.count
-                        while low + 1 < high {
-                            let mid = (low + high) / 2
-                            if Int(candidates.starts[mid]) <= i { low = mid } else { high = mid }
-                        }
-                        sink.base[i] = values.key(r, fingerprint: candidates.hashes[low])
+                        sink.base[i] = values.key(r, fingerprint: candidates.hashes[Int(groups[p])], span: spans.isEmpty ? nil : spans[r - low])
                     }
-                    let first = index.span(Int(order[part.lowerBound] >> 32))
-                    let last = index.span(Int(order[part.upperBound - 1] >> 32))
-                    if pass.edits.isEmpty, index.csv == nil { index.file.releasePages(first.start..<last.end) }
+                    if pass.edits.isEmpty, index.csv == nil {
+                        index.file.releasePages(index.span(low).start..<index.span(high).end)
+                    }
                 }
             }
         }

@@ -19,8 +19,10 @@ struct DuplicateGroups: Sendable {
     private(set) var values: [String] = []
     private(set) var starts: [Int32] = [0]
     private(set) var members: [Int32] = []
-    /// The record that gets the group's login ID, or -1 when every member has errors of its own.
+    /// The record that gets the group's login ID, -1 when every member has errors of its own, or
+    /// `removed` for a group an edit dissolved (no membership points at it any more).
     private(set) var claimers: [Int32] = []
+    private static let removed: Int32 = -2
     /// (record << 32 | group) for every member, sorted: a record's groups by binary search.
     private var membership: [UInt64] = []
     /// The wording's context: the identifier field and whether the run upserts.
@@ -76,6 +78,17 @@ struct DuplicateGroups: Sendable {
         }
     }
 
+    /// The records in a group of the identifier (`true`) or of another login ID (`false`),
+    /// ascending, each once: one pass over the membership.
+    func records(inIdentifierGroups identifier: Bool) -> [Int] {
+        var out: [Int] = []
+        for m in membership where (kinds[Int(m & 0xFFFF_FFFF)] == .identifier) == identifier {
+            let r = Int(m >> 32)
+            if out.last != r { out.append(r) }
+        }
+        return out
+    }
+
     private func firstMembership(of record: Int) -> Int {
         let key = UInt64(record) << 32
         var low = 0, high = membership.count
@@ -88,18 +101,28 @@ struct DuplicateGroups: Sendable {
 
     /// Decides the claimer of every group from `firstGroup` on, in file order, and indexes their
     /// members. `hasOwnErrors(r)`: whether record `r` has errors besides its duplicate findings.
+    /// `settled(r, ownErrors, claims)` is then called once per member record, in ascending order:
+    /// `claims` when it got the login IDs of all its groups (a member either gets all of them or
+    /// none), so it is an error exactly when `ownErrors || !claims` — its status, without a lookup.
     /// The groups from `firstGroup` on must share no record with the groups before it.
-    mutating func assignClaimers(from firstGroup: Int = 0, hasOwnErrors: (Int) -> Bool) {
+    mutating func assignClaimers(from firstGroup: Int = 0, hasOwnErrors: (Int) -> Bool,
+                                 settled: (_ record: Int, _ ownErrors: Bool, _ claims: Bool) -> Void = { _, _, _ in }) {
         let pairs = Self.pairsByRecord(self, from: firstGroup)
         var i = 0
         while i < pairs.count {
             let r = Int(pairs[i] >> 32)
             var j = i
             while j < pairs.count, Int(pairs[j] >> 32) == r { j += 1 }
-            if !hasOwnErrors(r) {
+            let ownErrors = hasOwnErrors(r)
+            var claims = false
+            if !ownErrors {
                 let taken = pairs[i..<j].contains { claimers[Int($0 & 0xFFFF_FFFF)] >= 0 }
-                if !taken { for p in pairs[i..<j] { claimers[Int(p & 0xFFFF_FFFF)] = Int32(r) } }
+                if !taken {
+                    for p in pairs[i..<j] { claimers[Int(p & 0xFFFF_FFFF)] = Int32(r) }
+                    claims = true
+                }
             }
+            settled(r, ownErrors, claims)
             i = j
         }
         if membership.isEmpty || pairs.isEmpty || (membership.last! < pairs.first!) {
@@ -153,9 +176,7 @@ struct DuplicateGroups: Sendable {
         for r in records { gone.formUnion(groups(of: r)) }
         guard !gone.isEmpty else { return }
         membership.removeAll { gone.contains(Int($0 & 0xFFFF_FFFF)) }
-        for g in gone {
-            claimers[g] = -1   // unreachable now: no membership points at it
-        }
+        for g in gone { claimers[g] = Self.removed }
     }
 
     /// Whether record `r`'s findings include an error (it is a later member of some group).
@@ -170,11 +191,18 @@ struct DuplicateGroups: Sendable {
 
     /// Counts of findings per (severity, rule), without wording them.
     func countsByRule() -> [(Issue.Severity, String, Int)] {
-        // [identifier?][claimer?]
+        // [identifier?][claimer?], group by group (every member of a group that is not removed
+        // is in the membership): one sequential pass, no lookup per member.
         var counts = [[0, 0], [0, 0]]
-        for m in membership {
-            let r = Int32(m >> 32), g = Int(m & 0xFFFF_FFFF)
-            counts[kinds[g] == .identifier ? 1 : 0][claimers[g] == r ? 1 : 0] += 1
+        for g in 0..<count where claimers[g] != Self.removed {
+            let k = kinds[g] == .identifier ? 1 : 0
+            let size = Int(starts[g + 1] - starts[g])
+            if claimers[g] >= 0 {
+                counts[k][1] += 1
+                counts[k][0] += size - 1
+            } else {
+                counts[k][0] += size
+            }
         }
         var out: [(Issue.Severity, String, Int)] = []
         for (k, rule) in ["duplicate_login_id", "duplicate_identifier"].enumerated() {

@@ -50,6 +50,11 @@ public struct IssueTable: Sendable, Sequence {
         return i < records.count && records[i] == record ? lists[i] : nil
     }
 
+    /// Every record's own issues (without its duplicate findings), in record order.
+    func forEachOwn(_ body: (Int, [Issue]) -> Void) {
+        for (record, list) in zip(records, lists) { body(record, list) }
+    }
+
     /// Whether the record's own issues include an error.
     func ownHasErrors(_ record: Int) -> Bool {
         own(record)?.contains { $0.severity == .error } ?? false
@@ -67,15 +72,26 @@ public struct IssueTable: Sendable, Sequence {
 
     /// The records that have an issue with this rule, ascending (duplicate findings counted
     /// from the groups, without wording them).
+    ///
+    /// Two sequential passes (own lists, then the groups' membership) merged: no lookup per
+    /// record, so the rule filter over 10,000,000 records in groups stays a fraction of a second.
     public func records(withRule rule: String) -> [Int] {
-        var out: [Int] = []
+        var mine: [Int] = []
+        for (n, list) in zip(records, lists) where list.contains(where: { $0.rule == rule }) { mine.append(n) }
         // nil: not a duplicate rule; true: the identifier's; false: another login ID's.
         let identifierRule: Bool? = rule == "duplicate_identifier" ? true : (rule == "duplicate_login_id" ? false : nil)
-        for n in keys {
-            if own(n)?.contains(where: { $0.rule == rule }) ?? false {
-                out.append(n)
-            } else if let identifierRule, duplicates.groups(of: n).contains(where: { (duplicates.kinds[$0] == .identifier) == identifierRule }) {
-                out.append(n)
+        guard let identifierRule else { return mine }
+        let grouped = duplicates.records(inIdentifierGroups: identifierRule)
+        if mine.isEmpty { return grouped }
+        var out: [Int] = []
+        out.reserveCapacity(mine.count + grouped.count)
+        var i = 0, j = 0
+        while i < mine.count || j < grouped.count {
+            if j == grouped.count || (i < mine.count && mine[i] < grouped[j]) {
+                out.append(mine[i]); i += 1
+            } else {
+                if i < mine.count, mine[i] == grouped[j] { i += 1 }
+                out.append(grouped[j]); j += 1
             }
         }
         return out

@@ -35,6 +35,8 @@ enum DuplicateKind: UInt8, Sendable, CaseIterable {
 struct LoginIDValues {
     let pass: ValidationPass
     private let fields: [(name: String, bytes: [UInt8], type: LoginIDType, kind: DuplicateKind, seed: UInt64)]
+    /// The fields' names as `ranges` reads them (made once, not per record).
+    private let names: [(name: String, bytes: [UInt8])]
 
     init(pass: ValidationPass) {
         self.pass = pass
@@ -43,21 +45,38 @@ struct LoginIDValues {
             let kind: DuplicateKind = type == identifier ? .identifier : DuplicateKind(type)
             return (type.recordField, Array(type.recordField.utf8), type, kind, LoginIDKeys.seed(kind.fingerprintKind))
         }
+        names = fields.map { (name: $0.name, bytes: $0.bytes) }
     }
 
     /// The kind and unique key of record `n`'s login ID whose fingerprint is `h`, or nil when
-    /// none of its login IDs has that fingerprint.
-    func key(_ n: Int, fingerprint h: UInt64) -> (kind: DuplicateKind, key: String)? {
-        var raws: [String?] = [nil, nil, nil]
+    /// none of its login IDs has that fingerprint. `span`: the record's span, when the caller
+    /// has it (one lock of the index per chunk of members instead of one per member).
+    func key(_ n: Int, fingerprint h: UInt64, span known: RecordSpan? = nil) -> (kind: DuplicateKind, key: String)? {
+        let raws: [String?]
         switch pass.edits[n] {
         case .excluded?: return nil
         case .replaced(let value)?: raws = fields.map { value[$0.name]?.stringValue }
         case nil:
-            let span = pass.index.span(n)
-            if pass.index.csv == nil, let found = Self.scan(pass.index.rawBytes(span), fields.map(\.bytes)) {
-                raws = found
-            } else if case .success(let value) = pass.index.loadRecord(span: span) {
+            let span = known ?? pass.index.span(n)
+            if pass.index.csv == nil {
+                let bytes = pass.index.rawBytes(span)
+                if let found = Self.ranges(bytes, names) {
+                    // A value already in the server's form is its own key (the common case): its
+                    // bytes are hashed where they lie, and only the one that matches becomes a String.
+                    for i in fields.indices {
+                        guard let range = found[i] else { continue }
+                        if LoginIDKeys.hash(seed: fields[i].seed, bytes: bytes, range) == h {
+                            return (fields[i].kind, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+                        }
+                    }
+                    return normalised(n, fields.indices.map { i in found[i].map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) } },
+                                      fingerprint: h)
+                }
+            }
+            if case .success(let value) = pass.index.loadRecord(span: span) {
                 raws = fields.map { value[$0.name]?.stringValue }
+            } else {
+                raws = [String?](repeating: nil, count: fields.count)
             }
         }
         // A value already in the server's form is its own key (the common case: try them all first).
@@ -66,6 +85,12 @@ struct LoginIDValues {
             let direct = raw.withUTF8 { LoginIDKeys.hash(seed: f.seed, bytes: UnsafeRawBufferPointer($0), 0..<$0.count) }
             if direct == h { return (f.kind, raw) }
         }
+        return normalised(n, raws, fingerprint: h)
+    }
+
+    /// The key when no raw value is its own key: each value normalised by the login-ID rules,
+    /// and when that does not give the fingerprint either, the full validator's keys.
+    private func normalised(_ n: Int, _ raws: [String?], fingerprint h: UInt64) -> (kind: DuplicateKind, key: String)? {
         for (i, f) in fields.enumerated() {
             guard let raw = raws[i] else { continue }
             if case .success(let login) = LoginIDRules.normalizeWithUniqueKey(raw, type: f.type, project: pass.settings.project, formatChecked: true),
@@ -73,7 +98,6 @@ struct LoginIDValues {
                 return (f.kind, login.uniqueKey)
             }
         }
-        // The full validator's keys (a value the cheap reading did not give).
         let v = pass.verdict(n)
         if let id = v.identifierKey, LoginIDKeys.hash("id", id) == h { return (.identifier, id) }
         for (type, value) in v.otherLoginIDs where LoginIDKeys.hash(type.rawValue, value) == h { return (DuplicateKind(type), value) }
@@ -84,21 +108,40 @@ struct LoginIDValues {
     /// keys, as the validator takes them), or nil when the bytes are not a plain object this
     /// reader follows (escapes in a key or a login-ID value): the caller then parses the record.
     static func scan(_ bytes: UnsafeRawBufferPointer, _ names: [[UInt8]]) -> [String?]? {
+        guard names.count <= 3 else { return nil }
+        let padded = names + [[UInt8]](repeating: [], count: 3 - names.count)
+        guard let found = ranges(bytes, padded.map { (name: "", bytes: $0) }) else { return nil }
+        return (0..<names.count).map { i in found[i].map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) } }
+    }
+
+    /// Where the values of up to three top-level string fields are (content ranges, no quotes).
+    struct Found {
+        var values: (Range<Int>?, Range<Int>?, Range<Int>?) = (nil, nil, nil)
+        subscript(i: Int) -> Range<Int>? {
+            get { i == 0 ? values.0 : (i == 1 ? values.1 : values.2) }
+            set { if i == 0 { values.0 = newValue } else if i == 1 { values.1 = newValue } else { values.2 = newValue } }
+        }
+    }
+
+    /// `scan` without building strings: the ranges of the values of the fields `names` (at most
+    /// three; an empty name matches no key), or nil when the reader cannot follow the record.
+    static func ranges(_ bytes: UnsafeRawBufferPointer, _ names: [(name: String, bytes: [UInt8])]) -> Found? {
         var r = FastPathReader(bytes: bytes)
-        var out = [String?](repeating: nil, count: names.count)
+        var out = Found()
         r.skipWhitespace()
         guard r.consume(UInt8(ascii: "{")) else { return nil }
         r.skipWhitespace()
         if r.consume(UInt8(ascii: "}")) { return out }
         while true {
             guard let key = r.plainString(), r.colon() else { return nil }
-            let wanted = names.firstIndex { name in
-                name.count == key.count && name.withUnsafeBytes { memcmp(bytes.baseAddress! + key.lowerBound, $0.baseAddress!, key.count) == 0 }
+            var wanted: Int?
+            for (i, name) in names.enumerated() where name.bytes.count == key.count && !name.bytes.isEmpty {
+                if name.bytes.withUnsafeBytes({ memcmp(bytes.baseAddress! + key.lowerBound, $0.baseAddress!, key.count) == 0 }) { wanted = i; break }
             }
             if let wanted {
                 if r.pos < bytes.count, bytes[r.pos] == UInt8(ascii: "\"") {
                     guard let value = r.plainString() else { return nil }
-                    out[wanted] = r.string(value)
+                    out[wanted] = value
                 } else {
                     guard skipValue(&r) else { return nil }
                     out[wanted] = nil

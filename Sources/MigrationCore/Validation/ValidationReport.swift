@@ -16,9 +16,13 @@ public struct ValidationReport: Sendable {
 
     /// Sendable records whose password hash cannot be imported (`password.not_importable`): they
     /// arrive without a password.
+    /// Counted over the records' own issues only (`password.not_importable` is never a duplicate
+    /// finding), so a file whose records are all in duplicate groups words none of them.
     public var withoutImportablePassword: Int {
         var n = 0
-        for (k, list) in zip(issues.keys, issues.values) where isSendable(k) && list.contains(where: { $0.rule == "password.not_importable" }) { n += 1 }
+        issues.forEachOwn { k, list in
+            if isSendable(k), list.contains(where: { $0.rule == "password.not_importable" }) { n += 1 }
+        }
         return n
     }
 

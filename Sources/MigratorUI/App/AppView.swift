@@ -110,6 +110,8 @@ public enum AppView {
                     parts.append("\(Format.count(t.warnings)) with warnings")
                     if t.withoutPassword > 0 { parts.append("\(Format.count(t.withoutPassword)) without password") }
                     if t.excluded > 0 { parts.append("\(Format.count(t.excluded)) excluded") }
+                } else if l.validationTotal > 0, l.indexComplete, l.validated >= l.validationTotal {
+                    parts.append("finding duplicates…")   // every record judged; login IDs compared across the file
                 } else if l.validationTotal > 0 {
                     parts.append("validating \(Int(Double(l.validated) / Double(max(1, l.validationTotal)) * 100))%")
                 } else {
