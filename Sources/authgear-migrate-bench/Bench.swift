@@ -71,6 +71,8 @@ struct Bench {
             case "-h", "--help":
                 print("""
                     usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
+                                                  (--formats also takes firebase, auth0, supabase: other systems' exports of the same
+                                                  users, read through their presets: detect + index + map + validate + plan)
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
                            authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, a user export, after a reset
                            authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record

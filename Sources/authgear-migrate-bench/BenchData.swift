@@ -36,7 +36,8 @@ enum BenchData {
 
     /// Path of the generated file for `count` records in `format` under `dir` (created if missing).
     static func file(count: Int, format: String, dir: String, phones: Phones = .unique) throws -> String {
-        let ext = format == "csv" ? "csv" : (format == "ndjson" ? "ndjson" : "json")
+        let system = BenchSystemExports.formats.contains(format)
+        let ext = system ? BenchSystemExports.fileExtension(format) : format == "csv" ? "csv" : (format == "ndjson" ? "ndjson" : "json")
         let path = "\(dir)/users-\(count)\(phones.fileTag)-\(format).\(ext)"
         if FileManager.default.fileExists(atPath: path) { return path }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -54,7 +55,7 @@ enum BenchData {
         case "authgear": buffer += "{\"identifier\":\"email\",\"upsert\":false,\"records\":[\n"
         case "json-array": buffer += "[\n"
         case "csv": buffer += "email,email_verified,name,given_name,family_name,phone_number,password.password_hash,custom_attributes.member_id,custom_attributes.tier,roles\n"
-        default: break
+        default: BenchSystemExports.head(format, into: &buffer)
         }
         var rng = SplitMix(seed: UInt64(count))
         var draw = SplitMix(seed: UInt64(count) ^ 0x5eed)
@@ -70,6 +71,8 @@ enum BenchData {
                 }
             }
             switch format {
+            case _ where system:
+                BenchSystemExports.user(r, i: i, count: count, format: format, into: &buffer)
             case "csv":
                 buffer += "\(r.email),\(r.verified),\(r.name),\(r.given),\(r.family),\(r.phone),\(r.hash),\(r.member),\(r.tier),role_a\n"
             default:
@@ -81,7 +84,7 @@ enum BenchData {
         switch format {
         case "authgear": buffer += "]}\n"
         case "json-array": buffer += "]\n"
-        default: break
+        default: BenchSystemExports.tail(format, into: &buffer)
         }
         try flush(true)
         try handle.close()

@@ -87,8 +87,11 @@ struct ImportCommand: ParsableCommand {
             let sendable = only?.count ?? delta.sendable
             let summary = "Will send \(sendable.counted("record")) (\(report.errorCount.groupedDigits) invalid and \(report.excludedCount.groupedDigits) excluded left out\(only == nil ? "" : ", \(delta.done.count.groupedDigits) already imported left out")) to \(settings.endpoint.value), project \(settings.projectID.value); identifier \(workspace.settings.identifier.rawValue), upsert \(upsert ? "on" : "off")" + (canary.map { "; the first \(min($0, sendable).groupedDigits) first, as a canary" } ?? "") + "."
             let withoutPassword = report.withoutImportablePassword
-            let passwordNote = withoutPassword > 0
+            var passwordNote = withoutPassword > 0
                 ? "\n\(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password (their hash cannot be imported): they reset it or sign in passwordless." : ""
+            if let said = SkippedRows.find(index: workspace.index, report: report, edits: workspace.edits).summary {
+                passwordNote += "\nOf the excluded, \(said) (the mapping's skip rules): not sent."
+            }
             // A canary alone needs no confirmation where nobody can give one: it stops after its records.
             let canaryOnly = canary != nil && !yes && isatty(STDIN_FILENO) != 1
             if canaryOnly { FileHandle.standardError.write(Data((summary + passwordNote + "\nNo terminal and no --yes: only the canary is sent.\n").utf8)) }

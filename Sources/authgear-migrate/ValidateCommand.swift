@@ -17,7 +17,9 @@ struct ValidateCommand: ParsableCommand {
         ({"record", "line", "issues": [{"severity", "pointer", "rule", "message"}]}) and a \
         final {"summary": {"format", "records", "valid", "with_errors", "with_warnings"}} line; \
         for another system's export also "without_password" (users whose hash cannot be \
-        imported) and "not_imported" (what the import cannot carry → records that have it).
+        imported), "not_imported" (what the import cannot carry → records that have it), \
+        "skipped" and "skipped_by_reason" (rows the mapping leaves out, such as Supabase's \
+        deleted and anonymous users; each is also listed as {"record", "line", "skipped": reason}).
 
         Exit status: 0 every record valid (warnings allowed), 1 some records have errors, \
         2 the file cannot be read.
@@ -49,7 +51,22 @@ struct ValidateCommand: ParsableCommand {
     private func printJSON(_ report: ValidationReport, _ workspace: SourceWorkspace) {
         var out: [UInt8] = []
         let writer = JSONWriter()
+        let skipped = SkippedRows.find(index: workspace.index, report: report, edits: workspace.edits)
+        func flush() { if out.count > 1 << 16 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) } }
+        // In record order: a skipped row (no issues: it is not judged) between the records with issues.
+        var s = 0
+        func skippedRows(before limit: Int) {
+            while s < skipped.records.count, skipped.records[s] < limit {
+                let n = skipped.records[s]
+                writer.write(.obj(["record": .number(String(n)), "line": .number(String(workspace.index.span(n).line)),
+                                   "skipped": .string(skipped.reasons[Int(skipped.reasonOfRecord[s])])]), to: &out)
+                out.append(0x0A)
+                flush()
+                s += 1
+            }
+        }
         for n in report.issues.keys {
+            skippedRows(before: n)
             let issues = report.issues[n]!.map { issue in
                 JSONValue.obj([
                     "severity": .string(issue.severity.rawValue), "pointer": .string(issue.pointer),
@@ -58,8 +75,9 @@ struct ValidateCommand: ParsableCommand {
             }
             writer.write(.obj(["record": .number(String(n)), "line": .number(String(workspace.index.span(n).line)), "issues": .array(issues)]), to: &out)
             out.append(0x0A)
-            if out.count > 1 << 16 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
+            flush()
         }
+        skippedRows(before: Int.max)
         var summary: [JSONMember] = [
             JSONMember("format", .string(workspace.index.format.rawValue)),
             JSONMember("records", .number(String(report.recordCount))), JSONMember("valid", .number(String(report.validCount))),
@@ -68,6 +86,9 @@ struct ValidateCommand: ParsableCommand {
         if let m = workspace.index.recordMapping {
             summary.append(JSONMember("without_password", .number(String(report.withoutImportablePassword))))
             summary.append(JSONMember("not_imported", .object(notImported(report, m).map { JSONMember($0.what, .number(String($0.count))) })))
+            summary.append(JSONMember("skipped", .number(String(skipped.total))))
+            summary.append(JSONMember("skipped_by_reason", .object(zip(skipped.reasons, skipped.counts).filter { $0.1 > 0 }
+                .map { JSONMember($0.0, .number(String($0.1))) })))
         }
         writer.write(.obj(["summary": .object(summary)]), to: &out)
         out.append(0x0A)
@@ -84,13 +105,21 @@ struct ValidateCommand: ParsableCommand {
         if !workspace.edits.isEmpty { lines.append("  with \(workspace.edits.changes.count.counted("edited record")) applied") }
         lines.append("  valid          \(report.validCount.groupedDigits.leftPadded(9))  (\(report.warningCount.groupedDigits) with warnings)")
         lines.append("  with errors    \(report.errorCount.groupedDigits.leftPadded(9))")
-        if report.excludedCount > 0 { lines.append("  excluded       \(report.excludedCount.groupedDigits.leftPadded(9))") }
+        let skipped = SkippedRows.find(index: index, report: report, edits: workspace.edits)
+        let excluded = report.excludedCount - skipped.total
+        if excluded > 0 { lines.append("  excluded       \(excluded.groupedDigits.leftPadded(9))") }
+        if skipped.total > 0 { lines.append("  skipped        \(skipped.total.groupedDigits.leftPadded(9))  (by the mapping's skip rules: never sent)") }
         if let m = index.recordMapping {
             let withoutPassword = report.withoutImportablePassword
             let dropped = notImported(report, m)
-            if withoutPassword > 0 || !dropped.isEmpty {
+            if withoutPassword > 0 || !dropped.isEmpty || skipped.total > 0 {
                 lines.append("")
                 lines.append("Not imported:")
+                if let said = skipped.summary {
+                    // Said once: how many, why, and where the first of each reason is.
+                    let first = skipped.firstRecords.compactMap { $0.map { "record \($0) (line \(index.span($0).line))" } }
+                    lines.append("  \(said); first: \(first.joined(separator: ", "))")
+                }
                 if withoutPassword > 0 {
                     lines.append("  \(withoutPassword.groupedDigits) user\(withoutPassword == 1 ? "" : "s") will have no password: their hash cannot be imported "
                                  + "(password.not_importable); they reset it or sign in passwordless")

@@ -136,4 +136,32 @@ final class SourceRehearsalTests: XCTestCase {
         let again = try r.run(["validate", export, "--mapping", mappingOut, "--json"])
         XCTAssertEqual(try summary(again.stdout)["records"] as? Int, 25, again.stderr)
     }
+
+    func testSupabaseDeletedAndAnonymousUsersAreSkippedSaidOnceAndNeverSent() throws {
+        let r = try rehearsal()
+        defer { r.sandbox.stop() }
+        func row(_ id: Int, _ email: String, deleted: Bool = false, anonymous: Bool = false) -> String {
+            #"{"instance_id":"0","id":"u-\#(id)","aud":"authenticated","email":"\#(email)","encrypted_password":"\#(Self.hash)","#
+                + #""deleted_at":\#(deleted ? "\"2024-05-01 00:00:00+00\"" : "null"),"is_anonymous":\#(anonymous)}"#
+        }
+        let export = r.write("supabase.json", "[\n" + [row(0, "kept0@example.com"), row(1, "gone1@example.com", deleted: true),
+            row(2, "anon2@example.com", anonymous: true), row(3, "gone3@example.com", deleted: true), row(4, "kept4@example.com")].joined(separator: ",\n") + "\n]\n")
+        let validate = try r.run(["validate", export, "--json"])
+        XCTAssertEqual(validate.status, 0, validate.stderr)
+        let s = try summary(validate.stdout)
+        XCTAssertEqual(s["format"] as? String, "supabase")
+        XCTAssertEqual(s["records"] as? Int, 5)
+        XCTAssertEqual(s["skipped"] as? Int, 3)
+        XCTAssertEqual(s["skipped_by_reason"] as? [String: Int], ["deleted_at set": 2, "anonymous user": 1])
+        XCTAssertTrue(validate.stdout.contains(#"{"record":1,"line":3,"skipped":"deleted_at set"}"#), validate.stdout)
+        let human = try r.run(["validate", export])
+        XCTAssertTrue(human.stdout.contains("3 rows skipped: deleted_at set (2), anonymous user (1)"), human.stdout)
+        XCTAssertTrue(human.stdout.contains("first: record 1 (line 3), record 2 (line 4)"), human.stdout)
+        XCTAssertFalse(human.stdout.contains("excluded "), "skipped rows are not counted again as excluded: " + human.stdout)
+
+        let imported = try r.run(["import", export, "--yes", "--journal", r.dir + "/journal.sqlite"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue((imported.stdout + imported.stderr).contains("3 rows skipped"), imported.stdout + imported.stderr)
+        XCTAssertEqual(Set(try r.authenticators().keys), ["kept0@example.com", "kept4@example.com"], "skipped rows are never sent")
+    }
 }

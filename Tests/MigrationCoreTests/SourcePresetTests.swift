@@ -317,7 +317,8 @@ final class SourcePresetTests: XCTestCase {
     func testAMultiRealmKeycloakExportIsRefusedWithWhatToDo() {
         let path = TestFiles.write(#"[{"realm": "a", "users": [{"id": "1", "username": "x", "credentials": []}]}, {"realm": "b", "users": []}]"#)
         XCTAssertThrowsError(try RecordIndex.open(path: path)) { error in
-            XCTAssertTrue((error as? SourceError)?.message.contains("Keycloak realms") ?? false, "\(error)")
+            XCTAssertTrue((error as? SourceError)?.message.contains(#"2 Keycloak realms ("a", "b")"#) ?? false, "\(error)")
+            XCTAssertTrue((error as? SourceError)?.hint?.contains("--realm NAME") ?? false, "\(error)")
         }
     }
 

@@ -21,6 +21,10 @@ public struct MappingRule: Sendable, Equatable {
         case phone
         /// A POSIX-style locale (`en_US`) as a BCP 47 tag (`en-US`).
         case bcp47
+        /// A group path (Keycloak's `/engineering/backend`) as an Authgear group key
+        /// (`engineering:backend`): the path's segments joined with `:`, each character a key
+        /// cannot hold (keys are `[A-Za-z_][A-Za-z0-9:_]*`) as `_`. Applies to each list item.
+        case groupKey = "group_key"
     }
 
     public let source: SourcePath
@@ -42,16 +46,23 @@ public struct MappingRule: Sendable, Equatable {
     /// The password scheme the source always uses, or where the record names it.
     public let scheme: String?
     public let schemeFrom: SourcePath?
+    /// The rule applies only to records that pass this test (Okta: `profile.login` is a
+    /// username only when it is not an e-mail address).
+    public var when: MappingCondition? = nil
+    /// For a wildcard source: the member names (suffixes) another rule of the mapping reads
+    /// by name, left to that rule (`/customAttributes/roles` → roles, not also custom_attributes.roles).
+    var claimed: Set<String> = []
 
     var path: [String] { field.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
 
     /// The values this rule writes, as (target path, value) pairs, plus a warning when it met a
     /// password it cannot carry.
     func apply(to record: JSONValue, notes: inout [Issue]) -> [([String], JSONValue)] {
+        if let when, !when.holds(for: record) { return [] }
         if source.wildcardPrefix != nil {
             let base = Array(path.dropLast())
             return source.members(in: record).compactMap { suffix, value in
-                convert(value, record: record, notes: &notes).map { (base + [suffix], $0) }
+                claimed.contains(suffix) ? nil : convert(value, record: record, notes: &notes).map { (base + [suffix], $0) }
             }
         }
         guard let value = source.value(in: record) else {
@@ -111,6 +122,7 @@ public struct MappingRule: Sendable, Equatable {
             case .lowercase?: return .string(text.lowercased())
             case .phone?: return .string(String(text.unicodeScalars.filter { !" -.()\u{A0}".unicodeScalars.contains($0) }.map(Character.init)))
             case .bcp47?: return .string(text.replacingOccurrences(of: "_", with: "-"))
+            case .groupKey? where type != .list: return .array([.string(GroupKey.of(path: text))])
             default: break
             }
             let column = CSVColumn(index: 0, header: source.description, field: field, type: type ?? .string, source: .mappingFile,
@@ -136,6 +148,10 @@ public struct MappingRule: Sendable, Equatable {
     }
 
     private func dropped(_ items: [JSONValue]) -> JSONValue? {
+        var items = items
+        if transform == .groupKey {
+            items = items.compactMap { item in item.stringValue.map { GroupKey.of(path: $0) }.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? item }
+        }
         let kept = items.filter { item in
             guard let text = item.stringValue else { return true }
             return !drop.contains { pattern in pattern.hasSuffix("*") ? text.hasPrefix(pattern.dropLast()) : text == pattern }
@@ -192,5 +208,20 @@ enum Base32 {
         }
         if bits > 0 { out.append(alphabet[(buffer << (5 - bits)) & 31]) }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Authgear role and group keys: `[A-Za-z_][A-Za-z0-9:_]*` (authgear-server `pkg/lib/rolesgroups/key.go`).
+enum GroupKey {
+    /// `/engineering/backend team` → `engineering:backend_team`; `""` for a path of no segments.
+    static func of(path: String) -> String {
+        let segments = path.split(separator: "/").map { segment in
+            String(segment.unicodeScalars.map { s -> Character in
+                s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_") ? Character(s) : "_"
+            })
+        }
+        var key = segments.joined(separator: ":")
+        if let first = key.unicodeScalars.first, ("0"..."9").contains(first) { key = "_" + key }
+        return key
     }
 }

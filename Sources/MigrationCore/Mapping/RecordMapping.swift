@@ -12,11 +12,17 @@ public struct RecordMapping: Sendable {
     public let columns: [String]?
     /// Arrays of `{name, value}` pairs read as objects before mapping (Cognito's `Attributes`).
     public let flatten: [(path: SourcePath, name: String, value: String)]
-    /// Only source records whose value at the path is this text are records (Django's `model`).
-    public let only: (path: SourcePath, value: String)?
+    /// Only source elements that pass this test are records (Django's `model`: `auth.group`
+    /// elements are not users). Decided by the index scan: other elements get no record number.
+    public let only: MappingCondition?
+    /// Records the import must leave out (Supabase's deleted and anonymous users), each rule with
+    /// the reason reports give. They keep their record number and line; validation marks them
+    /// excluded, so they are counted, named and never sent. The first rule that holds is the reason.
+    public let skip: [(reason: String, when: MappingCondition)]
     public let rules: [MappingRule]
-    /// What the import cannot carry, by where it is in a source record: counted, said once.
-    public let notImported: [(path: SourcePath, what: String)]
+    /// What the import cannot carry, by where it is in a source record (and, optionally, when it
+    /// counts): counted, said once.
+    public let notImported: [(path: SourcePath, what: String, when: MappingCondition?)]
     /// The distinct `what`s of `notImported`, in order: `Mapped.notImported` indexes this.
     public let notImportedLabels: [String]
     /// The mapping as JSON, exactly as it was given (for `--mapping-out` and the TUI).
@@ -31,12 +37,18 @@ public struct RecordMapping: Sendable {
     }
 
     init(format: String?, key: SourcePath?, columns: [String]?, flatten: [(path: SourcePath, name: String, value: String)],
-         only: (path: SourcePath, value: String)?, rules: [MappingRule], notImported: [(path: SourcePath, what: String)], document: JSONValue) {
+         only: MappingCondition?, skip: [(reason: String, when: MappingCondition)] = [], rules: [MappingRule],
+         notImported: [(path: SourcePath, what: String, when: MappingCondition?)], document: JSONValue) {
         self.format = format
         self.key = key
         self.columns = columns
         self.flatten = flatten
         self.only = only
+        self.skip = skip
+        var rules = rules
+        for i in rules.indices where rules[i].source.wildcardPrefix != nil {
+            rules[i].claimed = Set(rules.compactMap { rules[i].source.claimedSuffix(by: $0.source) })
+        }
         self.rules = rules
         self.notImported = notImported
         var labels: [String] = []
@@ -46,17 +58,35 @@ public struct RecordMapping: Sendable {
     }
 
     /// One mapped record: the import record, the warnings its mapping gave (a password that
-    /// cannot be carried), and which `notImportedLabels` it had data for.
+    /// cannot be carried), which `notImportedLabels` it had data for, and the `skip` rule that
+    /// leaves it out (an index into `skip`), if one does.
     public struct Mapped: Sendable {
         public var record: JSONValue
         public var notes: [Issue]
         public var notImported: [Int]
+        public var skipped: Int? = nil
+
+        public init(record: JSONValue, notes: [Issue], notImported: [Int], skipped: Int? = nil) {
+            self.record = record
+            self.notes = notes
+            self.notImported = notImported
+            self.skipped = skipped
+        }
     }
 
     /// Whether `source` is a record at all (see `only`).
     public func admits(_ source: JSONValue) -> Bool {
-        guard let only else { return true }
-        return only.path.value(in: source).flatMap(SourceText.scalar) == only.value
+        only?.holds(for: prepared(source)) ?? true
+    }
+
+    /// The `skip` rule (index into `skip`) that leaves `source` out of the import, if any.
+    public func skipReason(_ source: JSONValue) -> Int? {
+        guard !skip.isEmpty else { return nil }
+        return skipReason(prepared: prepared(source))
+    }
+
+    private func skipReason(prepared record: JSONValue) -> Int? {
+        skip.firstIndex { $0.when.holds(for: record) }
     }
 
     /// The legacy key of `source` (its system's user id), if the mapping names one.
@@ -84,10 +114,10 @@ public struct RecordMapping: Sendable {
             }
         }
         var dropped: [Int] = []
-        for entry in notImported where SourceText.isPresent(entry.path.value(in: record)) {
+        for entry in notImported where SourceText.isPresent(entry.path.value(in: record)) && entry.when?.holds(for: record) != false {
             if let i = notImportedLabels.firstIndex(of: entry.what), !dropped.contains(i) { dropped.append(i) }
         }
-        return Mapped(record: tree.value, notes: notes, notImported: dropped)
+        return Mapped(record: tree.value, notes: notes, notImported: dropped, skipped: skip.isEmpty ? nil : skipReason(prepared: record))
     }
 
     private func prepared(_ source: JSONValue) -> JSONValue {

@@ -13,9 +13,9 @@
 ///
 /// A document without a `"map"` object is the plain CSV form (keys are headers).
 public enum RecordMappingFile {
-    static let documentKeys = ["format", "key", "columns", "flatten", "only", "map", "not_imported"]
+    static let documentKeys = ["format", "key", "columns", "flatten", "only", "skip", "map", "not_imported"]
     static let entryKeys = ["field", "type", "true", "false", "separator", "skip", "transform", "strip_prefix", "add_prefix",
-                            "values", "drop", "member_of", "scheme", "scheme_from"]
+                            "values", "drop", "member_of", "scheme", "scheme_from", "when"]
 
     /// Whether `document` is the extended form (has a `"map"` object).
     public static func isExtended(_ document: JSONValue) -> Bool {
@@ -56,9 +56,19 @@ public enum RecordMappingFile {
                 flatten.append((try path(item.key, "flatten"), name, value))
             }
         }
-        var only: (path: SourcePath, value: String)?
-        if case .object(let items)? = document["only"], let first = items.first, let value = first.value.stringValue {
-            only = (try path(first.key, "only"), value)
+        var only: MappingCondition?
+        if let value = document["only"] {
+            only = try MappingCondition.parse(value) { fail("only", $0) }
+        }
+        // `"skip": {"reason": condition, …}`: rows the import leaves out, said with the reason.
+        var skip: [(reason: String, when: MappingCondition)] = []
+        if let value = document["skip"] {
+            guard case .object(let items) = value else {
+                throw fail("skip", "must be an object: the reason reports give → the condition, e.g. {\"deleted (deleted_at set)\": {\"present\": \"/deleted_at\"}}")
+            }
+            for item in items {
+                skip.append((item.key, try MappingCondition.parse(item.value) { fail("skip", "\"\(item.key)\": " + $0) }))
+            }
         }
         var rules: [MappingRule] = []
         for member in map {
@@ -69,14 +79,20 @@ public enum RecordMappingFile {
                 if let rule = try self.rule(source, entry, key: member.key, fail) { rules.append(rule) }
             }
         }
-        var notImported: [(path: SourcePath, what: String)] = []
+        var notImported: [(path: SourcePath, what: String, when: MappingCondition?)] = []
         if case .object(let items)? = document["not_imported"] {
             for item in items {
-                guard let what = item.value.stringValue else { throw fail("not_imported", "\"\(item.key)\" must name what is not imported") }
-                notImported.append((try path(item.key, "not_imported"), what))
+                // "label", or {"what": "label", "when": condition}
+                let what = item.value.stringValue ?? item.value["what"]?.stringValue
+                guard let what else {
+                    throw fail("not_imported", "\"\(item.key)\" must name what is not imported (a text, or {\"what\": text, \"when\": condition})")
+                }
+                var when: MappingCondition?
+                if let condition = item.value["when"] { when = try MappingCondition.parse(condition) { fail("not_imported", "\"\(item.key)\": " + $0) } }
+                notImported.append((try path(item.key, "not_imported"), what, when))
             }
         }
-        return RecordMapping(format: format, key: key, columns: columns, flatten: flatten, only: only, rules: rules,
+        return RecordMapping(format: format, key: key, columns: columns, flatten: flatten, only: only, skip: skip, rules: rules,
                              notImported: notImported, document: document)
     }
 
@@ -134,6 +150,8 @@ public enum RecordMappingFile {
                 guard let p = SourcePath(text) else { throw fail(key, "\"\(name)\" must be a JSON pointer") }
                 return p
             }
+            var when: MappingCondition?
+            if let condition = entry["when"] { when = try MappingCondition.parse(condition) { fail(key, "\"when\": " + $0) } }
             let resolved = try field(target)
             if transform == .password, !(resolved.hasSuffix("password_hash")) {
                 throw fail(key, "\"transform\": \"password\" needs a password_hash field")
@@ -142,7 +160,8 @@ public enum RecordMappingFile {
                                trueWords: try words("true"), falseWords: try words("false"),
                                separator: entry["separator"]?.stringValue, stripPrefix: entry["strip_prefix"]?.stringValue,
                                addPrefix: entry["add_prefix"]?.stringValue, values: values, drop: try words("drop"),
-                               memberOf: try pointer("member_of"), scheme: entry["scheme"]?.stringValue, schemeFrom: try pointer("scheme_from"))
+                               memberOf: try pointer("member_of"), scheme: entry["scheme"]?.stringValue, schemeFrom: try pointer("scheme_from"),
+                               when: when)
         default:
             throw fail(key, "expected a field path or an object with \(entryKeys.joined(separator: ", "))")
         }

@@ -38,6 +38,15 @@ public struct SourcePath: Sendable, Equatable, CustomStringConvertible {
         self.description = text
     }
 
+    /// The member name `other` reads by name among this wildcard path's members, if it does
+    /// (`/user_metadata/*` and `/user_metadata/locale` → `locale`).
+    func claimedSuffix(by other: SourcePath) -> String? {
+        guard let prefix = wildcardPrefix, other.wildcardPrefix == nil, other.tokens.count == tokens.count + 1,
+              Array(other.tokens.prefix(tokens.count)) == tokens, case .key(let name)? = other.tokens.last,
+              name.hasPrefix(prefix), name.count > prefix.count else { return nil }
+        return String(name.dropFirst(prefix.count))
+    }
+
     /// The value at this path (nil when absent or null); for a wildcard path, use `members(in:)`.
     func value(in record: JSONValue) -> JSONValue? {
         var current = record

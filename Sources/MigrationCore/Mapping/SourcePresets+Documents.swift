@@ -132,6 +132,10 @@ extension SourcePresets {
 
     static let supabase = #"""
     {"format": "supabase", "key": "/id",
+     "skip": {
+      "deleted_at set": {"present": "/deleted_at"},
+      "anonymous user": {"equals": {"/is_anonymous": [true, "true", "t", "TRUE"]}}
+     },
      "map": {
       "/email": {"field": "email", "transform": "lowercase"},
       "/email_confirmed_at": {"field": "email_verified", "transform": "present"},
@@ -239,6 +243,7 @@ extension SourcePresets {
       "/attributes/picture/0": "picture",
       "/enabled": {"field": "disabled", "values": {"false": true}},
       "/realmRoles": {"field": "roles", "type": "list", "drop": ["default-roles-*", "offline_access", "uma_authorization"]},
+      "/groups": {"field": "groups", "type": "list", "transform": "group_key"},
       "/credentials/[type=password]/secretData": {"field": "password.password_hash", "transform": "password",
                                                   "scheme_from": "/credentials/[type=password]/credentialData/algorithm"},
       "/credentials/[type=otp]/secretData/value": {"field": "mfa.totp.secret", "transform": "base32"}
@@ -246,8 +251,7 @@ extension SourcePresets {
      "not_imported": {
       "/federatedIdentities": "OAuth/social identities (federatedIdentities)",
       "/createdTimestamp": "original timestamps (createdTimestamp)",
-      "/clientRoles": "client roles",
-      "/groups": "groups (Keycloak group paths: create the groups in Authgear, then map them with --mapping)"
+      "/clientRoles": "client roles"
      }}
     """#
 
@@ -256,6 +260,7 @@ extension SourcePresets {
      "map": {
       "/profile/email": [{"field": "email", "transform": "lowercase"},
                          {"field": "email_verified", "member_of": "/credentials/emails/[status=VERIFIED]/value"}],
+      "/profile/login": {"field": "preferred_username", "when": {"not": {"contains": {"/profile/login": "@"}}}},
       "/profile/firstName": "given_name", "/profile/lastName": "family_name", "/profile/middleName": "middle_name",
       "/profile/nickName": "nickname", "/profile/displayName": "name", "/profile/profileUrl": "profile",
       "/profile/mobilePhone": {"field": "phone_number", "transform": "phone"},
@@ -267,7 +272,8 @@ extension SourcePresets {
      },
      "not_imported": {
       "/created": "original timestamps (created, activated, lastLogin)",
-      "/profile/login": "the Okta login name (the e-mail is the identifier)"
+      "/profile/login": {"what": "Okta logins that are e-mail addresses (the e-mail is the identifier; a login that is not an e-mail becomes preferred_username)",
+                         "when": {"contains": {"/profile/login": "@"}}}
      }}
     """#
 
@@ -275,6 +281,7 @@ extension SourcePresets {
     {"format": "okta", "key": "/login",
      "map": {
       "/email": {"field": "email", "transform": "lowercase"},
+      "/login": {"field": "preferred_username", "when": {"not": {"contains": {"/login": "@"}}}},
       "/firstName": "given_name", "/lastName": "family_name", "/middleName": "middle_name",
       "/nickName": "nickname", "/displayName": "name", "/profileUrl": "profile",
       "/mobilePhone": {"field": "phone_number", "transform": "phone"},

@@ -57,6 +57,8 @@ public struct ImportDocumentWriter {
         do {
             var buffer = RequestEnvelope(identifier: identifier, upsert: upsert).prefix
             for n in 0..<index.count where include(n) {
+                // Excluded in the report without an edit saying so: a row the mapping skips.
+                if let report, n < report.recordCount, report.status[n] == .excluded { continue }
                 var record: [UInt8] = []
                 guard isJSON(n, report: report), recordBytes(n, into: &record) else { continue }
                 buffer.append(contentsOf: written == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])

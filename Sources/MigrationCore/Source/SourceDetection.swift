@@ -51,7 +51,9 @@ enum SourceDetection {
         case .jsonArray:
             guard let first = firstArrayElement(bytes, from: i) else { return fallback(.jsonArray, .array, forced) }
             if first["realm"] != nil, first["users"] != nil || first["clients"] != nil {
-                throw SourceError(path: path, message: "a JSON array of Keycloak realms: the users of several realms cannot be imported as one source",
+                let realms = realmNames(bytes, from: i)
+                throw SourceError(path: path, message: "a JSON array of \(realms.count) Keycloak realms (\(realms.map { "\"\($0)\"" }.joined(separator: ", "))): "
+                                      + "the users of several realms cannot be imported as one source",
                                   hint: "export one realm (kc.sh export --realm NAME --users same_file) and give that file")
             }
             return classifyJSON(first, container: .array, plain: .jsonArray, forced: forced)
@@ -156,6 +158,43 @@ enum SourceDetection {
         }, csv: true)
         if let guess, forced == nil || forced == guess.format { return SourceShape(format: guess.format, container: .csv, preset: guess.preset) }
         return fallback(.csv, .csv, forced)
+    }
+
+    /// The `realm` of each element of the array at `start` (a multi-realm Keycloak export),
+    /// read by stepping over every other member; `?` for an element without one.
+    static func realmNames(_ bytes: UnsafeRawBufferPointer, from start: Int) -> [String] {
+        var names: [String] = []
+        var pos = start + 1
+        let limit = bytes.count
+        while names.count < 100 {
+            skipWhitespace(bytes, &pos)
+            guard pos < limit, bytes[pos] == UInt8(ascii: "{") else { break }
+            var name = "?"
+            var member = pos + 1
+            while true {
+                skipWhitespace(bytes, &member)
+                guard member < limit, bytes[member] == UInt8(ascii: "\""), let keyEnd = valueEnd(bytes, from: member, limit: limit) else { break }
+                let key = (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[member..<keyEnd])))?.stringValue
+                member = keyEnd
+                skipWhitespace(bytes, &member)
+                guard member < limit, bytes[member] == UInt8(ascii: ":") else { break }
+                member += 1
+                skipWhitespace(bytes, &member)
+                guard let end = valueEnd(bytes, from: member, limit: limit) else { break }
+                if key == "realm", let value = (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[member..<end])))?.stringValue { name = value }
+                member = end
+                skipWhitespace(bytes, &member)
+                guard member < limit, bytes[member] == UInt8(ascii: ",") else { break }
+                member += 1
+            }
+            names.append(name)
+            guard let end = valueEnd(bytes, from: pos, limit: limit) else { break }
+            pos = end
+            skipWhitespace(bytes, &pos)
+            guard pos < limit, bytes[pos] == UInt8(ascii: ",") else { break }
+            pos += 1
+        }
+        return names
     }
 
     static func describe(_ value: JSONValue) -> String {

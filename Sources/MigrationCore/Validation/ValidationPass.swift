@@ -42,6 +42,10 @@ public struct ValidationPass: Sendable {
             case .failure(let problem):
                 return RecordVerdict(issues: [problem.issue], size: 0, excluded: false, normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
             case .success(let mapped):
+                // A row the mapping skips (Supabase's deleted users) is left out like an excluded one.
+                if mapped.skipped != nil {
+                    return RecordVerdict(issues: [], size: 0, excluded: true, normalizedIdentifier: nil, identifierKey: nil, otherLoginIDs: [:])
+                }
                 let value = mapped.record
                 let r = validator.validate(value)
                 let size = !index.isMapped ? JSONCompactor.compactLength(index.rawBytes(span)) : JSONWriter().bytes(value).count
@@ -96,7 +100,7 @@ public struct ValidationPass: Sendable {
                     var mapped: RecordMapping.Mapped?
                     if preset, case .success(let m) = index.loadMapped(span: span) {
                         mapped = m
-                        if labels > 0 { local.countNotImported(m.notImported, labels: labels) }
+                        if labels > 0, m.skipped == nil { local.countNotImported(m.notImported, labels: labels) }
                     }
                     if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, mapped: mapped, sizeLimit: sizeLimit) {
                         local.record(k, v)
@@ -131,6 +135,7 @@ public struct ValidationPass: Sendable {
                 guard case .success(let m) = index.loadMapped(span: span) else { return nil }
                 loaded = m
             }
+            if loaded.skipped != nil { return nil }  // `verdict` leaves it out
             // A mapping's notes (a password it could not carry) come first, as in `verdict`; a CSV row's
             // own warnings (a stray quote) last.
             v = JSONWriter().bytes(loaded.record).withUnsafeBytes { fastPath.check($0) }.map { fast in
