@@ -85,6 +85,21 @@ final class VerifySandboxTests: SandboxTestCase {
         XCTAssertEqual(problems.first?.differences, [FieldDifference(field: "name", sent: #""User 3""#, found: #""Renamed""#)])
     }
 
+    /// The sandbox's download URL expires 60 s after the GET that minted it (export spec §4.2):
+    /// verify asks for a fresh one and reads the export in full.
+    func testAnExpiredDownloadURLIsReplacedByAFreshOne() async throws {
+        let journal = try sandbox.journal()
+        let (run, workspace) = try await importRun(sandbox.writeSource(count: 12) { #""name":"User \#($0)""# }, journal: journal)
+        let harness = sandbox!
+        let transport = CountingTransport(CurlTransport(userAgent: "verify-tests")) { try await harness.advanceClock(61) }
+        let (summary, problems, events) = try await verify(run, workspace, journal, try connection(transport), export: true)
+        XCTAssertEqual(summary.method, "export")
+        XCTAssertEqual(summary.verified, 12, "\(problems)")
+        XCTAssertEqual(summary.exportMissed, 0, "read from the second URL, not looked up")
+        XCTAssertEqual(transport.streams, 2)
+        XCTAssertTrue(events.contains { if case .notice(let t) = $0 { return t.contains("asking for a fresh one") } else { return false } }, "\(events)")
+    }
+
     /// The project defines `plan` and `tier` but not `member_id`: verify compares what it defines,
     /// learnt from its users, and names what it could not check.
     func testCustomAttributesAreComparedAsTheProjectDefinesThem() async throws {
@@ -153,9 +168,16 @@ final class VerifySandboxTests: SandboxTestCase {
 /// An HTTPTransport that counts requests, the most in flight at once, and 429 answers.
 final class CountingTransport: HTTPTransport {
     private let inner: any HTTPTransport
-    private let state = Mutex((inFlight: 0, maxInFlight: 0, requests: 0, rateLimited: 0))
+    private let state = Mutex((inFlight: 0, maxInFlight: 0, requests: 0, rateLimited: 0, streams: 0))
+    /// Runs before the first download (e.g. to let its URL expire).
+    private let beforeFirstStream: (@Sendable () async throws -> Void)?
 
-    init(_ inner: any HTTPTransport) { self.inner = inner }
+    init(_ inner: any HTTPTransport, beforeFirstStream: (@Sendable () async throws -> Void)? = nil) {
+        self.inner = inner
+        self.beforeFirstStream = beforeFirstStream
+    }
+
+    var streams: Int { state.withLock { $0.streams } }
 
     var maxInFlight: Int { state.withLock { $0.maxInFlight } }
     var requests: Int { state.withLock { $0.requests } }
@@ -174,7 +196,12 @@ final class CountingTransport: HTTPTransport {
     }
 
     func stream(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws(TransportError) -> HTTPResponse {
-        state.withLock { $0.requests += 1 }
+        let first = state.withLock { s in
+            s.requests += 1
+            s.streams += 1
+            return s.streams == 1
+        }
+        if first, let beforeFirstStream { try? await beforeFirstStream() }
         return try await inner.stream(request, into: sink)
     }
 }
