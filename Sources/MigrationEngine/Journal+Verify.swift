@@ -1,5 +1,7 @@
 import AuthgearAPI
+import Foundation
 import GRDB
+import GRDBSQLite
 
 extension Journal {
     /// Calls `body(record, outcome, userID)` for each record's latest result, in record order,
@@ -16,5 +18,66 @@ extension Journal {
             }
             if let p = pending { body(p.0, p.1, p.2) }
         }
+    }
+
+    /// Calls `body(record)` for every record planned in one of the run's batches (a record
+    /// without a result there is `pending`; one in no batch was never sent).
+    public func forEachPlannedRecord(run id: String, _ body: (Int) -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT records FROM batch WHERE run_id = ?", arguments: [id])
+            while let row = try rows.next() {
+                let data: Data = row[0]
+                data.withUnsafeBytes { raw in
+                    var k = 0
+                    while k + 4 <= raw.count {
+                        body(Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt32.self))))
+                        k += 4
+                    }
+                }
+            }
+        }
+    }
+
+    /// ``forEachLatestResult(run:_:)`` without a String per row: `body(record, outcome, userID)`
+    /// gets the user_id's bytes (valid during the call; nil when NULL), for a million records.
+    func forEachLatestResultBytes(run id: String, _ body: (Int, Outcome, UnsafeRawBufferPointer?) -> Void) throws {
+        try read { db in
+            let statement = try db.makeStatement(sql: "SELECT record, outcome, user_id FROM result WHERE run_id = ? ORDER BY record, batch_id")
+            try statement.setArguments([id])
+            let s = statement.sqliteStatement
+            var pendingRecord = -1
+            var pendingOutcome = Outcome.failed
+            var pendingID: [UInt8]? = nil
+            func flush() {
+                guard pendingRecord >= 0 else { return }
+                if let pendingID { pendingID.withUnsafeBytes { body(pendingRecord, pendingOutcome, $0) } } else { body(pendingRecord, pendingOutcome, nil) }
+            }
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                let record = Int(sqlite3_column_int64(s, 0))
+                if record != pendingRecord { flush() }
+                pendingRecord = record
+                let outcomeBytes = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 1), count: Int(sqlite3_column_bytes(s, 1)))
+                pendingOutcome = Self.outcome(outcomeBytes)
+                if sqlite3_column_type(s, 2) == SQLITE_NULL {
+                    pendingID = nil
+                } else {
+                    let idBytes = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 2), count: Int(sqlite3_column_bytes(s, 2)))
+                    if pendingID == nil { pendingID = [] }
+                    pendingID!.removeAll(keepingCapacity: true)
+                    pendingID!.append(contentsOf: idBytes)
+                }
+            }
+            flush()
+        }
+    }
+
+    private static let outcomeTexts: [([UInt8], Outcome)] = [Outcome.inserted, .updated, .skipped, .failed].map { (Array($0.description.utf8), $0) }
+
+    private static func outcome(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        for (text, outcome) in outcomeTexts where text.count == bytes.count && text.elementsEqual(bytes) { return outcome }
+        return Outcome(String(decoding: bytes, as: UTF8.self))
     }
 }

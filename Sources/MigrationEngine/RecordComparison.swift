@@ -21,7 +21,9 @@ public struct FieldDifference: Sendable, Equatable {
 ///
 /// `null` sent means absent (an insert ignores it, an upsert removes the attribute). Login-ID
 /// attributes are compared in the server's normalised form (MigrationCore's `LoginIDRules`).
-/// Only custom attributes the project defines are compared (the server drops the others). A
+/// Only custom attributes the project defines are compared (the server drops the others): the
+/// verifier learns which from the users themselves (the export and GraphQL carry configured
+/// attributes only), see ``differences(record:outcome:user:fully:customAttributeDefined:undecided:)``. A
 /// TOTP secret is compared when the source exposes it (the export) and only for inserted users
 /// (upsert ignores it); password hashes are never exported and never compared.
 public struct RecordComparison: Sendable {
@@ -41,8 +43,22 @@ public struct RecordComparison: Sendable {
     }
 
     /// The differences between `record` and `user`. With `fully` false (a skipped user) only the
-    /// identifier is compared.
+    /// identifier is compared. Custom attributes are those of ``project``.
     public func differences(record: JSONValue, outcome: Outcome, user: ProjectUser, fully: Bool) -> [FieldDifference] {
+        var undecided: [String] = []
+        let names = Set(project.customAttributes.map(\.name))
+        return differences(record: record, outcome: outcome, user: user, fully: fully,
+                           customAttributeDefined: { names.contains($0) }, undecided: &undecided).filter { d in
+            !d.field.hasPrefix("custom_attributes.") || names.contains(String(d.field.dropFirst("custom_attributes.".count)))
+        }
+    }
+
+    /// The differences between `record` and `user`, every sent custom attribute compared: one the
+    /// user holds, or `customAttributeDefined` says the project defines, is compared; one the user
+    /// lacks while it is not known whether the project defines it (the server drops unknown custom
+    /// attributes without a word) goes to `undecided` instead of being called a difference.
+    public func differences(record: JSONValue, outcome: Outcome, user: ProjectUser, fully: Bool,
+                            customAttributeDefined: (String) -> Bool, undecided: inout [String]) -> [FieldDifference] {
         var out: [FieldDifference] = []
         let type = identifier.loginIDType.rawValue
         if let expected = normalizedIdentifier(record), !user.loginIDValues(type: type).contains(expected) {
@@ -70,8 +86,13 @@ public struct RecordComparison: Sendable {
                     compare("address.\(k)", m.value[k] ?? .null, found?[k], into: &out)
                 }
             case "custom_attributes":
-                for c in m.value.objectValue ?? [] where project.customAttributes.contains(where: { $0.name == c.key }) {
-                    compare("custom_attributes.\(c.key)", c.value, user.customAttributes[c.key], into: &out)
+                for c in m.value.objectValue ?? [] {
+                    let found = user.customAttributes[c.key]
+                    if found == nil, !c.value.isNull, !customAttributeDefined(c.key) {
+                        undecided.append(c.key)
+                        continue
+                    }
+                    compare("custom_attributes.\(c.key)", c.value, found, into: &out)
                 }
             case "roles", "groups":
                 let sent = Set(m.value.arrayValue?.compactMap(\.stringValue) ?? [])

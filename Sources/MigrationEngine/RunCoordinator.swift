@@ -76,7 +76,8 @@ public enum RunCoordinator {
 
     /// Reopens a run's source with its edits, refusing a source that changed since the run began
     /// (its record numbers would no longer mean the same records) unless `allowChangedSource`.
-    public static func openSource(for run: RunRecord, allowChangedSource: Bool = false) throws -> SourceWorkspace {
+    /// `validate` false skips the validation pass (verify and rollback read records, not verdicts).
+    public static func openSource(for run: RunRecord, allowChangedSource: Bool = false, validate: Bool = true) throws -> SourceWorkspace {
         var mapping: JSONValue?
         if let path = run.mappingPath {
             guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the run's CSV mapping file") }
@@ -101,7 +102,7 @@ public enum RunCoordinator {
         let edits = FileManager.default.fileExists(atPath: run.editsPath) ? try EditsFile.load(path: run.editsPath, index: index) : EditOverlay()
         let settings = ValidationSettings(identifier: ImportIdentifier(rawValue: run.identifier) ?? .email, upsert: run.upsert)
         let workspace = SourceWorkspace(index: index, edits: edits, settings: settings)
-        workspace.validate()
+        if validate { workspace.validate() }
         return workspace
     }
 

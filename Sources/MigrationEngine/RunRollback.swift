@@ -7,8 +7,8 @@ import MigrationCore
 ///
 /// Every deletion is journaled right after the server committed it, at most 5 per GraphQL
 /// request (the server's mutation limit; a request is all or nothing). A rollback killed at any
-/// point resumes: a user already deleted is found gone and journaled as such; a second
-/// rollback has nothing left to do.
+/// point resumes: a user already deleted is found gone and journaled as such. Users left alone
+/// are journaled with why, so a second rollback has nothing left to do (it lists them).
 public final class RunRollback: @unchecked Sendable {
     public struct LeftAlone: Sendable, Equatable {
         public var record: Int
@@ -22,9 +22,13 @@ public final class RunRollback: @unchecked Sendable {
         /// Users found gone (or settled by an earlier rollback).
         public var alreadyGone = 0
         public var settledEarlier = 0
+        /// Users this rollback left alone (journaled, so a later rollback does not look again).
         public var leftAlone: [LeftAlone] = []
-        /// Deletions the server refused (after retrying one by one).
+        /// Deletions the server refused (after retrying one by one); not journaled: a later
+        /// rollback tries them again.
         public var failed: [LeftAlone] = []
+        /// Users an earlier rollback of this run left alone (listed, not looked at again).
+        public var leftAloneEarlier: [LeftAlone] = []
     }
 
     let run: RunRecord
@@ -52,6 +56,7 @@ public final class RunRollback: @unchecked Sendable {
         var summary = Summary()
         let all = try candidates()
         summary.settledEarlier = all.filter { $0.disposition != nil }.count
+        summary.leftAloneEarlier = Self.leftAlone(all)
         let open = all.filter { $0.disposition == nil }
         var group: [RollbackCandidate] = []
         var done = 0
@@ -67,13 +72,13 @@ public final class RunRollback: @unchecked Sendable {
             let type = workspace.settings.identifier.loginIDType.rawValue
             let record = sentRecord(c.record)
             guard let expected = record.flatMap(comparison.normalizedIdentifier) else {
-                summary.leftAlone.append(LeftAlone(record: c.record, userID: c.userID, reason: "the record's identifier cannot be read from the source"))
+                try leaveAlone(c, reason: "the record's identifier cannot be read from the source", into: &summary)
                 continue
             }
             guard user.loginIDValues(type: type).contains(expected) else {
                 let now = user.loginIDValues(type: type)
-                summary.leftAlone.append(LeftAlone(record: c.record, userID: c.userID,
-                                                   reason: "no longer has the login ID \(expected) it was created with (now: \(now.isEmpty ? "none" : now.joined(separator: ", ")))"))
+                try leaveAlone(c, reason: "no longer has the login ID \(expected) it was created with (now: \(now.isEmpty ? "none" : now.joined(separator: ", ")))",
+                               into: &summary)
                 continue
             }
             group.append(c)
@@ -86,6 +91,17 @@ public final class RunRollback: @unchecked Sendable {
         try await delete(group, into: &summary)
         onProgress(open.count, open.count)
         return summary
+    }
+
+    /// Journals `c` as left alone at once (a killed rollback does not look at it again) and lists it.
+    private func leaveAlone(_ c: RollbackCandidate, reason: String, into summary: inout Summary) throws {
+        try journal.recordRollback(run: run.id, [RollbackCandidate(record: c.record, userID: c.userID, disposition: .leftAlone, reason: reason)])
+        summary.leftAlone.append(LeftAlone(record: c.record, userID: c.userID, reason: reason))
+    }
+
+    /// The users of `candidates` a rollback left alone, with why.
+    public static func leftAlone(_ candidates: [RollbackCandidate]) -> [LeftAlone] {
+        candidates.filter { $0.disposition == .leftAlone }.map { LeftAlone(record: $0.record, userID: $0.userID, reason: $0.reason ?? "left alone") }
     }
 
     /// Deletes `group` in one request; on an error (the server kept nothing) one by one.

@@ -5,19 +5,16 @@ import MigrationCore
 extension RunVerifier {
     /// How many times a refused (expired) download URL is replaced by a fresh one.
     static let downloadAttempts = 3
+    /// Export lines between two releases of the source's mapped pages.
+    static let releaseEvery = 20_000
 
     /// One export: each exported user is judged as its line arrives (the file is never held in
     /// memory); then the users the export did not contain are looked up by login ID.
     func verifyWithExport() async throws {
         summary.method = "export"
-        var byUserID: [String: Int] = [:]
         var failedByLoginID: [String: Int] = [:]
-        for (k, e) in entries.enumerated() {
-            if e.outcome != nil {
-                if let id = e.userID { byUserID[id] = k }
-            } else if let record = sentRecord(k), let value = comparison.normalizedIdentifier(record) {
-                failedByLoginID[value] = k
-            }
+        for k in entries.indices where entries.outcome(k) == nil {
+            if let record = sentRecord(k), let value = comparison.normalizedIdentifier(record) { failedByLoginID[value] = k }
         }
         summary.failedLookedFor = failedByLoginID.count
         onEvent(.progress(phase: "waiting for the export", done: 0, total: 0))
@@ -31,7 +28,7 @@ extension RunVerifier {
             attempt += 1
             let url = try await export.waitForDownloadURL(id: task.id)
             seen = [Bool](repeating: false, count: entries.count)
-            let saved = summary
+            let saved = (summary, customAttributes)
             lines = 0
             do {
                 _ = try await export.download(url: url) { [self] bytes in
@@ -40,7 +37,8 @@ extension RunVerifier {
                         parseFailure = .malformedFile(line: lines, message: "not a user record")
                         return false
                     }
-                    if let k = byUserID[user.id] {
+                    customAttributes.observe(user)
+                    if let k = entries.record(userID: user.id) {
                         if !seen[k] {  // a user repeated at a page edge is judged once
                             seen[k] = true
                             judge(k, user: user, byIdentifier: nil)
@@ -54,26 +52,25 @@ extension RunVerifier {
                         }
                     }
                     if lines % 10_000 == 0 { onEvent(.progress(phase: "reading the export", done: lines, total: 0)) }
+                    // The records were read from the mapped source in about file order: drop its
+                    // pages now and then, or a million records would stay resident (the file's size).
+                    if lines % Self.releaseEvery == 0 { workspace.index.file.releasePages(0..<workspace.index.file.size) }
                     return true
                 }
                 break
             } catch {
                 if let parseFailure { throw parseFailure }
                 guard case .downloadRefused(let status, let snippet) = error, attempt < Self.downloadAttempts else { throw error }
-                summary = saved
+                (summary, customAttributes) = saved
                 onEvent(.notice("the download URL was refused (HTTP \(status): \(snippet)); asking for a fresh one"))
             }
         }
         onEvent(.progress(phase: "reading the export", done: lines, total: lines))
-        let unseen = entries.indices.filter { entries[$0].outcome != nil && !seen[$0] }
+        let unseen = entries.indices.filter { entries.outcome($0) != nil && !seen[$0] }
         summary.exportMissed = unseen.count
         if !unseen.isEmpty {
             onEvent(.notice("the export (\(lines.groupedDigits) users) did not contain \(unseen.count.groupedDigits) of the run's users: looking them up by login ID"))
-        }
-        for (i, k) in unseen.enumerated() {
-            try Task.checkCancellation()
-            try await lookUp(k)
-            if (i + 1) % 100 == 0 || i + 1 == unseen.count { onEvent(.progress(phase: "looking up users", done: i + 1, total: unseen.count)) }
+            try await lookUp(unseen, estimate: false)
         }
     }
 }

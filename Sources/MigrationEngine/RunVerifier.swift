@@ -13,43 +13,6 @@ import MigrationCore
 public final class RunVerifier: @unchecked Sendable {
     public static let defaultLookupLimit = 1000
 
-    /// One source record's state in the run (entry k is record k): 24 bytes, so a million fit.
-    struct Entry {
-        /// 0 inserted, 1 updated, 2 skipped, 3 failed, 4 an unknown outcome, 5 pending, 6 invalid, 7 excluded.
-        var code: UInt8
-        var userID: String?
-
-        static let states = ["inserted", "updated", "skipped", "failed", "unknown outcome", "pending", "invalid", "excluded"]
-
-        init(outcome: Outcome, userID: String?) {
-            switch outcome {
-            case .inserted: code = 0
-            case .updated: code = 1
-            case .skipped: code = 2
-            case .failed: code = 3
-            case .other: code = 4
-            }
-            self.userID = userID
-        }
-
-        init(state: String) {
-            code = UInt8(Self.states.firstIndex(of: state) ?? 5)
-            userID = nil
-        }
-
-        /// The successful outcome to check, or nil (failed, unknown, never sent).
-        var outcome: Outcome? {
-            switch code {
-            case 0: return .inserted
-            case 1: return .updated
-            case 2: return .skipped
-            default: return nil
-            }
-        }
-
-        var state: String { Self.states[Int(code)] }
-    }
-
     let run: RunRecord
     let workspace: SourceWorkspace
     let graphQL: AdminGraphQLClient
@@ -58,10 +21,15 @@ public final class RunVerifier: @unchecked Sendable {
     public var lookupLimit = RunVerifier.defaultLookupLimit
     /// Read an export whatever the run's size (tests).
     public var alwaysExport = false
+    /// Login-ID lookups in flight at once (small runs, an export's misses, a disabled export).
+    public var lookupConcurrency = 6
+    /// How lookups wait and retry when the server asks to slow down (429) or fails for a while.
+    public var retry = LookupRetry()
     let onProblem: (VerifyProblem) -> Void
     let onEvent: (VerifyEvent) -> Void
     var summary = VerifySummary()
-    var entries: [Entry] = []
+    var entries = VerifyEntries(count: 0)
+    var customAttributes = CustomAttributeEvidence()
 
     public init(run: RunRecord, workspace: SourceWorkspace, graphQL: AdminGraphQLClient, export: UserExportClient,
                 onProblem: @escaping (VerifyProblem) -> Void, onEvent: @escaping (VerifyEvent) -> Void = { _ in }) {
@@ -78,36 +46,43 @@ public final class RunVerifier: @unchecked Sendable {
     /// Throws when it cannot run (journal, export quota or failure, refused credentials).
     public func verify(journal: Journal) async throws -> VerifySummary {
         try loadEntries(journal)
-        let toCheck = entries.filter { $0.outcome != nil }.count
+        let toCheck = entries.indices.lazy.filter { self.entries.outcome($0) != nil }.count
         if alwaysExport || toCheck > lookupLimit {
             do {
                 try await verifyWithExport()
+                finish()
                 return summary
             } catch UserExportError.disabled {
                 onEvent(.notice("the server's user export is disabled (HTTP 500 UserExportDisabled): looking up all \(entries.count.groupedDigits) records one by one instead"))
                 summary = VerifySummary()
+                customAttributes = CustomAttributeEvidence()
                 try await verifyWithLookups(estimate: true)
+                finish()
                 return summary
             }
         }
         try await verifyWithLookups(estimate: false)
+        finish()
         return summary
     }
 
     // MARK: - Entries
 
+    /// Each record's state from the journal alone: its latest result, else `pending` when a batch
+    /// planned it, `excluded` when an edit excludes it, `invalid` otherwise (the run did not send
+    /// it). No validation pass: a million records cost one read of the journal.
     func loadEntries(_ journal: Journal) throws {
-        let report = workspace.report ?? workspace.validate()
-        entries = [Entry](repeating: Entry(state: "pending"), count: report.recordCount)
-        var hasResult = [Bool](repeating: false, count: report.recordCount)
-        try journal.forEachLatestResult(run: run.id) { record, outcome, userID in
-            guard record < entries.count else { return }
-            entries[record] = Entry(outcome: outcome, userID: userID)
-            hasResult[record] = true
+        let count = workspace.index.count
+        entries = VerifyEntries(count: count)
+        for (k, change) in workspace.edits.changes where k < count && change == .excluded { entries.setWithoutResult(k, state: 7) }
+        try journal.forEachPlannedRecord(run: run.id) { k in
+            if k < count { entries.setWithoutResult(k, state: 5) }
         }
-        for n in 0..<report.recordCount where !hasResult[n] {
-            entries[n] = Entry(state: report.status[n] == .excluded ? "excluded" : (report.isSendable(n) ? "pending" : "invalid"))
+        try journal.forEachLatestResultBytes(run: run.id) { k, outcome, userID in
+            guard k < count else { return }
+            entries.set(k, outcome: outcome, userID: userID.map { String(decoding: $0, as: UTF8.self) })
         }
+        entries.index()
     }
 
     /// The record as it was sent (its edits applied).
@@ -124,99 +99,73 @@ public final class RunVerifier: @unchecked Sendable {
     /// Judges entry `k` against `user` (the user with its user_id, or nil when there is none);
     /// `byIdentifier` is the user holding the identifier when `user` is nil or lost it.
     func judge(_ k: Int, user: ProjectUser?, byIdentifier: ProjectUser?) {
-        let e = entries[k]
-        guard let outcome = e.outcome else { return }
+        guard let outcome = entries.outcome(k) else { return }
         summary.checked += 1
         let record = sentRecord(k) ?? .object([])
         let identifier = record[workspace.settings.identifier.field]?.stringValue
         for field in RecordComparison.uncheckable(record, outcome: outcome, exposesTOTP: user?.totpSecrets != nil) {
             summary.uncheckable[field, default: 0] += 1
+            summary.uncheckableReasons[field] = field == "mfa.totp.secret"
+                ? "Admin GraphQL lookups do not expose TOTP secrets (only an export does)"
+                : "the server never exports password hashes"
         }
         guard let user else {
             summary.missing += 1
             let other = byIdentifier.map { " (the identifier now belongs to user \($0.id))" } ?? ""
-            onProblem(VerifyProblem(kind: .missing, record: k, line: line(k), identifier: identifier, state: e.state,
-                                    userID: e.userID, differences: [], message: "no user \(e.userID ?? "?") in the project\(other)"))
+            onProblem(VerifyProblem(kind: .missing, record: k, line: line(k), identifier: identifier, state: entries.state(k),
+                                    userID: entries.userID(k), differences: [], message: "no user \(entries.userID(k) ?? "?") in the project\(other)"))
             return
         }
+        customAttributes.observe(user)
         let fully = outcome == .inserted || outcome == .updated
-        let differences = comparison.differences(record: record, outcome: outcome, user: user, fully: fully)
+        var undecided: [String] = []
+        let evidence = customAttributes
+        let differences = comparison.differences(record: record, outcome: outcome, user: user, fully: fully,
+                                                 customAttributeDefined: { evidence.isDefined($0) }, undecided: &undecided)
+        if !undecided.isEmpty { customAttributes.wait(k, names: undecided, mismatched: !differences.isEmpty) }
         if differences.isEmpty {
-            summary.verified += 1
+            if undecided.isEmpty { summary.verified += 1 }
             return
         }
         summary.mismatched += 1
+        reportMismatch(k, userID: user.id, identifier: identifier, differences)
+    }
+
+    func reportMismatch(_ k: Int, userID: String, identifier: String?, _ differences: [FieldDifference]) {
         let fields = differences.map(\.field).joined(separator: ", ")
-        onProblem(VerifyProblem(kind: .mismatched, record: k, line: line(k), identifier: identifier, state: e.state,
-                                userID: user.id, differences: differences, message: "user \(user.id) differs in \(fields)"))
+        onProblem(VerifyProblem(kind: .mismatched, record: k, line: line(k), identifier: identifier, state: entries.state(k),
+                                userID: userID, differences: differences, message: "user \(userID) differs in \(fields)"))
+    }
+
+    /// Settles the records whose verdict waited for what the project defines (custom attributes
+    /// sent to users lacking them before any user was seen holding them).
+    func finish() {
+        let (missing, unseen) = customAttributes.decide()
+        for k in customAttributes.undecidedRecords.map(Int.init).sorted() where missing[k] == nil { summary.verified += 1 }
+        for (k, names) in missing.sorted(by: { $0.key < $1.key }) {
+            let record = sentRecord(k)
+            let differences = names.map { name in
+                FieldDifference(field: "custom_attributes.\(name)", sent: record?["custom_attributes"]?[name]?.jsonText, found: nil)
+            }
+            if !customAttributes.wasMismatched(k) { summary.mismatched += 1 }
+            reportMismatch(k, userID: entries.userID(k) ?? "?", identifier: record?[workspace.settings.identifier.field]?.stringValue, differences)
+        }
+        for (name, count) in unseen {
+            let field = "custom_attributes.\(name)"
+            summary.uncheckable[field, default: 0] += count
+            summary.uncheckableReasons[field] = "no user in the project holds it, so the project most likely does not define it "
+                + "(the server drops custom attributes it does not define without a warning), or every user lost it since"
+        }
     }
 
     /// Reports entry `k` (failed / never sent) whose identifier is `user` in the project.
     func foundThoughFailed(_ k: Int, user: ProjectUser) {
-        let e = entries[k]
         summary.existsAlthoughFailed += 1
+        let state = entries.state(k)
         let identifier = sentRecord(k)?[workspace.settings.identifier.field]?.stringValue
-        let why = e.state == "failed" ? "the run failed" : "the run did not send it (\(e.state))"
-        onProblem(VerifyProblem(kind: .existsAlthoughFailed, record: k, line: line(k), identifier: identifier, state: e.state,
+        let why = state == "failed" ? "the run failed" : "the run did not send it (\(state))"
+        onProblem(VerifyProblem(kind: .existsAlthoughFailed, record: k, line: line(k), identifier: identifier, state: state,
                                 userID: user.id, differences: [],
                                 message: "user \(user.id) exists although \(why): it existed before, or an attempt whose outcome was unknown created it"))
-    }
-
-    // MARK: - Lookups
-
-    var loginIDKey: String {
-        workspace.settings.project.loginIDKey(for: workspace.settings.identifier.loginIDType)?.key
-            ?? workspace.settings.identifier.loginIDType.rawValue
-    }
-
-    /// The user holding the record's identifier, looked up by login ID; nil when none (or the
-    /// record's identifier is not a valid login ID).
-    func lookUpByIdentifier(_ n: Int) async throws -> ProjectUser? {
-        guard let record = sentRecord(n), let value = comparison.normalizedIdentifier(record) else { return nil }
-        do {
-            return try await graphQL.userByLoginID(key: loginIDKey, value: value)
-        } catch let error where error.reason == "GetUsersInvalidArgument" {
-            return nil
-        }
-    }
-
-    /// Looks entry `k` up: by login ID, then by its user_id when the identifier's user is another one.
-    func lookUp(_ k: Int) async throws {
-        let e = entries[k]
-        let holder = try await lookUpByIdentifier(k)
-        guard e.outcome != nil else {
-            summary.failedLookedFor += 1
-            if let holder { foundThoughFailed(k, user: holder) }
-            return
-        }
-        if let holder, e.userID == nil || holder.id == e.userID {
-            judge(k, user: holder, byIdentifier: holder)
-            return
-        }
-        let byID: ProjectUser? = if let id = e.userID { try await graphQL.user(id: id) } else { nil }
-        judge(k, user: byID, byIdentifier: holder)
-    }
-
-    func verifyWithLookups(estimate: Bool) async throws {
-        summary.method = "lookups"
-        let total = entries.count
-        let started = Date()
-        for k in entries.indices {
-            try Task.checkCancellation()
-            try await lookUp(k)
-            let done = k + 1
-            if estimate, done == min(50, total), done < total {
-                let perRecord = Date().timeIntervalSince(started) / Double(done)
-                let seconds = Int((perRecord * Double(total - done)).rounded(.up))
-                onEvent(.notice("about \(Self.duration(seconds)) more at the measured \(String(format: "%.1f", perRecord * 1000)) ms per record"))
-            }
-            if done % 100 == 0 || done == total { onEvent(.progress(phase: "looking up users", done: done, total: total)) }
-        }
-    }
-
-    static func duration(_ seconds: Int) -> String {
-        if seconds < 90 { return "\(seconds) s" }
-        if seconds < 5400 { return "\((seconds + 30) / 60) min" }
-        return String(format: "%.1f h", Double(seconds) / 3600)
     }
 }

@@ -39,6 +39,8 @@ public struct VerifySummary: Sendable, Equatable {
     public var failedLookedFor = 0
     /// Fields no verification can check, with how many records sent them (`password`: 40).
     public var uncheckable: [String: Int] = [:]
+    /// Why each field of ``uncheckable`` could not be checked, in one sentence.
+    public var uncheckableReasons: [String: String] = [:]
     /// How the users were read: `lookups` or `export`.
     public var method = "lookups"
     /// Users the export did not contain that were looked up one by one (page-edge skips).

@@ -15,15 +15,17 @@ struct RollbackCommand: ParsableCommand {
         before — and only while a user still has the login ID it was created with; the others are listed \
         and left alone. Deletions go at most 5 per Admin GraphQL request and each is recorded in the \
         journal as soon as the server confirms it, so a rollback that is interrupted or killed continues \
-        where it stopped when run again, and a second rollback deletes nothing (exit 0). Deletion is \
-        immediate and cannot be undone.
+        where it stopped when run again, and a second rollback deletes nothing (exit 0). Users left alone \
+        are recorded too: a later rollback lists them and does not look at them again (delete them by hand \
+        if they must go). Deletion is immediate and cannot be undone.
 
         The confirmation states how many users will be deleted and the target (endpoint and project); \
         without a terminal --yes is required. A profile in profiles.json with "protected": true protects \
         its target (its endpoint and project_id): rollback refuses it whatever the connection settings.
 
-        Exit status: 0 every user to delete is deleted (or was already), 1 some users were left alone or \
-        a deletion was refused, 2 rollback could not run (protected target, no terminal without --yes, \
+        Exit status: 0 every user to delete is deleted (or was already), or there was nothing left to do; \
+        1 this rollback deleted or looked at users and some of the run's users were left alone (by it or an \
+        earlier, interrupted one) or a deletion was refused; 2 rollback could not run (protected target, no terminal without --yes, \
         credentials, journal).
         """
     )
@@ -51,15 +53,19 @@ struct RollbackCommand: ParsableCommand {
             let candidates = try rollback.candidates()
             let open = candidates.filter { $0.disposition == nil }.count
             let counts = try journal.outcomeCounts(run: run.id)
+            let leftAloneEarlier = RunRollback.leftAlone(candidates)
             if open == 0 {
-                print("nothing to roll back: run \(run.id) inserted \(candidates.count) user(s), all already deleted or gone")
+                let gone = candidates.count - leftAloneEarlier.count
+                print("nothing to roll back: run \(run.id) inserted \(candidates.count.groupedDigits) user(s): \(gone.groupedDigits) already deleted or gone"
+                      + (leftAloneEarlier.isEmpty ? "" : ", \(leftAloneEarlier.count.groupedDigits) left alone by an earlier rollback (listed below; delete them by hand if they must go)"))
+                Self.printLeftAlone(leftAloneEarlier, earlier: true)
                 return 0
             }
             let text = """
                 Rollback of run \(run.id): DELETE up to \(open.groupedDigits) user(s) this run inserted from \(run.endpoint) project \(run.projectID).
                   Users still holding the login ID they were created with are deleted; others are listed and left alone.
                   Never touched: \(counts.updated.groupedDigits) updated and \(counts.skipped.groupedDigits) skipped user(s) (they existed before the run).
-                  \(candidates.count - open > 0 ? "\(candidates.count - open) already deleted by an earlier rollback. " : "")Deletion is immediate and cannot be undone.
+                  \(candidates.count - open > 0 ? "\(candidates.count - open) settled by an earlier rollback (\(leftAloneEarlier.count) of them left alone). " : "")Deletion is immediate and cannot be undone.
                 """
             try confirm(text, yes: yes, nothing: "nothing deleted")
             let progress = VerifyProgress()
@@ -68,12 +74,21 @@ struct RollbackCommand: ParsableCommand {
                                       onProgress: { progress.show(phase: "deleting", done: $0, total: $1) }).execute()
             }
             progress.clear()
-            _ = rollback
-            for l in summary.leftAlone { print("left alone: record \(l.record), user \(l.userID): \(l.reason)") }
+            Self.printLeftAlone(summary.leftAloneEarlier, earlier: true)
+            Self.printLeftAlone(summary.leftAlone, earlier: false)
             for f in summary.failed { print("not deleted: record \(f.record), user \(f.userID): \(f.reason)") }
-            print("deleted \(summary.deleted.groupedDigits), already gone \(summary.alreadyGone.groupedDigits), left alone \(summary.leftAlone.count.groupedDigits), refused \(summary.failed.count.groupedDigits)")
-            return summary.leftAlone.isEmpty && summary.failed.isEmpty ? 0 : 1
+            let leftAlone = summary.leftAlone.count + summary.leftAloneEarlier.count
+            print("deleted \(summary.deleted.groupedDigits), already gone \(summary.alreadyGone.groupedDigits), left alone \(leftAlone.groupedDigits)"
+                  + (summary.leftAloneEarlier.isEmpty ? "" : " (\(summary.leftAloneEarlier.count.groupedDigits) by an earlier rollback)")
+                  + ", refused \(summary.failed.count.groupedDigits)")
+            return leftAlone == 0 && summary.failed.isEmpty ? 0 : 1
         }
+    }
+}
+
+extension RollbackCommand {
+    static func printLeftAlone(_ users: [RunRollback.LeftAlone], earlier: Bool) {
+        for l in users { print("left alone\(earlier ? " (earlier rollback)" : ""): record \(l.record), user \(l.userID): \(l.reason)") }
     }
 }
 

@@ -2,7 +2,8 @@ import AuthgearAPI
 import MigrationCore
 import MigrationEngine
 
-/// What `verify` and `rollback` start from: the run's own source (its edits applied) and an Admin API
+/// What `verify` and `rollback` start from: the run's own source (its edits applied; not validated:
+/// they read the records and the journal, not verdicts) and an Admin API
 /// connection to the run's own target. Connection settings that point at another endpoint or project
 /// are refused: checking or deleting users there would be about another project.
 struct RunProject {
@@ -11,7 +12,7 @@ struct RunProject {
 
     static func open(run: RunRecord, connection: ConnectionOptions, allowChangedSource: Bool) throws -> RunProject {
         let workspace: SourceWorkspace
-        do { workspace = try RunCoordinator.openSource(for: run, allowChangedSource: allowChangedSource) } catch {
+        do { workspace = try RunCoordinator.openSource(for: run, allowChangedSource: allowChangedSource, validate: false) } catch {
             throw CLIError.unreadable("\(error)")
         }
         let settings = try connection.resolve()

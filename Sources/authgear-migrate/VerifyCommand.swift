@@ -16,11 +16,15 @@ struct VerifyCommand: ParsableCommand {
         the server does); for inserted and updated records the standard attributes, the custom attributes the \
         project defines, roles, groups, the disabled and verified flags equal what was sent, and a TOTP secret \
         matches (compared, never printed; the export exposes it, lookups do not). Password hashes are never \
-        exported, so they cannot be checked: verify says so. Failed and never-sent records whose identifier \
+        exported, so they cannot be checked: verify says so. Which custom attributes the project defines is \
+        learnt from its users (the export and GraphQL carry defined attributes only): a sent attribute no user \
+        in the project holds is listed as not checkable (the server drops attributes it does not define \
+        without a warning). Failed and never-sent records whose identifier \
         is a user in the project are reported ("exists although the run failed").
 
         Runs of at most --lookup-limit records (default 1000) look users up by login ID over the Admin \
-        GraphQL API. Larger runs read one user export (one unit of the project's user_export quota) and look \
+        GraphQL API, --lookup-concurrency at a time (default 6; a 429 answer is waited out as its Retry-After \
+        says). Larger runs read one user export (one unit of the project's user_export quota) and look \
         up by login ID whatever the export does not contain before calling it missing. When the server's \
         export is disabled, verify falls back to lookups and says how long they will take.
 
@@ -40,10 +44,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "One JSON object per problem, then a summary line.") var json = false
     @Option(help: "Runs with more records to check than this read a user export instead of looking users up one by one.")
     var lookupLimit = RunVerifier.defaultLookupLimit
+    @Option(help: "Login-ID lookups in flight at once (1-32).") var lookupConcurrency = 6
     @Flag(help: "Verify even though the source file changed since the run began.") var allowChangedSource = false
 
     func run() throws {
         try runReportingErrors {
+            guard (1...32).contains(lookupConcurrency) else { throw CLIError.usage("--lookup-concurrency must be 1-32, not \(lookupConcurrency)") }
             let journal = try where_.open()
             let run = try resolveRun(journal)
             let project = try RunProject.open(run: run, connection: connection, allowChangedSource: allowChangedSource)
@@ -60,6 +66,7 @@ struct VerifyCommand: ParsableCommand {
                                            }
                                        })
             verifier.lookupLimit = lookupLimit
+            verifier.lookupConcurrency = lookupConcurrency
             if !json { print("verifying run \(run.id) (\(run.sourcePath)) against \(run.endpoint) project \(run.projectID)") }
             let summary = try runBlocking { try await verifier.verify(journal: journal) }
             progress.clear()
@@ -114,6 +121,7 @@ final class VerifyPrinter: Sendable {
                 "mismatched": .number(String(s.mismatched)), "exists_although_failed": .number(String(s.existsAlthoughFailed)),
                 "method": .string(s.method), "export_missed": .number(String(s.exportMissed)),
                 "not_checkable": .object(s.uncheckable.sorted { $0.key < $1.key }.map { JSONMember($0.key, .number(String($0.value))) }),
+                "not_checkable_why": .object(s.uncheckable.keys.sorted().map { JSONMember($0, .string(s.uncheckableReasons[$0] ?? "cannot be read back from the project")) }),
             ])]).jsonText)
             return
         }
@@ -121,8 +129,10 @@ final class VerifyPrinter: Sendable {
               + " (read by \(s.method == "export" ? "one user export" : "login-ID lookups")\(s.exportMissed > 0 ? ", \(s.exportMissed) users the export did not contain looked up" : ""))")
         print("failed or never-sent records looked for: \(s.failedLookedFor.groupedDigits); found in the project although the run failed: \(s.existsAlthoughFailed.groupedDigits)")
         if !s.uncheckable.isEmpty {
-            let list = s.uncheckable.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.groupedDigits) records)" }.joined(separator: ", ")
-            print("not checkable: \(list) — the server never exports password hashes, and lookups do not expose TOTP secrets")
+            print("not checkable:")
+            for (field, count) in s.uncheckable.sorted(by: { $0.key < $1.key }) {
+                print("    \(field) (\(count.groupedDigits) records): \(s.uncheckableReasons[field] ?? "cannot be read back from the project")")
+            }
         }
     }
 

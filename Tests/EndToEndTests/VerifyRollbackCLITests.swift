@@ -145,6 +145,32 @@ final class VerifyRollbackCLITests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("nothing to roll back"), again.stdout)
     }
 
+    /// A user that lost its login ID is left alone and journaled: the first rollback exits 1 naming
+    /// it, a second one deletes nothing, lists it again and exits 0.
+    func testUsersLeftAloneAreJournaledSoASecondRollbackIsANoOpThatExitsZero() throws {
+        let source = dir + "/named.ndjson"
+        let lines = (0..<3).map { #"{"email":"named\#($0)@example.com","preferred_username":"named\#($0)"}"# }
+        _ = FileManager.default.createFile(atPath: source, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        XCTAssertEqual(try cli(["import", source, "--yes", "--journal", journal]).status, 0)
+        let run = try XCTUnwrap(Journal(path: journal).runs().first?.id)
+        let move = dir + "/move.json"
+        _ = FileManager.default.createFile(atPath: move, contents: Data(#"{"identifier":"preferred_username","upsert":true,"records":[{"preferred_username":"named1","email":"moved1@example.com"}]}"#.utf8))
+        let moved = try cli(["import", move, "--yes", "--journal", dir + "/other.sqlite"])
+        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
+
+        let first = try cli(["rollback", "--journal", journal, "--run", run, "--yes"])
+        XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
+        XCTAssertTrue(first.stdout.contains("left alone: record 1") && first.stdout.contains("moved1@example.com"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("deleted 2, already gone 0, left alone 1"), first.stdout)
+        XCTAssertEqual(Set(try sandbox.users().map(\.email)), ["before@example.com", "moved1@example.com"])
+
+        let second = try cli(["rollback", "--journal", journal, "--run", run, "--yes"])
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        XCTAssertTrue(second.stdout.contains("nothing to roll back") && second.stdout.contains("1 left alone by an earlier rollback"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("left alone (earlier rollback): record 1"), second.stdout)
+        XCTAssertEqual(Set(try sandbox.users().map(\.email)), ["before@example.com", "moved1@example.com"])
+    }
+
     func testExportFaultsDisabledQuotaAndAProtectedTarget() throws {
         let run = try importUsers(6)
         try sandbox.put("/_sandbox/faults", #"{"exports":[{"kind":"page_edge","users":1,"page_size":4}]}"#)

@@ -134,8 +134,9 @@ final class VerifyRollbackTests: XCTestCase {
         XCTAssertEqual(summary.leftAlone.map(\.userID), ["u6"])
         let again = try await RunRollback(run: f.run, workspace: f.workspace, journal: f.journal, graphQL: graphQL).execute()
         XCTAssertEqual(again.deleted, 0)
-        XCTAssertEqual(again.settledEarlier, 7)
-        XCTAssertEqual(again.leftAlone.map(\.userID), ["u6"])
+        XCTAssertEqual(again.settledEarlier, 8, "the user left alone is settled in the journal too")
+        XCTAssertEqual(again.leftAlone, [], "nothing new is left alone")
+        XCTAssertEqual(again.leftAloneEarlier.map(\.userID), ["u6"])
         XCTAssertEqual(f.project.mutationRequests.count, 3, "a second rollback deletes nothing")
     }
 
