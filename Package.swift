@@ -103,7 +103,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationEngineTests",
-            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "TestSupport"]
+            dependencies: ["MigrationEngine", "MigrationCore", "AuthgearAPI", "ConnectionSetup", "Sandbox", "CurlTransport", "TestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "NcursesTerminalTests", dependencies: ["NcursesTerminal", "TerminalKit", "CNcurses"]),

@@ -111,9 +111,15 @@ public struct JSONWriter: Sendable {
 
     /// Appends `s` as a JSON string literal.
     public func writeString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { u in
+        s.withUTF8 { writeString(utf8: $0, to: &out) }
+    }
+
+    /// Appends the valid UTF-8 text `u` as a JSON string literal (what `writeString` writes for
+    /// the `String` of these bytes).
+    public func writeString(utf8 u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        do {
             // Runs of bytes that need no escape are copied at once (a String is valid UTF-8,
             // so its multi-byte sequences are copied as they are).
             var runStart = 0

@@ -17,18 +17,6 @@ extension Journal {
         }
     }
 
-    static func insertResult(_ db: Database, runID: String, _ r: RecordResult) throws {
-        // A cached prepared statement: results are written by the thousand.
-        let statement = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO result (run_id, record, batch_id, outcome, user_id, warnings, error_reason, error_message, error_json,
-                                           possibly_created_at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [runID, r.record, r.batchID, r.outcome.description, r.userID, encodeWarnings(r.warnings),
-                                          r.errorReason, r.errorMessage, r.errorJSON, r.possiblyCreatedAt?.timeIntervalSince1970,
-                                          r.recordedAt.timeIntervalSince1970])
-    }
-
     static func insertEvent(_ db: Database, runID: String, kind: String, detail: String) throws {
         try db.execute(sql: "INSERT INTO event (run_id, at, kind, detail) VALUES (?, ?, ?, ?)",
                        arguments: [runID, Date().timeIntervalSince1970, kind, detail])

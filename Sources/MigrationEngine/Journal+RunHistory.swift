@@ -120,7 +120,7 @@ extension Journal {
                 planned.formUnion(records)
                 if (row[1] as String) != BatchRecord.State.completed.rawValue { open.formUnion(records) }
             }
-            let latest = try Row.fetchCursor(db, sql: "SELECT record, outcome FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
+            let latest = try Row.fetchCursor(db, sql: Journal.latestOutcomesSQL, arguments: [id])
             var pending: (Int, Outcome)?
             func settle(_ p: (Int, Outcome)) {
                 if !open.contains(p.0) { totals.settled.add(p.1) }
@@ -128,20 +128,24 @@ extension Journal {
             while let row = try latest.next() {
                 let record: Int = row[0]
                 if let p = pending, p.0 != record { settle(p) }
-                pending = (record, Outcome(row[1] as String))
+                pending = (record, Journal.outcome(row[1]))
             }
             if let p = pending { settle(p) }
             totals.planned = planned.count
             totals.open = planned.count - totals.settled.total
+            // Latest attempts that are not a success (failed, or an outcome this client does not know).
             let latestFailed = """
-                FROM result r JOIN (SELECT record, MAX(batch_id) AS b FROM result WHERE run_id = ? GROUP BY record) l
-                  ON r.record = l.record AND r.batch_id = l.b
-                WHERE r.run_id = ? AND r.outcome NOT IN ('inserted', 'updated', 'skipped')
+                FROM outcome o JOIN (SELECT record, MAX(batch) AS b FROM outcome WHERE run = (SELECT number FROM run_number WHERE run_id = ?) GROUP BY record) l
+                  ON o.record = l.record AND o.batch = l.b
+                WHERE o.run = (SELECT number FROM run_number WHERE run_id = ?) AND o.outcome NOT IN (0, 1, 2)
                 """
-            totals.failedByReason = try Row.fetchAll(db, sql: "SELECT COALESCE(r.error_reason, 'failed') AS reason, COUNT(*) AS n \(latestFailed) GROUP BY reason ORDER BY n DESC, reason",
+            let reason = "COALESCE((SELECT value FROM journal_text WHERE id = o.error_reason), 'failed')"
+            totals.failedByReason = try Row.fetchAll(db, sql: "SELECT \(reason) AS reason, COUNT(*) AS n \(latestFailed) GROUP BY reason ORDER BY n DESC, reason",
                                                      arguments: [id, id]).map { RunProgressTotals.ReasonCount(reason: $0["reason"], count: $0["n"]) }
-            totals.recentFailures = try Row.fetchAll(db, sql: "SELECT r.record AS record, COALESCE(r.error_reason, 'failed') AS reason, COALESCE(r.error_message, '') AS message \(latestFailed) ORDER BY r.batch_id DESC, r.record DESC LIMIT ?",
-                                                     arguments: [id, id, limit]).map { RunProgressTotals.Failure(record: $0["record"], reason: $0["reason"], message: $0["message"]) }
+            totals.recentFailures = try Row.fetchAll(db, sql: """
+                SELECT o.record AS record, \(reason) AS reason, COALESCE((SELECT value FROM journal_text WHERE id = o.error_message), '') AS message
+                \(latestFailed) ORDER BY o.batch DESC, o.record DESC LIMIT ?
+                """, arguments: [id, id, limit]).map { RunProgressTotals.Failure(record: $0["record"], reason: $0["reason"], message: $0["message"]) }
             var warnings: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT r.warnings FROM result r JOIN batch b ON r.batch_id = b.id
@@ -151,8 +155,10 @@ extension Journal {
             }
             totals.canaryWarnings = warnings.map { RunProgressTotals.ReasonCount(reason: $0.key, count: $0.value) }
                 .sorted { ($0.count, $1.reason) > ($1.count, $0.reason) }
-            for row in try Row.fetchAll(db, sql: "SELECT batch_id, outcome, COUNT(*) AS n FROM result WHERE run_id = ? GROUP BY batch_id, outcome", arguments: [id]) {
-                totals.batchCounts[row["batch_id"], default: OutcomeCounts()].add(Outcome(row["outcome"] as String), count: row["n"])
+            for row in try Row.fetchAll(db, sql: """
+                SELECT batch, outcome, COUNT(*) AS n FROM outcome WHERE run = (SELECT number FROM run_number WHERE run_id = ?) GROUP BY batch, outcome
+                """, arguments: [id]) {
+                totals.batchCounts[row["batch"], default: OutcomeCounts()].add(Journal.outcome(row["outcome"]), count: row["n"])
             }
             return totals
         }

@@ -53,7 +53,7 @@ public final class Journal: Sendable {
         files = Mutex(JournalFiles(path: path))
     }
 
-    private static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -80,6 +80,7 @@ public final class Journal: Sendable {
         }
         registerRunsMigration(&migrator)
         registerRollbackMigration(&migrator)
+        registerCompactResultsMigration(&migrator)
         return migrator
     }
 
@@ -127,6 +128,7 @@ public final class Journal: Sendable {
                 """, arguments: [run.id, run.createdAt.timeIntervalSince1970, run.sourcePath, run.sourceSize, run.sourceFingerprint,
                                  run.sourceFormat, run.mappingPath, run.editsPath, run.identifier, run.upsert, run.endpoint,
                                  run.projectID, run.recordCount, run.state.rawValue, run.pausedReason, Date().timeIntervalSince1970])
+            _ = try Journal.runNumber(db, runID: run.id)
             if !canary.isEmpty { try Journal.insertBatches(db, runID: run.id, purpose: .canary, canary) }
             try Journal.insertBatches(db, runID: run.id, purpose: .initial, batches)
             try Journal.storeRunExtras(db, run)
@@ -217,7 +219,11 @@ public final class Journal: Sendable {
     /// the recovery batch keeps it so that its `skipped` results say "possibly created by this run".
     public func complete(_ batchID: Int64, results: [RecordResult], recovery: [PlannedBatch] = [], lostSince: Date? = nil, runID: String) throws {
         try write { db in
-            for r in results { try Journal.insertResult(db, runID: runID, r) }
+            if !results.isEmpty {
+                let run = try Journal.runNumber(db, runID: runID)
+                var texts = TextIDs()
+                for r in results { try Journal.insertResult(db, run: run, r, texts: &texts) }
+            }
             try db.execute(sql: "UPDATE batch SET state = 'completed', completed_at = ? WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, batchID])
             if !recovery.isEmpty {
@@ -245,11 +251,11 @@ public final class Journal: Sendable {
     /// building result objects (the TUI's outcome column over a million records).
     public func forEachLatestOutcome(run id: String, _ body: (Int, Outcome) -> Void) throws {
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT record, outcome FROM result WHERE run_id = ? ORDER BY record, batch_id", arguments: [id])
+            let rows = try Row.fetchCursor(db, sql: Journal.latestOutcomesSQL, arguments: [id])
             var pending: (Int, Outcome)?
             while let row = try rows.next() {
                 let record: Int = row[0]
-                let outcome = Outcome(row[1] as String)
+                let outcome = Journal.outcome(row[1])
                 if let p = pending, p.0 != record { body(p.0, p.1) }
                 pending = (record, outcome)
             }
@@ -262,13 +268,13 @@ public final class Journal: Sendable {
         try read { db in
             var counts = OutcomeCounts()
             let rows = try Row.fetchAll(db, sql: """
-                SELECT r.outcome AS outcome, COUNT(*) AS n FROM result r
-                JOIN (SELECT record, MAX(batch_id) AS b FROM result WHERE run_id = ? GROUP BY record) l
-                  ON r.record = l.record AND r.batch_id = l.b
-                WHERE r.run_id = ? GROUP BY r.outcome
+                SELECT o.outcome AS outcome, COUNT(*) AS n FROM outcome o
+                JOIN (SELECT record, MAX(batch) AS b FROM outcome WHERE run = (SELECT number FROM run_number WHERE run_id = ?) GROUP BY record) l
+                  ON o.record = l.record AND o.batch = l.b
+                WHERE o.run = (SELECT number FROM run_number WHERE run_id = ?) GROUP BY o.outcome
                 """, arguments: [id, id])
             for row in rows {
-                counts.add(Outcome(row["outcome"] as String), count: row["n"])
+                counts.add(Journal.outcome(row["outcome"]), count: row["n"])
             }
             return counts
         }
@@ -284,7 +290,8 @@ public final class Journal: Sendable {
             planned.sort()
             var missing: [Int] = []
             var i = 0
-            let results = try Int.fetchCursor(db, sql: "SELECT DISTINCT record FROM result WHERE run_id = ? ORDER BY record", arguments: [id])
+            let results = try Int.fetchCursor(db, sql: "SELECT DISTINCT record FROM outcome WHERE run = (SELECT number FROM run_number WHERE run_id = ?) ORDER BY record",
+                                              arguments: [id])
             while let record = try results.next() {
                 while i < planned.count, planned[i] < record {
                     if missing.last != planned[i] { missing.append(planned[i]) }

@@ -47,15 +47,14 @@ public enum RunCoordinator {
         let canaryCount = min(sendable.count, max(0, canary ?? 0))
         let canaryBatches = try bodies.plan(records: Array(sendable.prefix(canaryCount)), upsert: workspace.settings.upsert, maxRecords: maxRecords)
         let batches = try bodies.plan(records: Array(sendable.dropFirst(canaryCount)), upsert: workspace.settings.upsert, maxRecords: maxRecords)
-        var keys = [RecordKey?](repeating: nil, count: report.recordCount)
-        for n in sendable { keys[n] = RecordKey.of(record: n, in: workspace) }
         let run = RunRecord(sourcePath: identity.path, sourceSize: identity.size,
                             sourceFingerprint: identity.fingerprint, sourceFormat: workspace.index.format.rawValue,
                             mappingPath: mappingPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                             editsPath: editsPath, identifier: workspace.settings.identifier.rawValue, upsert: workspace.settings.upsert,
                             endpoint: endpoint, projectID: projectID, recordCount: report.recordCount, keyField: keyField,
                             passwordsPath: passwordsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        try journal.createRun(run, batches: batches, recordKeys: { n in n < keys.count ? keys[n] : nil }, canary: canaryBatches)
+        // Each planned record's key is computed as its batch row is written (no array of keys for every record).
+        try journal.createRun(run, batches: batches, recordKeys: { n in RecordKey.of(record: n, in: workspace) }, canary: canaryBatches)
         return run
     }
 

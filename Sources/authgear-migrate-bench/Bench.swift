@@ -39,7 +39,11 @@ struct Bench {
             return
         }
         if args.first == "--engine" {
-            try EngineBench.run(records: args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000, dir: args.count > 2 ? args[2] : "bench-data")
+            try EngineBench.run(arguments: Array(args.dropFirst()))
+            return
+        }
+        if args.first == "--csv-bodies" {
+            try CSVBodiesBench.run(arguments: Array(args.dropFirst()))
             return
         }
         if args.first == "--verify" {
@@ -75,7 +79,10 @@ struct Bench {
                                                   users, read through their presets: detect + index + map + validate + plan)
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
                            authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, a user export, after a reset
-                           authgear-migrate-bench --engine [RECORDS] [DIR]              a whole import into the sandbox, importer CPU per record
+                           authgear-migrate-bench --engine [RECORDS[,RECORDS…]] [DIR] [--keep]
+                                                                                        whole imports into the sandbox: importer CPU per record, importer
+                                                                                        and sandbox peak, journal size (10000000: ~3.5 GB generated, deleted after)
+                           authgear-migrate-bench --csv-bodies [RECORDS] [DIR]          CSV vs NDJSON: index + validate + plan, and + building every request body
                            authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
                            authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
                            authgear-migrate-bench --duplicates [--runs N] [--ten-million] [--dir DIR] [--keep]
@@ -137,11 +144,16 @@ struct Bench {
                 let members = counts.filter { $0.rule.hasPrefix("duplicate_") }.reduce(0) { $0 + $1.count }
                 duplicates = " \(members) | \(report.errorCount) |"
             }
-            if phase == "plan" {
+            if phase == "plan" || phase == "bodies" {
                 // What a run plans: every sendable record, by the engine's one planner.
                 let sendable = (0..<report.recordCount).filter { report.isSendable($0) }
-                let plan = try RequestBodies(workspace: workspace).plan(records: sendable, upsert: false, maxRecords: 1000)
+                let bodies = RequestBodies(workspace: workspace)
+                let plan = try bodies.plan(records: sendable, upsert: false, maxRecords: 1000)
                 precondition(!plan.isEmpty)
+                if phase == "bodies" {
+                    // Every body, as the runner builds each one when it is sent.
+                    for batch in plan { precondition(bodies.body(records: batch.records, upsert: false).count == batch.bodySize) }
+                }
             }
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -3,14 +3,49 @@ import Foundation
 /// Client-side cost of a whole run (a benchmark, not a test): the real `authgear-migrate import`
 /// against a real `authgear-migrate sandbox --record-latency 0`, each in its own process. Prints
 /// end-to-end records/s, the importer's own CPU time (user + sys, from wait4) per record, its
-/// peak memory and the journal's size.
+/// peak memory, the sandbox's peak memory (VmHWM) and the journal's size, also per 1,000,000 records.
+///
+///     authgear-migrate-bench --engine [RECORDS[,RECORDS…]] [DIR] [--keep]
+///
+/// The source is NDJSON from `ImportBenchData` (generated under DIR if missing; a file of more than
+/// 5,000,000 records, ~355 bytes each, is deleted afterwards unless `--keep`).
 enum EngineBench {
-    static func run(records: Int, dir: String) throws {
+    struct Row {
+        var records: Int
+        var status: Int32
+        var wall: Double
+        var cpu: Double
+        var peakMB: Double
+        var sandboxPeakMB: Int
+        var journalMB: Double
+    }
+
+    static func run(arguments: [String]) throws {
+        var sizes = [100_000], dir = "bench-data", keep = false
+        var positional: [String] = []
+        for a in arguments { if a == "--keep" { keep = true } else { positional.append(a) } }
+        if let s = positional.first { sizes = s.split(separator: ",").compactMap { Int($0) } }
+        if positional.count > 1 { dir = positional[1] }
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; importer and sandbox are separate processes on them")
+        print("| records | exit | wall s | records/s end to end | importer CPU s | µs CPU/record | records per CPU-second | importer peak MB | sandbox peak MB | journal MB | journal MB per 1M records |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for records in sizes {
+            let source = try ImportBenchData.file(count: records, dir: dir)
+            let row = try measure(records: records, source: source)
+            print(String(format: "| %d | %d | %.1f | %.0f | %.2f | %.1f | %.0f | %.0f | %d | %.1f | %.1f |", row.records, row.status, row.wall,
+                         Double(records) / row.wall, row.cpu, row.cpu / Double(records) * 1e6, Double(records) / row.cpu, row.peakMB,
+                         row.sandboxPeakMB, row.journalMB, row.journalMB / Double(records) * 1e6))
+            fflush(nil)
+            if records > 5_000_000 && !keep { try? FileManager.default.removeItem(atPath: source) }
+        }
+    }
+
+    /// One import of `source` into a fresh sandbox.
+    static func measure(records: Int, source: String) throws -> Row {
         let bin = BenchSandbox.binary
-        let source = try BenchData.file(count: records, format: "ndjson", dir: dir)
         let work = NSTemporaryDirectory() + "engine-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-
+        defer { try? FileManager.default.removeItem(atPath: work) }
         let sandbox = try BenchSandbox(work: work)
         defer { sandbox.stop() }
         var env = ProcessInfo.processInfo.environment.merging(sandbox.env) { $1 }
@@ -25,11 +60,8 @@ enum EngineBench {
         for suffix in ["", "-wal", "-shm"] {
             journalBytes += (try? FileManager.default.attributesOfItem(atPath: journal + suffix)[.size] as? Int) ?? 0
         }
-        print("| records | exit | wall s | records/s end to end | importer CPU s | µs CPU/record | records per CPU-second | importer peak MB | journal MB |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        print(String(format: "| %d | %d | %.1f | %.0f | %.2f | %.1f | %.0f | %.0f | %.1f |", records, status, wall, Double(records) / wall, cpu,
-                     cpu / Double(records) * 1e6, Double(records) / cpu, Double(usage.ru_maxrss) / 1024, Double(journalBytes) / 1e6))
-        try? FileManager.default.removeItem(atPath: work)
+        return Row(records: records, status: status, wall: wall, cpu: cpu, peakMB: Double(usage.ru_maxrss) / 1024,
+                   sandboxPeakMB: SandboxMemoryBench.memory(sandbox.pid).hwm, journalMB: Double(journalBytes) / 1e6)
     }
 
     /// posix_spawn + wait4, so the child's own rusage is known.

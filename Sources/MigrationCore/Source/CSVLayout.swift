@@ -6,6 +6,8 @@
 public struct CSVLayout: Sendable {
     public let header: [String]
     public let mapping: CSVMapping
+    /// The rows' records written as bytes directly (`recordBytes`).
+    let rowWriter: CSVRowWriter
     /// Rows are read as `{header: cell}` objects for a `RecordMapping`.
     public let rowsAsObjects: Bool
     /// Byte offset where the first data row starts, and its line.
@@ -38,6 +40,7 @@ public struct CSVLayout: Sendable {
         do { mapping = try CSVMapping(header: [], mappingFile: nil) } catch {
             throw SourceError(path: file.path, line: 1, message: "\(error)")
         }
+        rowWriter = CSVRowWriter(mapping: mapping)
     }
 
     init(file: SourceFile, mappingFile: JSONValue?) throws(SourceError) {
@@ -59,6 +62,7 @@ public struct CSVLayout: Sendable {
             throw SourceError(path: file.path, line: 1, message: "the CSV columns cannot be mapped: \(error)",
                               hint: "fix the mapping file (--mapping) or the header row")
         }
+        rowWriter = CSVRowWriter(mapping: mapping)
         // Rows of a CSV whose columns all go nowhere are empty records, however many: like a
         // JSON array without objects (`NonRecordRun`), it is not a source.
         guard !mapping.mappedIndices.isEmpty else {
@@ -110,6 +114,16 @@ public struct CSVLayout: Sendable {
             for (name, cell) in zip(header, fields) where !cell.isEmpty && !name.isEmpty { members.append(JSONMember(name, .string(cell))) }
             return .success(.object(members))
         }
+    }
+
+    /// Appends the compact JSON of the record the row at `span` maps to (the bytes of `record`
+    /// written by `JSONWriter`); false when the row cannot be mapped.
+    func recordBytes(file: SourceFile, span: RecordSpan, into out: inout [UInt8]) -> Bool {
+        let raw = UnsafeRawBufferPointer(rebasing: file.bytes[span.start..<span.end])
+        if rowWriter.write(raw, into: &out) { return true }
+        guard case .success(let value) = record(file: file, span: span) else { return false }
+        JSONWriter().write(value, to: &out)
+        return true
     }
 
     /// Reads the row at `span` and maps it to a record.

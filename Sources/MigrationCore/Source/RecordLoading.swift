@@ -122,11 +122,7 @@ extension RecordIndex {
             JSONWriter().write(mapped.record, to: &out)
             return true
         }
-        if let csv {
-            guard case .success(let value) = csv.record(file: file, span: span) else { return false }
-            JSONWriter().write(value, to: &out)
-            return true
-        }
+        if let csv { return csv.recordBytes(file: file, span: span, into: &out) }
         JSONCompactor.compact(rawBytes(span), into: &out)
         return true
     }
