@@ -23,7 +23,7 @@ public enum MappingConversion: Equatable, Sendable {
     public static func choices(preset: Bool) -> [MappingConversion] {
         if !preset { return [.none, .type(.string), .type(.boolean), .type(.integer), .type(.number), .split, .type(.json)] }
         return [.none, .stripPrefix, .split, .type(.boolean), .addPrefix, .transform(.phone), .transform(.rfc3339),
-                .transform(.base32), .transform(.lowercase), .transform(.present), .transform(.password), .transform(.bcp47),
+                .transform(.base32), .transform(.lowercase), .transform(.present), .transform(.password), .transform(.bcp47), .transform(.groupKey),
                 .type(.integer), .type(.number)]
     }
 
@@ -47,6 +47,7 @@ public enum MappingConversion: Equatable, Sendable {
         case .transform(.present): return "present: true when the value is there"
         case .transform(.password): return "password hash: bcrypt carried, other schemes named"
         case .transform(.bcp47): return "locale to BCP 47 (en_US → en-US)"
+        case .transform(.groupKey): return "group key: a group path as a key (/engineering/backend → engineering:backend)"
         }
     }
 
