@@ -239,6 +239,10 @@ final class RunFlowTests: XCTestCase {
         for screen in Screen.allCases {
             s.screen = screen
             s.overlay = .help
+            // Tall enough for the longest screen's help unscrolled (HelpScrollTests covers scrolling).
+            let size = s.size
+            s.size = (size.width, 80)
+            defer { s.size = size }
             let text = AppView.render(s).text
             for b in KeyMap.bindings(for: screen) where b.help.count < 60 {
                 XCTAssertTrue(text.contains(b.help), "\(screen): help lacks \(b.help)")
