@@ -36,7 +36,10 @@ final class MappingStepTests: XCTestCase {
     }
 
     func mapped(_ effects: [Effect], _ base: JSONValue, _ record: JSONValue) throws -> JSONValue {
-        guard case .previewMapping(_, let columns)? = effects.last else { throw XCTSkip("no preview effect: \(effects)") }
+        guard case .previewMapping(_, let columns)? = effects.last else {
+            XCTFail("no preview effect: \(effects)")
+            throw MappingStepFailure.noPreview
+        }
         return try RecordMapping(document: SourceOpening.presetDocument(columns, base: base)).map(record).record
     }
 
@@ -259,3 +262,5 @@ final class MappingStepTests: XCTestCase {
         XCTAssertEqual(s.status?.kind, .error)
     }
 }
+
+private enum MappingStepFailure: Error { case noPreview }
