@@ -6,39 +6,7 @@ import MigrationCore
 
 /// The live handler's bulk operations: the preview is worked out off the UI thread and answers
 /// with its counts, applying it is one undo step saved with the edits, and `u` undoes it whole.
-final class BulkLiveTests: XCTestCase {
-    var work = ""
-    var oldState: String?
-
-    override func setUpWithError() throws {
-        work = NSTemporaryDirectory() + "bulk-live-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        oldState = ProcessInfo.processInfo.environment["XDG_STATE_HOME"]
-        setenv("XDG_STATE_HOME", work + "/state", 1)
-    }
-
-    override func tearDownWithError() throws {
-        if let oldState { setenv("XDG_STATE_HOME", oldState, 1) } else { unsetenv("XDG_STATE_HOME") }
-        try? FileManager.default.removeItem(atPath: work)
-    }
-
-    func handler() -> LiveEffects {
-        let target = LiveTarget(loaded: ImportSettings(), connect: { _, _ in throw CocoaError(.featureUnsupported) }, check: { _, _ in [] })
-        return LiveEffects(target: target, journalPath: work + "/journal.sqlite", log: TUILog(path: work + "/tui.log"), format: nil)
-    }
-
-    /// Drains the mailbox until `done` says so (or 20 s pass).
-    func messages(_ mailbox: Mailbox, until done: ([Message]) -> Bool) -> [Message] {
-        var all: [Message] = []
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            all += mailbox.drain()
-            if done(all) { break }
-            usleep(10_000)
-        }
-        return all
-    }
-
+final class BulkLiveTests: LiveEffectsTestCase {
     func testPreviewApplyAndUndoOfAnOperationOnSixHundredRecords() throws {
         let path = work + "/users.ndjson"
         var text = ""

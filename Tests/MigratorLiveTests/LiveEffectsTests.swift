@@ -5,43 +5,7 @@ import MigrationCore
 import MigratorUI
 
 /// The live effect handler against a real mailbox and small files: what it posts, in order.
-final class LiveEffectsTests: XCTestCase {
-    var work = ""
-    var oldState: String?
-
-    override func setUpWithError() throws {
-        work = NSTemporaryDirectory() + "live-effects-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        // The handler remembers opened files in the state directory: keep it in the scratch directory.
-        oldState = ProcessInfo.processInfo.environment["XDG_STATE_HOME"]
-        setenv("XDG_STATE_HOME", work + "/state", 1)
-    }
-
-    override func tearDownWithError() throws {
-        if let oldState { setenv("XDG_STATE_HOME", oldState, 1) } else { unsetenv("XDG_STATE_HOME") }
-        try? FileManager.default.removeItem(atPath: work)
-    }
-
-    /// A handler whose connection is never used by these tests.
-    func handler() -> LiveEffects {
-        let target = LiveTarget(loaded: ImportSettings(),
-                                connect: { _, _ in throw CocoaError(.featureUnsupported) },
-                                check: { _, _ in [CheckStep(name: "fake", ok: true, detail: "")] })
-        return LiveEffects(target: target, journalPath: work + "/journal.sqlite", log: TUILog(path: work + "/tui.log"), format: nil)
-    }
-
-    /// Drains the mailbox until `done` says so (or 10 s pass), returning everything posted.
-    func messages(_ mailbox: Mailbox, until done: ([Message]) -> Bool) -> [Message] {
-        var all: [Message] = []
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            all += mailbox.drain()
-            if done(all) { break }
-            usleep(10_000)
-        }
-        return all
-    }
-
+final class LiveEffectsTests: LiveEffectsTestCase {
     static func isIndexComplete(_ m: Message) -> Bool {
         if case .indexProgress(_, _, true) = m { return true }
         return false
@@ -78,7 +42,7 @@ final class LiveEffectsTests: XCTestCase {
 
     func testTheConnectionCheckIsTheInjectedOne() {
         let mailbox = Mailbox()
-        handler().perform(.checkConnection(ImportSettings()), state: AppState(), mailbox: mailbox)
+        handler(check: { _, _ in [CheckStep(name: "fake", ok: true, detail: "")] }).perform(.checkConnection(ImportSettings()), state: AppState(), mailbox: mailbox)
         let posted = messages(mailbox) { !$0.isEmpty }
         guard case .checkFinished(let steps)? = posted.first else { return XCTFail("\(posted)") }
         XCTAssertEqual(steps, [CheckStep(name: "fake", ok: true, detail: "")])

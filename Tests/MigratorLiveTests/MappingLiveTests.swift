@@ -7,44 +7,7 @@ import MigratorUI
 /// The mapping step's effects on real files: previews of a CSV and of a Firebase export
 /// through edited rows, the mapping saved where the headless commands read it, and a typed
 /// path that is no source refused with what it is.
-final class MappingLiveTests: XCTestCase {
-    var work = ""
-    var oldState: String?
-
-    override func setUpWithError() throws {
-        work = NSTemporaryDirectory() + "mapping-live-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        oldState = ProcessInfo.processInfo.environment["XDG_STATE_HOME"]
-        setenv("XDG_STATE_HOME", work + "/state", 1)
-    }
-
-    override func tearDownWithError() throws {
-        if let oldState { setenv("XDG_STATE_HOME", oldState, 1) } else { unsetenv("XDG_STATE_HOME") }
-        try? FileManager.default.removeItem(atPath: work)
-    }
-
-    func handler() -> LiveEffects {
-        let target = LiveTarget(loaded: ImportSettings(), connect: { _, _ in throw CocoaError(.featureUnsupported) }, check: { _, _ in [] })
-        return LiveEffects(target: target, journalPath: work + "/journal.sqlite", log: TUILog(path: work + "/tui.log"), format: nil)
-    }
-
-    func messages(_ mailbox: Mailbox, until done: ([Message]) -> Bool) -> [Message] {
-        var all: [Message] = []
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            all += mailbox.drain()
-            if done(all) { break }
-            usleep(10_000)
-        }
-        return all
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = work + "/" + name
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
+final class MappingLiveTests: LiveEffectsTestCase {
     func mappingStep(_ live: LiveEffects, _ path: String) throws -> [MappingState.Column] {
         let mailbox = Mailbox()
         live.perform(.openSource(path: path, mappingPath: nil), state: AppState(), mailbox: mailbox)
