@@ -38,7 +38,7 @@ extension LiveEffects {
             return
         }
         let graphQL = AdminGraphQLClient(connection: AdminAPIConnection(client))
-        mailbox.post(.done("reading the current values of \(records.count) skipped user(s)…"))
+        mailbox.post(.done("reading the current values of \(records.count.counted("user")) from the project…"))
         Task.detached {
             do {
                 let preview = try await UpsertPreview.compute(run: run, records: records, workspace: workspace, journal: journal, graphQL: graphQL)

@@ -189,6 +189,7 @@ final class RunFlowTests: XCTestCase {
         XCTAssertEqual(press(&s, .char("y")), [.rerunSkipped([0])])
         // With the project's current values read: what really changes, old → new.
         s.overlay = nil
+        s.screen = .review
         let current = ["1 user(s) will change, 0 unchanged", #"  name: 1 user(s), e.g. record 0: "Ada Old" → "Ada""#,
                        "  IGNORED by the server for existing users (no warning): password (1)"]
         _ = Update.update(&s, .upsertPreview(records: [0], changes: ["name": 1], ignored: ["password": 1], current: current))
@@ -196,6 +197,16 @@ final class RunFlowTests: XCTestCase {
         XCTAssertTrue(real.lines.contains("1 user(s) will change, 0 unchanged"), "\(real.lines)")
         XCTAssertTrue(real.lines.contains { $0.contains(#""Ada Old" → "Ada""#) }, "\(real.lines)")
         XCTAssertFalse(real.lines.contains { $0.contains("will set") }, "the counts of what the records set give way to the real values")
+        XCTAssertEqual(s.status, .info("read the current values of 1 user"), "the \"reading…\" line does not stay")
+        // The values arrive after the operator left Review: no confirmation on another screen.
+        s.overlay = nil
+        s.run.active = false
+        XCTAssertEqual(press(&s, .char("U")), [.previewUpsert([0])])
+        press(&s, .escape)
+        XCTAssertEqual(s.screen, .records)
+        _ = Update.update(&s, .upsertPreview(records: [0], changes: ["name": 1], ignored: ["password": 1], current: current))
+        XCTAssertNil(s.overlay, "a preview that arrives late opens nothing")
+        XCTAssertEqual(s.status, .info("the upsert preview was ready after you left: press U again to see it"))
     }
 
     func testOpeningAFailedRecordFromReviewReturnsToReview() throws {

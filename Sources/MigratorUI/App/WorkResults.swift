@@ -191,6 +191,13 @@ enum WorkResults {
             state.review.item = min(state.review.item, max(0, state.review.currentItems.count - 1))
             return []
         case .upsertPreview(let records, let changes, let ignored, let current):
+            // The users' values are read off the UI thread: an operator who left Review or
+            // Verify meanwhile is not met by a confirmation on another screen.
+            guard state.screen == .review || state.screen == .verify, state.overlay == nil else {
+                state.status = .info("the upsert preview was ready after you left: press U again to see it")
+                return []
+            }
+            if current != nil { state.status = .info("read the current values of \(records.count.counted("user"))") }
             ReviewUpdate.confirmUpsert(&state, records: records, changes: changes, ignored: ignored, current: current)
             return []
         case .verifyProgress, .verifyNotice, .verifyProblems, .verifyEnded:
