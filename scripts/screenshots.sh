@@ -8,6 +8,9 @@
 #   progress.png        live progress of a multi-batch run (a generated 8,000-record sample)
 #   review.png          failure review: server-side failures grouped by reason
 #   skipped-upsert.png  the "re-run skipped users with upsert" confirmation
+#   verify.png          the Verify screen after that run: totals and problems by kind
+#   rollback.png        rollback from the Runs screen, waiting for the typed project id
+#   bulk.png            a bulk operation's preview on every record (lowercase /email)
 #
 # Usage: scripts/screenshots.sh          (builds first; about 20 s after the build)
 # Environment: BIN=path (use this binary instead of building), OUT=dir (default screenshots,
@@ -201,6 +204,34 @@ wait_for "user already existed"
 keys U
 wait_for "skipped users with upsert?"
 shoot skipped-upsert "$title"
+keys Escape
+wait_for " cancelled"                          # a key sent within ncurses' escape delay would read as Alt-key
+keys V
+wait_for "Verified run" 60
+shoot verify "$title"
+keys Escape
+sleep 0.3
+keys R
+wait_for "Runs in the journal"
+keys D
+wait_for "Type the project id" 30
+shoot rollback "$title"
+keys Escape
+sleep 0.3
+keys Escape
+wait_for "· Review ·"
+sleep 0.3
+keys Escape
+wait_for "Enter edit  / search"
+keys M
+keys b
+wait_for "Bulk operation on 40 marked records"
+keys 5
+keys Enter
+wait_for_re "of 40 records change" 30
+shoot bulk "$title"
+keys Escape
+sleep 0.3
 keys Escape
 stop_tui
 

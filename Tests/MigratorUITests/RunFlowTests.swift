@@ -306,5 +306,12 @@ final class OutcomeColumnTests: XCTestCase {
         XCTAssertTrue(rows[4].contains("FAIL"), String(rows[4]))
         XCTAssertTrue(rows[6].contains("skip"), String(rows[6]))
         XCTAssertFalse(rows[3].contains("ins") || rows[3].contains("FAIL"), "record 1 was never sent: \(rows[3])")
+        // Selected, a record without a result shows an empty cell, not a block of the "ok" colour.
+        s.records.cursor = 1
+        let screen = AppView.render(s)
+        let header = try XCTUnwrap(screen.find("result"))
+        let empty = screen.styles(x: header.x, y: 3, width: header.width)
+        XCTAssertTrue(empty.allSatisfy { $0.foreground != Theme.ok.foreground }, "\(empty)")
+        XCTAssertEqual(Set(empty), Set(screen.styles(x: 0, y: 3, width: 1)), "the empty result cell is styled like the rest of the selected row")
     }
 }

@@ -93,7 +93,8 @@ enum RecordsView {
                     }
                 case 2 where outcomes != nil:
                     let text = outcomes!.label(n)
-                    return Table.Cell(text, style: text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok))
+                    // No result yet (never sent, invalid): a plain cell, not a green block on the selected row.
+                    return Table.Cell(text, style: text.isEmpty ? .plain : text == "FAIL" ? Theme.error : (text == "skip" ? Theme.warning : Theme.ok))
                 default:
                     let field = names[k - fixed]
                     let text = Secrets.isSecretField(field) ? Secrets.mask : JSONText.cellText(value?[field])
