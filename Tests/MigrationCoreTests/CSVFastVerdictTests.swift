@@ -18,7 +18,7 @@ final class CSVFastVerdictTests: XCTestCase {
             "f@example.com,true,Fay,98765432,,m-6,,",                                      // error: phone
             "g@example.com,true,Gil,,$2a$10$short,m-7,,",                                  // error: hash
             "h@example.com,true,Hal,,,m-8,,,extra",                                        // too many fields
-            "i@example.com,true,\"unterminated,,,m-9,,",                                   // bad quoting
+            "i@example.com,true,\"Ian\"x,,,m-9,,",                                         // text after a closing quote
             "j@example.com,true,Jürgen Ünal,,,m-10, role_a ; ;role_b ,jü",                 // non-ASCII, list trimming
             ",true,No Email,,,m-11,,",                                                     // no identifier
             "l@example.com,true,\"He said \"\"hi\"\"\",,,m-12,,",                          // doubled quotes
