@@ -84,10 +84,20 @@ struct Bench {
                                                                                         and sandbox peak, journal size (10000000: ~3.5 GB generated, deleted after)
                            authgear-migrate-bench --csv-bodies [RECORDS] [DIR]          CSV vs NDJSON: index + validate + plan, and + building every request body
                            authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
+                           authgear-migrate-bench --verify [RECORDS] [DIR]              verify over one user export: the download alone, then verify's CPU and peak
                            authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
-                           authgear-migrate-bench --duplicates [--runs N] [--ten-million] [--dir DIR] [--keep]
+                           authgear-migrate-bench --duplicates [--runs N] [--ten-million] [--tui] [--scaling N,N,…] [--dir DIR] [--keep]
                                                                                         validation of files with repeated phone numbers vs a clean one
-                                                                                        (--ten-million adds 10,000,000 records, ~3.5 GB, deleted after)
+                                                                                        --runs N: runs per row, median by wall (default 3)
+                                                                                        --ten-million: adds 10,000,000 records (~3.5 GB, deleted after)
+                                                                                        --tui: with --ten-million, the real binary opens that file in tmux
+                                                                                        --scaling N,N,…: rows of the repeating generator at these sizes
+                                                                                        --keep: keep the generated files
+                           authgear-migrate-bench --measure PATH FORMAT PHASE          (internal) one row's measurement in this process;
+                                                                                        PHASE: index, validate, plan, bodies, duplicates
+                           authgear-migrate-bench -h | --help                           this text
+                    RECORDS defaults: --engine 100000, --csv-bodies 1000000, --verify 100000, --tui 1000000; REQUESTS 100 at CONCURRENCY 8;
+                    --sandbox-memory USERS 1000000 (BINARY: the authgear-migrate next to this benchmark); DIR: bench-data.
                     (build both products in release first: swift build -c release)
                     """)
                 return

@@ -76,6 +76,7 @@ public struct ValidationPass: Sendable {
         let labels = index.recordMapping?.notImportedLabels.count ?? 0
         let preset = index.recordMapping != nil
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var scratch: [UInt8] = []
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 let start = c * chunk
@@ -102,7 +103,7 @@ public struct ValidationPass: Sendable {
                         mapped = m
                         if labels > 0, m.skipped == nil { local.countNotImported(m.notImported, labels: labels) }
                     }
-                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, mapped: mapped, sizeLimit: sizeLimit) {
+                    if unedited || edits[n] == nil, let v = fastVerdict(fastPath, span, mapped: mapped, sizeLimit: sizeLimit, scratch: &scratch) {
                         local.record(k, v)
                     } else {
                         local.record(k, verdict(n, span: span))
@@ -124,11 +125,26 @@ public struct ValidationPass: Sendable {
 
     /// The fast path's verdict, or nil to let `verdict(_:span:)` decide (which alone adds
     /// `record.too_large`: the fast path steps aside for a record too large to send).
+    /// `scratch` is the worker's buffer for a CSV row's bytes, reused from row to row.
     private func fastVerdict(_ fastPath: RecordFastPath, _ span: RecordSpan, mapped preloaded: RecordMapping.Mapped?,
-                             sizeLimit: Int) -> RecordFastPath.Verdict? {
+                             sizeLimit: Int, scratch: inout [UInt8]) -> RecordFastPath.Verdict? {
         let v: RecordFastPath.Verdict?
         if !index.isMapped {
             v = fastPath.check(index.rawBytes(span))
+        } else if index.recordMapping == nil, index.csv != nil {
+            // A CSV row of the project's own columns: its request bytes straight from the row
+            // (`CSVRowWriter`, the bytes `JSONWriter` writes of the record the slow path builds),
+            // no `JSONValue`. A row that does not map, or a file cut short under the read, is
+            // left to `verdict`, which words the problem.
+            if index.file.changedWhileReading { return nil }
+            scratch.removeAll(keepingCapacity: true)
+            guard index.recordBytes(span: span, into: &scratch), !index.file.changedWhileReading else { return nil }
+            v = scratch.withUnsafeBytes { fastPath.check($0) }.map { fast in
+                var fast = fast
+                let extra = csvRowWarnings(span)
+                if !extra.isEmpty { fast.issues += extra }
+                return fast
+            }
         } else {
             let loaded: RecordMapping.Mapped
             if let preloaded { loaded = preloaded } else {
