@@ -38,6 +38,23 @@ extension Journal {
         }
     }
 
+    /// Calls `body(record)` for each record whose latest result is `failed` because its identity
+    /// already belonged to a user (cause `DuplicatedIdentity`, import spec §7.7, §9.3): such a
+    /// record's login ID exists in the project by definition, so verify does not report it.
+    public func forEachLatestDuplicateFailure(run id: String, _ body: (Int) -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT o.record, o.error_json FROM result o
+                WHERE o.run_id = ? AND o.outcome = 'failed' AND o.error_json LIKE '%DuplicatedIdentity%'
+                  AND o.batch_id = (SELECT MAX(r.batch_id) FROM result r WHERE r.run_id = o.run_id AND r.record = o.record)
+                ORDER BY o.record
+                """, arguments: [id])
+            while let row = try rows.next() {
+                if RecordErrorCause.parse(row[1] as String?)?.kind == "DuplicatedIdentity" { body(row[0]) }
+            }
+        }
+    }
+
     /// ``forEachLatestResult(run:_:)`` without a String per row: `body(record, outcome, userID)`
     /// gets the user_id's bytes (valid during the call; nil when NULL), for a million records.
     func forEachLatestResultBytes(run id: String, _ body: (Int, Outcome, UnsafeRawBufferPointer?) -> Void) throws {

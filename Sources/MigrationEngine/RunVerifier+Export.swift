@@ -13,7 +13,8 @@ extension RunVerifier {
     func verifyWithExport() async throws {
         summary.method = "export"
         var failedByLoginID: [String: Int] = [:]
-        for k in entries.indices where entries.outcome(k) == nil {
+        // A record that failed with DuplicatedIdentity holds a login ID some user has: not looked for.
+        for k in entries.indices where entries.outcome(k) == nil && !entries.failedAsDuplicate(k) {
             if let record = sentRecord(k), let value = comparison.normalizedIdentifier(record) { failedByLoginID[value] = k }
         }
         summary.failedLookedFor = failedByLoginID.count

@@ -78,8 +78,11 @@ extension RunVerifier {
         if let byID = found.byID { customAttributes.observe(byID) }
         guard entries.outcome(k) != nil else {
             summary.failedLookedFor += 1
-            // The identifier's user is the run's own user of another record (a duplicate left out): not news.
-            if let holder = found.holder, entries.record(userID: holder.id) == nil { foundThoughFailed(k, user: holder) }
+            // The identifier's user is the run's own user of another record (a duplicate left out), or
+            // the record failed because its identity was taken (DuplicatedIdentity): not news.
+            if let holder = found.holder, entries.record(userID: holder.id) == nil, !entries.failedAsDuplicate(k) {
+                foundThoughFailed(k, user: holder)
+            }
             return
         }
         if let holder = found.holder, entries.userID(k) == nil || holder.id == entries.userID(k) {

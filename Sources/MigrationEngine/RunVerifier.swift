@@ -82,6 +82,9 @@ public final class RunVerifier: @unchecked Sendable {
             guard k < count else { return }
             entries.set(k, outcome: outcome, userID: userID.map { String(decoding: $0, as: UTF8.self) })
         }
+        try journal.forEachLatestDuplicateFailure(run: run.id) { k in
+            if k < count, entries.state(k) == "failed" { entries.markDuplicateFailure(k) }
+        }
         entries.index()
     }
 

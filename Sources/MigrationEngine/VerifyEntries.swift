@@ -64,6 +64,8 @@ struct VerifyEntries {
     /// Set in a code when the user_id is not a canonical UUID (kept in `irregular`, `ids` holds its index).
     static let irregularBit: UInt8 = 0x80
     static let noUserBit: UInt8 = 0x40
+    /// Set on a failed record whose failure was `DuplicatedIdentity` (its login ID is another user's).
+    static let duplicateBit: UInt8 = 0x20
     private static let codeMask: UInt8 = 0x0F
 
     private(set) var codes: [UInt8]
@@ -109,6 +111,12 @@ struct VerifyEntries {
 
     /// Record `k` has no result: `pending` (planned in a batch), `invalid` or `excluded`.
     mutating func setWithoutResult(_ k: Int, state: Int) { codes[k] = UInt8(state) | Self.noUserBit }
+
+    /// Record `k` failed because its identity already belonged to a user (`DuplicatedIdentity`).
+    mutating func markDuplicateFailure(_ k: Int) { codes[k] |= Self.duplicateBit }
+
+    /// Whether record `k` failed with `DuplicatedIdentity`: finding its login ID's user is no news.
+    func failedAsDuplicate(_ k: Int) -> Bool { codes[k] & Self.duplicateBit != 0 }
 
     /// Builds the user_id → record map of the records with a successful outcome.
     mutating func index() {

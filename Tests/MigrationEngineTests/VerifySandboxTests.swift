@@ -130,6 +130,26 @@ final class VerifySandboxTests: SandboxTestCase {
         }
     }
 
+    /// A record the server failed with DuplicatedIdentity (its login ID, sent in another casing,
+    /// belongs to a user created before) is not "exists although the run failed": by lookups and by export.
+    func testARecordFailedWithDuplicatedIdentityIsNotReportedAsExistingAlthoughFailed() async throws {
+        _ = try await importRun(write("before.ndjson", [#"{"email":"\#(SandboxHarness.email(9))"}"#]), journal: try sandbox.journal("before.sqlite"))
+        let journal = try sandbox.journal()
+        let source = write("run.ndjson", (0..<3).map { #"{"email":"\#(SandboxHarness.email($0))"}"# }
+                            + [#"{"email":"\#(SandboxHarness.email(9).uppercased())"}"#])
+        let (run, workspace) = try await importRun(source, journal: journal)
+        var failed: [Int] = []
+        try journal.forEachLatestDuplicateFailure(run: run.id) { failed.append($0) }
+        XCTAssertEqual(failed, [3], "the server failed record 3 with DuplicatedIdentity")
+        let transport = CountingTransport(CurlTransport(userAgent: "verify-tests"))
+        for export in [false, true] {
+            let (summary, problems, _) = try await verify(run, workspace, journal, try connection(transport), export: export)
+            XCTAssertEqual(summary.verified, 3, "\(export): \(problems)")
+            XCTAssertEqual(summary.existsAlthoughFailed, 0, "\(export): \(problems)")
+            XCTAssertEqual(problems, [], "\(export)")
+        }
+    }
+
     func testRollbackJournalsTheUsersItLeavesAloneAndASecondRollbackDoesNothing() async throws {
         let journal = try sandbox.journal()
         let source = write("users.ndjson", (0..<7).map { #"{"email":"\#(SandboxHarness.email($0))","preferred_username":"user\#($0)"}"# })
