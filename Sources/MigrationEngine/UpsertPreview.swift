@@ -29,19 +29,27 @@ public struct UpsertPreview: Sendable, Equatable {
     public var unchanged = 0
     /// Skipped records whose user was not found (deleted since, or no user_id in the journal).
     public var notFound: [Int] = []
+    /// Custom attributes the records send that no user read holds, with how many records send
+    /// them: whether the project defines them cannot be known (the server drops the others
+    /// without a word), so whether upsert changes anything there cannot either.
+    public var undecidedAttributes: [String: Int] = [:]
 
     /// "N users will change, M unchanged" and one line per field.
     public var lines: [String] {
-        var out = ["\(changing.groupedDigits) user(s) will change, \(unchanged.groupedDigits) unchanged"]
+        var out = ["\(changing.counted("user")) will change, \(unchanged.groupedDigits) unchanged"]
         for c in changes {
-            out.append("  \(c.field): \(c.users.groupedDigits) user(s), e.g. record \(c.exampleRecord): \(c.old ?? "(absent)") → \(c.new ?? "(absent)")")
+            out.append("  \(c.field): \(c.users.counted("user")), e.g. record \(c.exampleRecord): \(c.old ?? "(absent)") → \(c.new ?? "(absent)")")
+        }
+        if !undecidedAttributes.isEmpty {
+            out.append("  not known whether the project defines (no user holds them; the server drops undefined ones): "
+                       + undecidedAttributes.sorted { $0.key < $1.key }.map { "custom_attributes.\($0.key) (\($0.value.groupedDigits))" }.joined(separator: ", "))
         }
         if !ignored.isEmpty {
             out.append("  IGNORED by the server for existing users (no warning): "
                        + ignored.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.groupedDigits))" }.joined(separator: ", "))
         }
         if !notFound.isEmpty {
-            out.append("  \(notFound.count.groupedDigits) skipped user(s) not found in the project (records \(notFound.prefix(10).map(String.init).joined(separator: ", ")))")
+            out.append("  \(notFound.count.counted("skipped user")) not found in the project (records \(notFound.prefix(10).map(String.init).joined(separator: ", ")))")
         }
         return out
     }
@@ -58,6 +66,17 @@ public struct UpsertPreview: Sendable, Equatable {
         let comparison = RecordComparison(identifier: workspace.settings.identifier, project: workspace.settings.project)
         var byField: [String: FieldChange] = [:]
         var order: [String] = []
+        func count(_ field: String, record n: Int, old: String?, new: String?) {
+            if byField[field] == nil {
+                order.append(field)
+                byField[field] = FieldChange(field: field, users: 0, exampleRecord: n, old: old, new: new)
+            }
+            byField[field]!.users += 1
+        }
+        // Which custom attributes the project defines is learnt from the users read, as verify
+        // learns it (the Admin API carries defined attributes only): a sent attribute a user
+        // lacks changes that user once some user holds it; until then its verdict waits.
+        var evidence = CustomAttributeEvidence()
         for (k, n) in records.enumerated() {
             try Task.checkCancellation()
             defer { progress(k + 1, records.count) }
@@ -65,19 +84,26 @@ public struct UpsertPreview: Sendable, Equatable {
                 preview.notFound.append(n)
                 continue
             }
+            evidence.observe(user)
+            var undecided: [String] = []
             // Upsert ignores the TOTP secret: compare as an update, which never looks at it.
-            let differences = comparison.differences(record: record, outcome: .updated, user: user, fully: true)
+            let differences = comparison.differences(record: record, outcome: .updated, user: user, fully: true,
+                                                     customAttributeDefined: evidence.isDefined, undecided: &undecided)
                 .filter { $0.field != workspace.settings.identifier.field }
-            if differences.isEmpty { preview.unchanged += 1; continue }
-            preview.changing += 1
-            for d in differences {
-                if byField[d.field] == nil {
-                    order.append(d.field)
-                    byField[d.field] = FieldChange(field: d.field, users: 0, exampleRecord: n, old: d.found, new: d.sent)
-                }
-                byField[d.field]!.users += 1
-            }
+            if !undecided.isEmpty { evidence.wait(n, names: undecided, mismatched: !differences.isEmpty) }
+            for d in differences { count(d.field, record: n, old: d.found, new: d.sent) }
+            if !differences.isEmpty { preview.changing += 1 } else if undecided.isEmpty { preview.unchanged += 1 }
         }
+        let decided = evidence.decide()
+        for n in decided.missingOnRecord.keys.sorted() {
+            let record = sentRecord(n, workspace)
+            for name in decided.missingOnRecord[n]! {
+                count("custom_attributes.\(name)", record: n, old: nil, new: record?["custom_attributes"]?[name]?.jsonText)
+            }
+            if !evidence.wasMismatched(n) { preview.changing += 1 }
+        }
+        preview.unchanged += evidence.undecidedRecords.filter { decided.missingOnRecord[Int($0)] == nil }.count
+        preview.undecidedAttributes = decided.unseen
         preview.changes = order.compactMap { byField[$0] }.sorted { ($1.users, $0.field) < ($0.users, $1.field) }
         return preview
     }

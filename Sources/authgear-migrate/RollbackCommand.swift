@@ -56,15 +56,15 @@ struct RollbackCommand: ParsableCommand {
             let leftAloneEarlier = RunRollback.leftAlone(candidates)
             if open == 0 {
                 let gone = candidates.count - leftAloneEarlier.count
-                print("nothing to roll back: run \(run.id) inserted \(candidates.count.groupedDigits) user(s): \(gone.groupedDigits) already deleted or gone"
+                print("nothing to roll back: run \(run.id) inserted \(candidates.count.counted("user")): \(gone.groupedDigits) already deleted or gone"
                       + (leftAloneEarlier.isEmpty ? "" : ", \(leftAloneEarlier.count.groupedDigits) left alone by an earlier rollback (listed below; delete them by hand if they must go)"))
                 Self.printLeftAlone(leftAloneEarlier, earlier: true)
                 return 0
             }
             let text = """
-                Rollback of run \(run.id): DELETE up to \(open.groupedDigits) user(s) this run inserted from \(run.endpoint) project \(run.projectID).
+                Rollback of run \(run.id): DELETE up to \(open.counted("user")) this run inserted from \(run.endpoint) project \(run.projectID).
                   Users still holding the login ID they were created with are deleted; others are listed and left alone.
-                  Never touched: \(counts.updated.groupedDigits) updated and \(counts.skipped.groupedDigits) skipped user(s) (they existed before the run).
+                  Never touched: \(counts.updated.groupedDigits) updated and \(counts.skipped.groupedDigits) skipped (they existed before the run).
                   \(candidates.count - open > 0 ? "\(candidates.count - open) settled by an earlier rollback (\(leftAloneEarlier.count) of them left alone). " : "")Deletion is immediate and cannot be undone.
                 """
             try confirm(text, yes: yes, nothing: "nothing deleted")

@@ -168,8 +168,29 @@ final class VerifyRollbackTests: XCTestCase {
         XCTAssertEqual(preview.unchanged, 1)
         XCTAssertEqual(preview.changes, [UpsertPreview.FieldChange(field: "name", users: 2, exampleRecord: 0, old: #""Ada Old""#, new: #""Ada""#)])
         XCTAssertEqual(preview.ignored, ["password": 1])
-        XCTAssertEqual(preview.lines.first, "2 user(s) will change, 1 unchanged")
+        XCTAssertEqual(preview.lines.first, "2 users will change, 1 unchanged")
         XCTAssertFalse(preview.lines.joined().contains("$2a$"), "no secret in the preview")
+    }
+
+    /// Custom attributes are compared as the project defines them, learnt from its users: one a
+    /// user holds is defined (so a user lacking it changes), one no user holds is said undecided.
+    func testUpsertPreviewLearnsTheProjectsCustomAttributesFromItsUsers() async throws {
+        let f = try fixture([#"{"email":"ada@example.com","custom_attributes":{"tier":"gold"}}"#,
+                             #"{"email":"bob@example.com","custom_attributes":{"tier":"silver","nickname":"b"}}"#,
+                             #"{"email":"cy@example.com","custom_attributes":{"nickname":"c"}}"#], [.skipped, .skipped, .skipped])
+        f.project.add(id: "u0", email: "ada@example.com")
+        f.project.add(id: "u1", email: "bob@example.com", extra: [JSONMember("custom_attributes", .obj(["tier": .string("bronze")]))])
+        f.project.add(id: "u2", email: "cy@example.com")
+        let preview = try await UpsertPreview.compute(run: f.run, records: [0, 1, 2], workspace: f.workspace, journal: f.journal,
+                                                      graphQL: AdminGraphQLClient(connection: f.connection))
+        XCTAssertEqual(preview.changes, [UpsertPreview.FieldChange(field: "custom_attributes.tier", users: 2, exampleRecord: 1,
+                                                                   old: #""bronze""#, new: #""silver""#)],
+                       "record 0's user gains tier once bob's user shows the project defines it")
+        XCTAssertEqual(preview.changing, 2)
+        XCTAssertEqual(preview.unchanged, 1, "cy's user: nothing but an attribute no user holds")
+        XCTAssertEqual(preview.undecidedAttributes, ["nickname": 2])
+        XCTAssertTrue(preview.lines.contains { $0.contains("not known whether the project defines") && $0.contains("custom_attributes.nickname (2)") },
+                      "\(preview.lines)")
     }
 }
 
