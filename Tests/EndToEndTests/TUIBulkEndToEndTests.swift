@@ -21,7 +21,7 @@ final class TUIBulkEndToEndTests: TUISandboxTestCase {
         tmux.wait(for: "40 of 40 records change", "[y] apply")
         try tmux.keys("y")
         tmux.wait(for: "40 records changed")
-        let applied = tmux.wait(for: "Records · users.json", "excl")
+        let applied = tmux.wait(for: "Records · users.json", "●excl")
 
         // Leave for the settings and the runs screen, and come back: the same table.
         try tmux.keys("L")
@@ -29,21 +29,21 @@ final class TUIBulkEndToEndTests: TUISandboxTestCase {
         try tmux.keys("Escape")
         tmux.wait(for: "Records · users.json")
         try tmux.keys("R")
-        tmux.wait(for: "Runs in the journal")
+        tmux.wait(for: "r resume", "f retry failed")
         try tmux.keys("Escape")
-        let back = tmux.wait(for: "Records · users.json", "excl")
+        let back = tmux.wait(for: "Records · users.json", "●excl")
         XCTAssertEqual(rows(back), rows(applied), "the records table came back as it was left")
 
         // One u undoes the whole operation.
         try tmux.keys("u")
         tmux.wait(for: "undid")
-        tmux.wait(untilGone: "excl")
+        tmux.wait(untilGone: "●excl")
         try tmux.keys("q")
         XCTAssertEqual(tmux.exitStatus(work + "/exit-status"), 0)
     }
 
-    /// The table's rows (lines with a record's status), without the status line that changes.
+    /// The table's excluded rows, without the inspector pane beside them.
     func rows(_ screen: String) -> [String] {
-        screen.split(separator: "\n").map(String.init).filter { $0.contains("excl") }
+        screen.split(separator: "\n").filter { $0.contains("●excl") }.map { String($0.split(separator: "│").first ?? "") }
     }
 }
