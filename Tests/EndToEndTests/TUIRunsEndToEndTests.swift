@@ -5,28 +5,13 @@ import XCTest
 /// The real binary's TUI in tmux with two runs in one journal: a finished run of file A (the
 /// sample) and a run of file B killed with SIGKILL mid-import. Opened on A, the TUI shows only A's
 /// results and survives p, v, Tab, U and Esc; the Runs screen lists B's run and resumes it.
-final class TUIRunsEndToEndTests: XCTestCase {
-    var sandbox: SandboxProcess!
-    var tmux: TUIEndToEndTests.Tmux!
-    var work = ""
+final class TUIRunsEndToEndTests: TUISandboxTestCase {
+    override var workPrefix: String { "tui-runs-e2e" }
 
     override func setUpWithError() throws {
-        work = TempDirectory(prefix: "tui-runs-e2e").path
-        try FileManager.default.copyItem(atPath: ProductBinary.repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
+        try super.setUpWithError()
         let records = (0..<60).map { #"{"email": "batch.user\#($0)@example.com", "name": "Batch User \#($0)"}"# }
         try Data(("[\n" + records.joined(separator: ",\n") + "\n]\n").utf8).write(to: URL(fileURLWithPath: work + "/big.json"))
-        tmux = TUIEndToEndTests.Tmux()
-    }
-
-    override func tearDown() {
-        tmux?.kill()
-        sandbox?.stop()
-        if ProcessInfo.processInfo.environment["KEEP_E2E"] == nil { try? FileManager.default.removeItem(atPath: work) } else { print("kept \(work)") }
-    }
-
-    func tuiCommand(_ args: String) -> String {
-        let env = sandbox.env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLIProcess.binary.path)' \(args); echo $? > '\(work)/exit-status'"
     }
 
     /// SIGKILLs the program the pane's shell runs.

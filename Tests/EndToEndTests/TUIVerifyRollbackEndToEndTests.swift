@@ -5,28 +5,8 @@ import XCTest
 /// The real binary's TUI in tmux against a sandbox process: import the sample, V shows every
 /// checked record verified; D on the Runs screen is refused while a profile protects the target,
 /// refuses a wrongly typed project id, and with the id typed deletes exactly what the run inserted.
-final class TUIVerifyRollbackEndToEndTests: XCTestCase {
-    var sandbox: SandboxProcess!
-    var tmux: TUIEndToEndTests.Tmux!
-    var work = ""
-
-    override func setUpWithError() throws {
-        work = TempDirectory(prefix: "tui-verify-e2e").path
-        try FileManager.default.copyItem(atPath: ProductBinary.repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
-        tmux = TUIEndToEndTests.Tmux()
-    }
-
-    override func tearDown() {
-        tmux?.kill()
-        sandbox?.stop()
-        if ProcessInfo.processInfo.environment["KEEP_E2E"] == nil { try? FileManager.default.removeItem(atPath: work) } else { print("kept \(work)") }
-    }
-
-    /// The TUI with the sandbox's settings, private state and a private profiles directory.
-    func tuiCommand(_ args: String) -> String {
-        let env = sandbox.env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' XDG_CONFIG_HOME='\(work)/config' LANG=C.UTF-8 TERM=screen '\(CLIProcess.binary.path)' \(args); echo $? > '\(work)/exit-status'"
-    }
+final class TUIVerifyRollbackEndToEndTests: TUISandboxTestCase {
+    override var workPrefix: String { "tui-verify-e2e" }
 
     var profilesPath: String { work + "/config/authgear-migrate/profiles.json" }
 

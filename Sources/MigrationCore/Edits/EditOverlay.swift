@@ -112,51 +112,49 @@ public struct EditOverlay: Sendable, Equatable {
     /// Undoes the last step — of `record` only when given (each record's edits are undone on
     /// their own, whatever was edited since in other records); returns the record it touched.
     @discardableResult
-    public mutating func undo(record: Int? = nil) -> Int? {
-        let first = undoStack.last(where: { record == nil || $0.touches(record!) })?.steps.first?.record
-        switch undoEntry(record: record) {
-        case .record(let n): return n
-        case .group: return record ?? first
-        case .nothing, .blocked: return nil
-        }
-    }
+    public mutating func undo(record: Int? = nil) -> Int? { touched(record, undoing: true) }
 
     /// Redoes the last undone step — of `record` only when given; returns the record it touched.
     @discardableResult
-    public mutating func redo(record: Int? = nil) -> Int? {
-        let first = redoStack.last(where: { record == nil || $0.touches(record!) })?.steps.first?.record
-        switch redoEntry(record: record) {
-        case .record(let n): return n
-        case .group: return record ?? first
-        case .nothing, .blocked: return nil
-        }
-    }
+    public mutating func redo(record: Int? = nil) -> Int? { touched(record, undoing: false) }
 
     /// Undoes the last step touching `record` (any record when nil). When it is an operation on
     /// many records, all of them are undone together — unless one was edited since (then nothing
     /// changes and `.blocked` names it).
-    public mutating func undoEntry(record: Int? = nil) -> Outcome {
-        guard let i = undoStack.lastIndex(where: { record == nil || $0.touches(record!) }) else { return .nothing }
-        let entry = undoStack[i]
-        if let label = entry.label, let moved = entry.steps.first(where: { changes[$0.record] != $0.after }) {
-            return .blocked(label: label, record: moved.record)
-        }
-        undoStack.remove(at: i)
-        for s in entry.steps { changes[s.record] = s.before }
-        redoStack.append(entry)
-        return entry.label.map { .group(label: $0, records: entry.steps.count) } ?? .record(entry.steps[0].record)
-    }
+    public mutating func undoEntry(record: Int? = nil) -> Outcome { move(record, undoing: true) }
 
     /// Redoes the last undone step touching `record` (any record when nil), a whole operation at once.
-    public mutating func redoEntry(record: Int? = nil) -> Outcome {
-        guard let i = redoStack.lastIndex(where: { record == nil || $0.touches(record!) }) else { return .nothing }
-        let entry = redoStack[i]
-        if let label = entry.label, let moved = entry.steps.first(where: { changes[$0.record] != $0.before }) {
+    public mutating func redoEntry(record: Int? = nil) -> Outcome { move(record, undoing: false) }
+
+    /// `move`, answering with the record it touched (an operation's first record, or `record`).
+    private mutating func touched(_ record: Int?, undoing: Bool) -> Int? {
+        let first = (undoing ? undoStack : redoStack).last(where: { record == nil || $0.touches(record!) })?.steps.first?.record
+        switch move(record, undoing: undoing) {
+        case .record(let n): return n
+        case .group: return record ?? first
+        case .nothing, .blocked: return nil
+        }
+    }
+
+    /// Moves the last entry touching `record` from the undo stack to the redo stack (or back),
+    /// putting its records in the state before (or after) it — unless a record of an operation
+    /// on many records was edited since.
+    private mutating func move(_ record: Int?, undoing: Bool) -> Outcome {
+        let stack = undoing ? undoStack : redoStack
+        guard let i = stack.lastIndex(where: { record == nil || $0.touches(record!) }) else { return .nothing }
+        let entry = stack[i]
+        let expected = { (s: Step) in undoing ? s.after : s.before }
+        if let label = entry.label, let moved = entry.steps.first(where: { changes[$0.record] != expected($0) }) {
             return .blocked(label: label, record: moved.record)
         }
-        redoStack.remove(at: i)
-        for s in entry.steps { changes[s.record] = s.after }
-        undoStack.append(entry)
+        if undoing {
+            undoStack.remove(at: i)
+            redoStack.append(entry)
+        } else {
+            redoStack.remove(at: i)
+            undoStack.append(entry)
+        }
+        for s in entry.steps { changes[s.record] = undoing ? s.before : s.after }
         return entry.label.map { .group(label: $0, records: entry.steps.count) } ?? .record(entry.steps[0].record)
     }
 

@@ -15,12 +15,15 @@ public final class SourceSession {
     private var cachedTotals: ValidationReport.Totals?
     /// Top-level fields shown as table columns, chosen from the first records.
     public private(set) var columns: [String] = []
+    /// When each edited record's edit was last saved (`EditTimes`, beside the edits file).
+    public private(set) var editTimes: [Int: Date]
 
     public init(path: String, workspace: SourceWorkspace, mappingPath: String?, editsPath: String) {
         self.path = path
         self.workspace = workspace
         self.mappingPath = mappingPath
         self.editsPath = editsPath
+        self.editTimes = EditTimes.load(path: EditTimes.path(forEdits: editsPath))
         chooseColumns()
     }
 
@@ -91,30 +94,40 @@ public final class SourceSession {
 
     /// Applies an edit (re-validated at once) and saves the edits file.
     public func edit(_ change: (inout EditOverlay) -> Void) throws {
+        let before = workspace.edits
         workspace.edit(change)
         onDemand.removeAll()
         cachedTotals = nil
-        try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
+        try save(editsBefore: before)
     }
 
     /// Applies an operation on many records as one undo step, installing the report its preview
     /// computed for exactly these edits (`plan.base` must be the current edits), and saves.
     public func apply(_ plan: BulkPlan) throws {
         precondition(plan.base == workspace.edits, "a bulk plan applies only to the edits it was computed on")
+        let before = workspace.edits
         workspace.edits.apply(group: plan.operation.label, plan.targets)
         if let report = plan.report { workspace.adopt(report, validatedWith: workspace.edits) }
         onDemand.removeAll()
         cachedTotals = nil
-        try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
+        try save(editsBefore: before)
     }
 
     /// Installs `edits` without re-validating here (an undo of an operation on many records: the
     /// caller starts a background pass, whose report is adopted when it ends), and saves.
     public func replaceEdits(_ edits: EditOverlay) throws {
+        let before = workspace.edits
         workspace.edits = edits
         onDemand.removeAll()
         cachedTotals = nil
+        try save(editsBefore: before)
+    }
+
+    /// Saves the edits file and the times of the records whose edit changed since `before`.
+    private func save(editsBefore before: EditOverlay) throws {
         try EditStore(path: editsPath).save(workspace.edits, for: workspace.index.file)
+        EditTimes.stamp(&editTimes, from: before, to: workspace.edits, at: Date())
+        try EditTimes.save(editTimes, to: EditTimes.path(forEdits: editsPath))
     }
 
     private func chooseColumns() {

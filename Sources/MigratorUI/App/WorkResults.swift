@@ -187,6 +187,8 @@ enum WorkResults {
             guard tab == state.review.tab else { return [] }
             state.review.groups = groups
             state.review.loaded = true
+            // Edits saved in an earlier session count too (the later of the two times wins).
+            if let saved = state.session?.editTimes { state.review.editedAt.merge(saved) { max($0, $1) } }
             state.review.group = min(state.review.group, max(0, groups.count - 1))
             state.review.item = min(state.review.item, max(0, state.review.currentItems.count - 1))
             return []
