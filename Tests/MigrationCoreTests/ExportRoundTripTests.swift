@@ -22,7 +22,7 @@ final class ExportRoundTripTests: XCTestCase {
         ("auth0", "auth0.csv", "user_id,email,name\n\"'auth0|1\",\"'a@example.com\",\"'Ann \"\"A\"\", B\"\n\"'auth0|2\",\"'b@example.com\",x,y\n"),
         ("auth0", "hashes.ndjson", #"{"_id":{"$oid":"64a"},"email":"a@example.com","passwordHash":"$2b$10$\#(String(repeating: "N", count: 53))","tenant":"t","connection":"db"}"# + "\n{\"_id\":\n"),
         ("auth0", "bulk.json", #"[{"user_id":"u1","email":"a@example.com","custom_password_hash":{"algorithm":"md5","hash":{"value":"x"}}},{"user_id":"u2","email":}]"#),
-        ("firebase", "users.csv", "u1,a@example.com,true,aGFzaA==,c2FsdA==,\"A, \"\"B\"\"\"" + String(repeating: ",", count: 17) + "1700000000000" + String(repeating: ",", count: 5) + "\nu2,b@example.com,false\n"),
+        ("firebase", "users.csv", "u1,a@example.com,true,aGFzaA==,c2FsdA==,\"A, \"\"B\"\"\"" + String(repeating: ",", count: 18) + "1700000000000" + String(repeating: ",", count: 5) + "\nu2,b@example.com,false\n"),
         ("supabase", "users.json", #"[{"instance_id":"0","id":"u1","aud":"authenticated","email":"a@example.com","raw_user_meta_data":"{\"full_name\":\"\u5c71\u7530\"}"},{"id":"u2","email":}]"#),
         ("supabase", "users.csv", "instance_id,id,aud,email,raw_user_meta_data\n0,u1,authenticated,a@example.com,\"{\"\"full_name\"\":\"\"A \\\"\"B\\\"\"\"\"}\"\n0,u2\n"),
         ("clerk", "clerk.csv", "# Password for users with passwords: x\nid,first_name,primary_email_address,verified_email_addresses\nuser_1,\"Jo \"\"J\"\"\",jo@example.com,jo@example.com|x@example.com\nuser_2,x\n"),
