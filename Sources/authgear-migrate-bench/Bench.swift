@@ -66,17 +66,21 @@ struct Bench {
         var sizes = [10_000, 100_000, 1_000_000]
         var formats = BenchData.formats
         var dir = "bench-data"
+        var phases = ["index", "validate", "plan"]
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--sizes": sizes = args[i + 1].split(separator: ",").compactMap { Int($0) }; i += 2
             case "--formats": formats = args[i + 1].split(separator: ",").map(String.init); i += 2
             case "--dir": dir = args[i + 1]; i += 2
+            case "--phases": phases = args[i + 1].split(separator: ",").map(String.init); i += 2
             case "-h", "--help":
                 print("""
                     usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
+                                                  [--phases index,validate,plan]
                                                   (--formats also takes firebase, auth0, supabase: other systems' exports of the same
-                                                  users, read through their presets: detect + index + map + validate + plan)
+                                                  users, read through their presets: detect + index + map + validate + plan;
+                                                  with authgear among them, each row's wall and CPU are also said as a ratio to authgear's)
                            authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
                            authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, a user export, after a reset
                            authgear-migrate-bench --engine [RECORDS[,RECORDS…]] [DIR] [--keep]
@@ -107,16 +111,19 @@ struct Bench {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; each row is a fresh process; peak = max RSS")
         print("| records | format | file MB | phase | wall s | CPU s | records/s | peak MB | first 100 records ms |")
         print("|---:|---|---:|---|---:|---:|---:|---:|---:|")
+        var rows: [BenchRatios.Row] = []
         for size in sizes {
             for format in formats {
                 let path = try BenchData.file(count: size, format: format, dir: dir)
                 let mb = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1e6
-                for phase in ["index", "validate", "plan"] {
+                for phase in phases {
                     let line = try runChild(path: path, format: format, phase: phase)
                     print("| \(size) | \(format) | \(String(format: "%.0f", mb)) | \(phase) | \(line)")
+                    if let row = BenchRatios.Row(size: size, format: format, phase: phase, line: line) { rows.append(row) }
                 }
             }
         }
+        BenchRatios.print(rows)
     }
 
     static func runChild(path: String, format: String, phase: String) throws -> String {

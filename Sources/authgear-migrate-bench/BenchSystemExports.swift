@@ -76,3 +76,38 @@ enum UUIDText {
         return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 }
+
+/// Each row's wall and CPU as a ratio to the Authgear document's row of the same size and
+/// phase: how much a mapped source (or another container) costs against the native document.
+enum BenchRatios {
+    struct Row {
+        let size: Int
+        let format: String
+        let phase: String
+        let wall: Double
+        let cpu: Double
+        let peakMB: Double
+
+        /// From a child's "wall | CPU | records/s | peak MB | first ms |" line.
+        init?(size: Int, format: String, phase: String, line: String) {
+            let cells = line.split(separator: "|").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard cells.count >= 4, let wall = cells[0], let cpu = cells[1], let peak = cells[3] else { return nil }
+            (self.size, self.format, self.phase, self.wall, self.cpu, self.peakMB) = (size, format, phase, wall, cpu, peak)
+        }
+    }
+
+    static func print(_ rows: [Row]) {
+        let ratios = rows.compactMap { row -> String? in
+            guard row.format != "authgear",
+                  let base = rows.first(where: { $0.format == "authgear" && $0.size == row.size && $0.phase == row.phase }),
+                  base.wall > 0, base.cpu > 0 else { return nil }
+            return "| \(row.size) | \(row.format) | \(row.phase) | "
+                + String(format: "%.2f× | %.2f× | %.2f× |", row.wall / base.wall, row.cpu / base.cpu, row.peakMB / max(base.peakMB, 1))
+        }
+        guard !ratios.isEmpty else { return }
+        Swift.print("\nagainst the Authgear document of the same size and phase:")
+        Swift.print("| records | format | phase | wall | CPU | peak |")
+        Swift.print("|---:|---|---|---:|---:|---:|")
+        for line in ratios { Swift.print(line) }
+    }
+}

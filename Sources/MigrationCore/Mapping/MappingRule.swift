@@ -53,7 +53,11 @@ public struct MappingRule: Sendable, Equatable {
     /// by name, left to that rule (`/customAttributes/roles` → roles, not also custom_attributes.roles).
     var claimed: Set<String> = []
 
-    var path: [String] { field.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+    /// `field` split at its dots, once per mapping (`RecordMapping` fills it): splitting it for
+    /// every record was the mapped sources' hot spot.
+    var splitField: [String]? = nil
+
+    var path: [String] { splitField ?? field.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
 
     /// The values this rule writes, as (target path, value) pairs, plus a warning when it met a
     /// password it cannot carry.

@@ -46,6 +46,7 @@ public struct RecordMapping: Sendable {
         self.only = only
         self.skip = skip
         var rules = rules
+        for i in rules.indices { rules[i].splitField = rules[i].path }
         for i in rules.indices where rules[i].source.wildcardPrefix != nil {
             rules[i].claimed = Set(rules.compactMap { rules[i].source.claimedSuffix(by: $0.source) })
         }

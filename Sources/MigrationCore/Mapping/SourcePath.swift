@@ -113,7 +113,10 @@ enum SourceText {
     static func isPresent(_ value: JSONValue?) -> Bool {
         switch value {
         case nil, .null?: return false
-        case .string(let s)?: return !s.trimmingCharacters(in: .whitespaces).isEmpty
+        case .string(let s)?:
+            // A first byte that is printable ASCII decides without trimming (the common case, per record).
+            if let first = s.utf8.first, first > 0x20, first < 0x7F { return true }
+            return !s.trimmingCharacters(in: .whitespaces).isEmpty
         case .array(let a)?: return !a.isEmpty
         case .object(let o)?: return !o.isEmpty
         default: return true

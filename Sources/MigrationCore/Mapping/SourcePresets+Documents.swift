@@ -207,6 +207,8 @@ extension SourcePresets {
      },
      "not_imported": {
       "/Attributes/identities": "OAuth/social identities (federated users)",
+      "/UserStatus": {"what": "federated users (UserStatus EXTERNAL_PROVIDER: they sign in with their identity provider again)",
+                      "when": {"equals": {"/UserStatus": "EXTERNAL_PROVIDER"}}},
       "/UserCreateDate": "original timestamps (UserCreateDate, UserLastModifiedDate)"
      }}
     """#
@@ -233,6 +235,7 @@ extension SourcePresets {
 
     static let keycloak = #"""
     {"format": "keycloak", "key": "/id",
+     "skip": {"service account of a client (serviceAccountClientId)": {"present": "/serviceAccountClientId"}},
      "map": {
       "/email": {"field": "email", "transform": "lowercase"},
       "/emailVerified": {"field": "email_verified", "values": {"true": true}},
@@ -334,6 +337,7 @@ extension SourcePresets {
 
     static let laravel = #"""
     {"format": "laravel", "key": "/id",
+     "skip": {"soft-deleted (deleted_at set)": {"present": "/deleted_at"}},
      "map": {
       "/email": {"field": "email", "transform": "lowercase"},
       "/email_verified_at": {"field": "email_verified", "transform": "present"},
@@ -359,11 +363,13 @@ extension SourcePresets {
 
     static let wordpress = #"""
     {"format": "wordpress", "key": "/ID",
+     "skip": {"deleted (multisite deleted = 1)": {"equals": {"/deleted": "1"}}},
      "map": {
       "/user_email": {"field": "email", "transform": "lowercase"},
       "/user_login": "preferred_username",
       "/display_name": "name",
       "/user_url": "website",
+      "/spam": {"field": "disabled", "values": {"1": true}},
       "/user_pass": {"field": "password.password_hash", "transform": "password"}
      },
      "not_imported": {"/user_registered": "original timestamps (user_registered)"}}
