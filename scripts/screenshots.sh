@@ -259,4 +259,4 @@ wait_for "An import is running"
 keys y
 stop_tui
 
-echo "screenshots: wrote records-issues, editor, review, skipped-upsert and progress PNGs to $out/" >&2
+echo "screenshots: wrote records-issues, editor, review, skipped-upsert, verify, rollback, bulk and progress PNGs to $out/" >&2
