@@ -50,6 +50,10 @@ final class PasswordSchemeTests: XCTestCase {
         let fast = RecordFastPath(settings: ValidationSettings(identifier: .email, upsert: false))
         let bytes = Array(#"{"email":"a@example.com","password":{"type":"bcrypt","password_hash":"$2b$10$\#(tail.dropLast())"}}"#.utf8)
         XCTAssertNil(bytes.withUnsafeBytes { fast.check($0) })
+        // $2x$ (crypt_blowfish's old 8-bit handling): sent, but only ASCII passwords will match.
+        XCTAssertEqual(rules("$2x$10$" + tail), ["bcrypt_hash.2x_ascii_only"])
+        let x = Array(#"{"email":"a@example.com","password":{"type":"bcrypt","password_hash":"$2x$10$\#(tail)"}}"#.utf8)
+        XCTAssertNil(x.withUnsafeBytes { fast.check($0) }, "the full validator words it")
     }
 
     func testExtendedMappingFileReplacesThePreset() throws {

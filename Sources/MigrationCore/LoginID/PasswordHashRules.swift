@@ -64,6 +64,14 @@ public enum PasswordHashRules {
         return nil
     }
 
+    /// Why a `$2x$` hash is risky, or nil: crypt_blowfish marks hashes of its old, buggy
+    /// handling of 8-bit characters `$2x$`; Go's bcrypt accepts the prefix and computes the
+    /// correct algorithm, so such a user's password matches only when it is plain ASCII.
+    public static func onlyASCIIVerifies(_ hash: String) -> String? {
+        guard hash.hasPrefix("$2x$") else { return nil }
+        return "a $2x$ hash (crypt_blowfish's marker for its old handling of non-ASCII characters): the server verifies it as correct bcrypt, so the password matches only if it is plain ASCII; users with other characters in their password will have to reset it"
+    }
+
     static let minHashSize = 59
     static let minCost = 4
     static let maxCost = 31

@@ -174,6 +174,10 @@ public struct RecordValidator: Sendable {
             else if let problem = PasswordHashRules.neverVerifies(hash) {
                 issues.append(.warning(p + "/password_hash", rule: "bcrypt_hash.never_verifies", problem))
             }
+            else if let problem = PasswordHashRules.onlyASCIIVerifies(hash) {
+                // The fast path takes $2a$/$2b$/$2y$ only, so this verdict is always the full validator's.
+                issues.append(.warning(p + "/password_hash", rule: "bcrypt_hash.2x_ascii_only", problem))
+            }
         }
         if let secret = mfa?["totp"]?["secret"]?.stringValue, !secret.isEmpty, let message = TOTPSecretRules.check(secret) {
             issues.append(.error("/mfa/totp/secret", rule: "totp_secret",
