@@ -4,27 +4,12 @@ import XCTest
 
 /// Keys as a real terminal sends them, through tmux: Alt-x is one key (not Esc and then x, which
 /// excluded a record), and Ctrl-Z suspends the TUI to the shell and `fg` brings its screen back.
-final class TUIKeysEndToEndTests: XCTestCase {
-    var sandbox: SandboxProcess!
-    var tmux: TUIEndToEndTests.Tmux!
-    var work = ""
+final class TUIKeysEndToEndTests: TUISandboxTestCase {
+    override var workPrefix: String { "tui-keys-e2e" }
 
     override func setUpWithError() throws {
-        work = TempDirectory(prefix: "tui-keys-e2e").path
-        try FileManager.default.copyItem(atPath: ProductBinary.repoRoot.appendingPathComponent("samples/legacy-users.json").path, toPath: work + "/users.json")
+        try super.setUpWithError()
         sandbox = try SandboxProcess(dir: work + "/sandbox", stateDir: work + "/sandbox-state")
-        tmux = TUIEndToEndTests.Tmux()
-    }
-
-    override func tearDown() {
-        tmux?.kill()
-        sandbox?.stop()
-        try? FileManager.default.removeItem(atPath: work)
-    }
-
-    func tuiCommand(_ args: String) -> String {
-        let env = sandbox.env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        return "cd '\(work)' && env \(env) XDG_STATE_HOME='\(work)/state' LANG=C.UTF-8 TERM=screen '\(CLIProcess.binary.path)' \(args); echo $? > '\(work)/exit-status'"
     }
 
     func testAltXDoesNotExcludeARecord() throws {
