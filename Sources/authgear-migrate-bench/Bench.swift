@@ -9,8 +9,42 @@ import MigrationEngine
 /// Each measurement runs in a fresh child process so that its peak memory is its own.
 @main
 struct Bench {
+    static func printUsage() {
+        print("""
+        usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
+                                      [--phases index,validate,plan]
+                                      (--formats also takes firebase, auth0, supabase: other systems' exports of the same
+                                      users, read through their presets: detect + index + map + validate + plan;
+                                      with authgear among them, each row's wall and CPU are also said as a ratio to authgear's)
+               authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
+               authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, a user export, after a reset
+               authgear-migrate-bench --engine [RECORDS[,RECORDS…]] [DIR] [--keep]
+                                                                            whole imports into the sandbox: importer CPU per record, importer
+                                                                            and sandbox peak, journal size (10000000: ~3.5 GB generated, deleted after)
+               authgear-migrate-bench --csv-bodies [RECORDS] [DIR]          CSV vs NDJSON: index + validate + plan, and + building every request body
+               authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
+               authgear-migrate-bench --verify [RECORDS] [DIR]              verify over one user export: the download alone, then verify's CPU and peak
+               authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
+               authgear-migrate-bench --duplicates [--runs N] [--ten-million] [--tui] [--scaling N,N,…] [--dir DIR] [--keep]
+                                                                            validation of files with repeated phone numbers vs a clean one
+                                                                            --runs N: runs per row, median by wall (default 3)
+                                                                            --ten-million: adds 10,000,000 records (~3.5 GB, deleted after)
+                                                                            --tui: with --ten-million, the real binary opens that file in tmux
+                                                                            --scaling N,N,…: rows of the repeating generator at these sizes
+                                                                            --keep: keep the generated files
+               authgear-migrate-bench --measure PATH FORMAT PHASE          (internal) one row's measurement in this process;
+                                                                            PHASE: index, validate, plan, bodies, duplicates
+               authgear-migrate-bench -h | --help                           this text
+        RECORDS defaults: --engine 100000, --csv-bodies 1000000, --verify 100000, --tui 1000000; REQUESTS 100 at CONCURRENCY 8;
+        --sandbox-memory USERS 1000000 (BINARY: the authgear-migrate next to this benchmark); DIR: bench-data.
+        (build both products in release first: swift build -c release)
+        """)
+    }
+
     static func main() throws {
         var args = Array(CommandLine.arguments.dropFirst())
+        // Help wherever it is asked for (`--duplicates --help` too), before any benchmark starts.
+        if args.contains("-h") || args.contains("--help") { printUsage(); return }
         if args.first == "--sandbox" {
             let requests = args.count > 1 ? Int(args[1]) ?? 100 : 100
             let concurrency = args.count > 2 ? Int(args[2]) ?? 8 : 8
@@ -74,37 +108,7 @@ struct Bench {
             case "--formats": formats = args[i + 1].split(separator: ",").map(String.init); i += 2
             case "--dir": dir = args[i + 1]; i += 2
             case "--phases": phases = args[i + 1].split(separator: ",").map(String.init); i += 2
-            case "-h", "--help":
-                print("""
-                    usage: authgear-migrate-bench [--sizes 10000,100000,1000000] [--formats authgear,json-array,ndjson,csv] [--dir bench-data]
-                                                  [--phases index,validate,plan]
-                                                  (--formats also takes firebase, auth0, supabase: other systems' exports of the same
-                                                  users, read through their presets: detect + index + map + validate + plan;
-                                                  with authgear among them, each row's wall and CPU are also said as a ratio to authgear's)
-                           authgear-migrate-bench --sandbox [REQUESTS] [CONCURRENCY]    load test of the sandbox (1,000-record POSTs)
-                           authgear-migrate-bench --sandbox-memory [USERS] [BINARY]     sandbox RSS: seeded users, the paged listing, a user export, after a reset
-                           authgear-migrate-bench --engine [RECORDS[,RECORDS…]] [DIR] [--keep]
-                                                                                        whole imports into the sandbox: importer CPU per record, importer
-                                                                                        and sandbox peak, journal size (10000000: ~3.5 GB generated, deleted after)
-                           authgear-migrate-bench --csv-bodies [RECORDS] [DIR]          CSV vs NDJSON: index + validate + plan, and + building every request body
-                           authgear-migrate-bench --json-parse [N,N,…]                  JSONParser on arrays of N small objects: MB/s (linear or not)
-                           authgear-migrate-bench --verify [RECORDS] [DIR]              verify over one user export: the download alone, then verify's CPU and peak
-                           authgear-migrate-bench --tui [RECORDS] [DIR]                 TUI responsiveness: first frame, key → frame, filters, live import
-                           authgear-migrate-bench --duplicates [--runs N] [--ten-million] [--tui] [--scaling N,N,…] [--dir DIR] [--keep]
-                                                                                        validation of files with repeated phone numbers vs a clean one
-                                                                                        --runs N: runs per row, median by wall (default 3)
-                                                                                        --ten-million: adds 10,000,000 records (~3.5 GB, deleted after)
-                                                                                        --tui: with --ten-million, the real binary opens that file in tmux
-                                                                                        --scaling N,N,…: rows of the repeating generator at these sizes
-                                                                                        --keep: keep the generated files
-                           authgear-migrate-bench --measure PATH FORMAT PHASE          (internal) one row's measurement in this process;
-                                                                                        PHASE: index, validate, plan, bodies, duplicates
-                           authgear-migrate-bench -h | --help                           this text
-                    RECORDS defaults: --engine 100000, --csv-bodies 1000000, --verify 100000, --tui 1000000; REQUESTS 100 at CONCURRENCY 8;
-                    --sandbox-memory USERS 1000000 (BINARY: the authgear-migrate next to this benchmark); DIR: bench-data.
-                    (build both products in release first: swift build -c release)
-                    """)
-                return
+            case "-h", "--help": printUsage(); return
             default: FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8)); exit(2)
             }
         }
