@@ -43,10 +43,13 @@ extension Journal {
     /// record's login ID exists in the project by definition, so verify does not report it.
     public func forEachLatestDuplicateFailure(run id: String, _ body: (Int) -> Void) throws {
         try read { db in
+            // Straight from `outcome` (3 = failed, its primary key (run, record, batch) finds the
+            // latest attempt): the `result` view would spell out every row's user id and texts.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT o.record, o.error_json FROM result o
-                WHERE o.run_id = ? AND o.outcome = 'failed' AND o.error_json LIKE '%DuplicatedIdentity%'
-                  AND o.batch_id = (SELECT MAX(r.batch_id) FROM result r WHERE r.run_id = o.run_id AND r.record = o.record)
+                SELECT o.record, t.value FROM outcome o JOIN journal_text t ON t.id = o.error_json
+                WHERE o.run = (SELECT number FROM run_number WHERE run_id = ?) AND o.outcome = 3
+                  AND t.value LIKE '%DuplicatedIdentity%'
+                  AND o.batch = (SELECT MAX(l.batch) FROM outcome l WHERE l.run = o.run AND l.record = o.record)
                 ORDER BY o.record
                 """, arguments: [id])
             while let row = try rows.next() {
