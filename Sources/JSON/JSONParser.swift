@@ -11,10 +11,10 @@ public struct JSONParser {
     let bytes: UnsafeRawBufferPointer
     var pos: Int
     let end: Int
-    private let maxDepth: Int
+    let maxDepth: Int
     /// Object members with these keys are skipped (their values checked for structure, not
     /// built): a server's echo of every record in a job result need not become a tree.
-    private var skippedKeys: Set<String> = []
+    var skippedKeys: Set<String> = []
 
     /// Parses exactly one JSON value (surrounded by optional white space) from `bytes`; members
     /// named in `skipping` are left out of every object (at any depth).
@@ -72,7 +72,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+    mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
         var stack: [Frame] = []
         while true {
             // Parse one value, or open a container.
@@ -185,7 +185,7 @@ public struct JSONParser {
 
     /// Moves past one value without building it: strings are checked as strings, containers
     /// for balanced brackets outside strings, scalars as scalars.
-    private mutating func skipValue() throws(JSONSyntaxError) {
+    mutating func skipValue() throws(JSONSyntaxError) {
         guard pos < end else { throw error("unexpected end of input: a value was expected", at: pos) }
         switch bytes[pos] {
         case UInt8(ascii: "\""): try skipString()
@@ -213,7 +213,7 @@ public struct JSONParser {
     }
 
     /// Moves past a string starting at its opening quote (escapes are stepped over, not decoded).
-    private mutating func skipString() throws(JSONSyntaxError) {
+    mutating func skipString() throws(JSONSyntaxError) {
         let open = pos
         pos += 1
         while pos < end {
@@ -246,7 +246,7 @@ public struct JSONParser {
 
     @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 48 < 10 }
 
-    @inline(__always) private mutating func skipWhitespace() {
+    @inline(__always) mutating func skipWhitespace() {
         while pos < end {
             let b = bytes[pos]
             guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }

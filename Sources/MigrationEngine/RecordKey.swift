@@ -28,20 +28,30 @@ public struct RecordKey: Sendable, Hashable {
     /// The key of a record's identifier under `settings` (the value the server stores; a value the
     /// server would refuse keeps its trimmed spelling), or nil when the record has no identifier.
     public static func of(_ record: JSONValue, settings: ValidationSettings) -> RecordKey? {
-        guard let raw = record[settings.identifier.field]?.stringValue else { return nil }
+        of(identifier: record[settings.identifier.field]?.stringValue, settings: settings)
+    }
+
+    static func of(identifier raw: String?, settings: ValidationSettings) -> RecordKey? {
+        guard let raw else { return nil }
         switch LoginIDRules.normalizeWithUniqueKey(raw, type: settings.identifier.loginIDType, project: settings.project) {
         case .success(let n): return RecordKey(normalized: n.uniqueKey)
         case .failure: return RecordKey(normalized: raw.trimmingCharacters(in: .whitespaces))
         }
     }
 
-    /// The key of record `n` of `workspace` as it would be sent (its edit applied).
+    /// The key of record `n` of `workspace` as it would be sent (its edit applied). An unedited
+    /// record of a JSON source has its identifier read alone from its bytes (no tree of the record).
     public static func of(record n: Int, in workspace: SourceWorkspace) -> RecordKey? {
-        let value: JSONValue
-        if case .replaced(let v)? = workspace.edits[n] { value = v }
-        else if case .success(let v) = workspace.index.loadRecord(n) { value = v }
-        else { return nil }
-        return of(value, settings: workspace.settings)
+        let index = workspace.index
+        if case .replaced(let v)? = workspace.edits[n] { return of(v, settings: workspace.settings) }
+        if !index.isMapped, n >= 0, n < index.count, !index.file.changedWhileReading {
+            // A record that does not read as an object is left to `loadRecord` (nil as before).
+            let read: JSONValue??
+            do { read = .some(try JSONParser.member(workspace.settings.identifier.field, ofObject: index.rawBytes(index.span(n)))) } catch { read = nil }
+            if let member = read, !index.file.changedWhileReading { return of(identifier: member?.stringValue, settings: workspace.settings) }
+        }
+        guard case .success(let v) = index.loadRecord(n) else { return nil }
+        return of(v, settings: workspace.settings)
     }
 
     /// 16 bytes, big-endian; 16 zero bytes stand for "no key".

@@ -31,3 +31,32 @@ final class JSONParserSkippingTests: XCTestCase {
         }
     }
 }
+
+/// `JSONParser.member(_:ofObject:)`: one top-level member's value, read as the whole parse and
+/// `JSONValue`'s subscript would read it.
+final class JSONParserMemberTests: XCTestCase {
+    func member(_ key: String, _ text: String) throws -> JSONValue? {
+        try Array(text.utf8).withUnsafeBytes { try JSONParser.member(key, ofObject: $0) }
+    }
+
+    func testTheMemberIsReadAsTheWholeParseReadsIt() throws {
+        let texts = [
+            #"{"email":"a@example.com","name":"A"}"#,
+            " {\n  \"name\" : {\"email\": \"nested@x\"} ,\n  \"email\" :\t\"b@example.com\" }\n",
+            #"{"email":"first@x","email":"last@x"}"#,                      // the last one, as the subscript reads it
+            #"{"em\u0061il":"escaped-key@x","other":[1,{"email":2}]}"#,    // an escaped key is compared decoded
+            #"{"x":"a \"quoted\" \\ email","email":{"k":[1,2]}}"#,
+            #"{"email":null}"#, #"{}"#, #"{"name":"no email"}"#, #"{"email":12.50}"#,
+        ]
+        for text in texts {
+            XCTAssertEqual(try member("email", text), try JSONParser.parse(text)["email"], text)
+        }
+    }
+
+    func testWhatIsNotAJSONObjectIsRefused() {
+        for bad in [#"[{"email":"a"}]"#, #""email""#, #"{"email":"a""#, #"{"email":"a",}"#, #"{"email" "a"}"#,
+                    #"{"email":"a"} x"#, #"{"name":"unterminated}"#, #"{email:"a"}"#, ""] {
+            XCTAssertThrowsError(try member("email", bad), bad)
+        }
+    }
+}

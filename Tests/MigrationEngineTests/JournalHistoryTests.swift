@@ -144,6 +144,26 @@ final class JournalHistoryTests: XCTestCase {
         XCTAssertNotEqual(RecordKey.of(.obj(["email": .string("b@example.com")]), settings: settings), keys[0])
     }
 
+    func testARecordsKeyReadFromItsBytesIsTheKeyOfTheParsedRecord() throws {
+        let dir = makeTempDirectory(prefix: "journal-key-bytes").path
+        let path = dir + "/users.ndjson"
+        let lines = [#"{"name":"A","email":"  A@Example.COM "}"#, #"{"email":"first@x","email":"Last@X"}"#,
+                     #"{"em\u0061il":"escaped@x"}"#, #"{"name":"no identifier"}"#, #"{"email":"not an email"}"#,
+                     #"{"email":"edited@x"}"#]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let index = try RecordIndex.open(path: path)
+        try index.waitUntilComplete()
+        let workspace = SourceWorkspace(index: index, settings: ValidationSettings(identifier: .email))
+        workspace.edits.replace(5, with: .obj(["email": .string("replaced@x")]))
+        for n in 0..<5 {
+            let parsed = try index.loadRecord(n).get()
+            XCTAssertEqual(RecordKey.of(record: n, in: workspace), RecordKey.of(parsed, settings: workspace.settings), lines[n])
+        }
+        XCTAssertEqual(RecordKey.of(record: 1, in: workspace), RecordKey(normalized: "last@x"), "the last member, normalised")
+        XCTAssertNil(RecordKey.of(record: 3, in: workspace))
+        XCTAssertEqual(RecordKey.of(record: 5, in: workspace), RecordKey(normalized: "replaced@x"), "an edit is what is sent")
+    }
+
     func testStartRunRefusesOnlyAnUnfinishedRunOfTheSameContentIntoTheSameTarget() throws {
         let dir = makeTempDirectory(prefix: "journal-start").path
         let a = dir + "/a.ndjson", copy = dir + "/copy.ndjson", other = dir + "/other.ndjson"
