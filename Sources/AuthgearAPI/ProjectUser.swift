@@ -55,28 +55,45 @@ public struct ProjectUser: Sendable, Equatable {
         "locale", "address",
     ]
 
-    /// A user from one export NDJSON record; nil when it has no `sub`.
+    private static let standardAttributeNameSet = Set(standardAttributeNames)
+
+    /// A user from one export NDJSON record; nil when it has no `sub`. One pass over the record's
+    /// members (a member repeated reads as its last, as `JSONValue`'s subscript does): a verify
+    /// reads a million of these.
     public init?(exportRecord json: JSONValue) {
-        guard let sub = json["sub"]?.stringValue else { return nil }
+        guard case .object(let members) = json else { return nil }
+        var sub: String?
         var attributes: [String: JSONValue] = [:]
-        for name in Self.standardAttributeNames {
-            guard let value = json[name] else { continue }
-            if name == "address", value.objectValue?.isEmpty == true { continue }
-            attributes[name] = value
-        }
         var custom: [String: JSONValue] = [:]
-        for m in json["custom_attributes"]?.objectValue ?? [] { custom[m.key] = m.value }
+        var identities: [JSONValue] = []
+        var mfa: JSONValue?
+        var roles: [String] = [], groups: [String] = []
+        var disabled = false
+        for m in members {
+            switch m.key {
+            case "sub": sub = m.value.stringValue
+            case "custom_attributes":
+                custom = [:]
+                for c in m.value.objectValue ?? [] { custom[c.key] = c.value }
+            case "identities": identities = m.value.arrayValue ?? []
+            case "mfa": mfa = m.value
+            case "roles": roles = m.value.arrayValue?.compactMap(\.stringValue) ?? []
+            case "groups": groups = m.value.arrayValue?.compactMap(\.stringValue) ?? []
+            case "disabled": disabled = m.value.boolValue ?? false
+            case "address" where m.value.objectValue?.isEmpty == true: attributes["address"] = nil
+            case let key where Self.standardAttributeNameSet.contains(key): attributes[key] = m.value
+            default: break
+            }
+        }
+        guard let sub else { return nil }
         var loginIDs: [LoginID] = []
-        for identity in json["identities"]?.arrayValue ?? [] where identity["type"]?.stringValue == "login_id" {
+        for identity in identities where identity["type"]?.stringValue == "login_id" {
             guard let l = identity["login_id"], let value = l["value"]?.stringValue else { continue }
             loginIDs.append(LoginID(key: l["key"]?.stringValue ?? "", type: l["type"]?.stringValue ?? "", value: value,
                                     originalValue: l["original_value"]?.stringValue))
         }
-        let mfa = json["mfa"]
-        self.init(id: sub, standardAttributes: attributes, customAttributes: custom,
-                  roles: json["roles"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                  groups: json["groups"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                  disabled: json["disabled"]?.boolValue ?? false, loginIDs: loginIDs,
+        self.init(id: sub, standardAttributes: attributes, customAttributes: custom, roles: roles, groups: groups,
+                  disabled: disabled, loginIDs: loginIDs,
                   totpSecrets: mfa?["totps"]?.arrayValue?.compactMap { $0["secret"]?.stringValue } ?? [],
                   mfaEmails: mfa?["emails"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                   mfaPhoneNumbers: mfa?["phone_numbers"]?.arrayValue?.compactMap(\.stringValue) ?? [])

@@ -58,46 +58,56 @@ extension Journal {
         }
     }
 
-    /// ``forEachLatestResult(run:_:)`` without a String per row: `body(record, outcome, userID)`
-    /// gets the user_id's bytes (valid during the call; nil when NULL), for a million records.
-    func forEachLatestResultBytes(run id: String, _ body: (Int, Outcome, UnsafeRawBufferPointer?) -> Void) throws {
+    /// A user id as a result row stores it (see `Journal+Results.swift`).
+    enum StoredUserID {
+        case none
+        /// A canonical lower-case UUID, kept as its 16 bytes.
+        case uuid(UserRef)
+        /// Any other spelling, as its text.
+        case text(String)
+    }
+
+    /// ``forEachLatestResult(run:_:)`` for a million records: `body(record, outcome, user)` read
+    /// straight from `outcome` in its key order (run, record, batch) — no `result` view spelling
+    /// out every user id in hex, no String per row for a UUID.
+    func forEachLatestResultUser(run id: String, _ body: (Int, Outcome, StoredUserID) -> Void) throws {
         try read { db in
-            let statement = try db.makeStatement(sql: "SELECT record, outcome, user_id FROM result WHERE run_id = ? ORDER BY record, batch_id")
+            let statement = try db.makeStatement(sql: """
+                SELECT record, outcome, user FROM outcome WHERE run = (SELECT number FROM run_number WHERE run_id = ?) ORDER BY record, batch
+                """)
             try statement.setArguments([id])
             let s = statement.sqliteStatement
-            var pendingRecord = -1
-            var pendingOutcome = Outcome.failed
-            var pendingID: [UInt8]? = nil
-            func flush() {
-                guard pendingRecord >= 0 else { return }
-                if let pendingID { pendingID.withUnsafeBytes { body(pendingRecord, pendingOutcome, $0) } } else { body(pendingRecord, pendingOutcome, nil) }
-            }
+            var pending: (record: Int, outcome: Outcome, user: StoredUserID)?
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
                 let record = Int(sqlite3_column_int64(s, 0))
-                if record != pendingRecord { flush() }
-                pendingRecord = record
-                let outcomeBytes = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 1), count: Int(sqlite3_column_bytes(s, 1)))
-                pendingOutcome = Self.outcome(outcomeBytes)
-                if sqlite3_column_type(s, 2) == SQLITE_NULL {
-                    pendingID = nil
+                if let p = pending, p.record != record { body(p.record, p.outcome, p.user) }
+                let outcome: Outcome
+                if sqlite3_column_type(s, 1) == SQLITE_INTEGER {
+                    switch sqlite3_column_int64(s, 1) {
+                    case 0: outcome = .inserted
+                    case 1: outcome = .updated
+                    case 2: outcome = .skipped
+                    case 3: outcome = .failed
+                    case let n: outcome = Outcome(String(n))
+                    }
                 } else {
-                    let idBytes = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 2), count: Int(sqlite3_column_bytes(s, 2)))
-                    if pendingID == nil { pendingID = [] }
-                    pendingID!.removeAll(keepingCapacity: true)
-                    pendingID!.append(contentsOf: idBytes)
+                    outcome = Outcome(String(cString: sqlite3_column_text(s, 1)))
                 }
+                let user: StoredUserID
+                switch sqlite3_column_type(s, 2) {
+                case SQLITE_NULL: user = .none
+                case SQLITE_BLOB where sqlite3_column_bytes(s, 2) == 16:
+                    let raw = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 2), count: 16)
+                    user = .uuid(UserRef(hi: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                                         lo: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))))
+                default: user = .text(String(cString: sqlite3_column_text(s, 2)))
+                }
+                pending = (record, outcome, user)
             }
-            flush()
+            if let p = pending { body(p.record, p.outcome, p.user) }
         }
-    }
-
-    private static let outcomeTexts: [([UInt8], Outcome)] = [Outcome.inserted, .updated, .skipped, .failed].map { (Array($0.description.utf8), $0) }
-
-    private static func outcome(_ bytes: UnsafeRawBufferPointer) -> Outcome {
-        for (text, outcome) in outcomeTexts where text.count == bytes.count && text.elementsEqual(bytes) { return outcome }
-        return Outcome(String(decoding: bytes, as: UTF8.self))
     }
 }

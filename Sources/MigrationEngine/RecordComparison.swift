@@ -61,8 +61,11 @@ public struct RecordComparison: Sendable {
                             customAttributeDefined: (String) -> Bool, undecided: inout [String]) -> [FieldDifference] {
         var out: [FieldDifference] = []
         let type = identifier.loginIDType.rawValue
-        if let expected = normalizedIdentifier(record), !user.loginIDValues(type: type).contains(expected) {
-            let found = user.loginIDValues(type: type)
+        // A login ID equal to the sent text is that text normalised already (normalisation is
+        // idempotent): no need to normalise it again, which is most of a record's comparison.
+        let found = user.loginIDValues(type: type)
+        if let raw = record[identifier.field]?.stringValue, !found.contains(raw),
+           let expected = normalizedIdentifier(record), !found.contains(expected) {
             out.append(FieldDifference(field: identifier.field, sent: JSONValue.string(expected).jsonText,
                                        found: found.isEmpty ? nil : found.map { JSONValue.string($0).jsonText }.joined(separator: ", ")))
         }
@@ -73,6 +76,7 @@ public struct RecordComparison: Sendable {
             case "email", "phone_number", "preferred_username":
                 let type: LoginIDType = m.key == "email" ? .email : (m.key == "phone_number" ? .phone : .username)
                 var expected = m.value
+                if let raw = m.value.stringValue, user.standardAttributes[m.key]?.stringValue == raw { continue }  // as sent
                 if let raw = m.value.stringValue, let n = try? LoginIDRules.normalize(raw, type: type, project: project).get() {
                     expected = .string(n)
                 }

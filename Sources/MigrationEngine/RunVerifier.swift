@@ -78,9 +78,13 @@ public final class RunVerifier: @unchecked Sendable {
         try journal.forEachPlannedRecord(run: run.id) { k in
             if k < count { entries.setWithoutResult(k, state: 5) }
         }
-        try journal.forEachLatestResultBytes(run: run.id) { k, outcome, userID in
+        try journal.forEachLatestResultUser(run: run.id) { k, outcome, user in
             guard k < count else { return }
-            entries.set(k, outcome: outcome, userID: userID.map { String(decoding: $0, as: UTF8.self) })
+            switch user {
+            case .none: entries.set(k, outcome: outcome, userID: nil)
+            case .uuid(let ref): entries.set(k, outcome: outcome, ref: ref)
+            case .text(let id): entries.set(k, outcome: outcome, userID: id)
+            }
         }
         try journal.forEachLatestDuplicateFailure(run: run.id) { k in
             if k < count, entries.state(k) == "failed" { entries.markDuplicateFailure(k) }

@@ -109,6 +109,12 @@ struct VerifyEntries {
         codes[k] = code
     }
 
+    /// Record `k`'s latest result, its user id a canonical UUID (as the journal stores one).
+    mutating func set(_ k: Int, outcome: Outcome, ref: UserRef) {
+        ids[k] = ref
+        codes[k] = Self.code(outcome)
+    }
+
     /// Record `k` has no result: `pending` (planned in a batch), `invalid` or `excluded`.
     mutating func setWithoutResult(_ k: Int, state: Int) { codes[k] = UInt8(state) | Self.noUserBit }
 
