@@ -84,18 +84,8 @@ extension Journal {
                 guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
                 let record = Int(sqlite3_column_int64(s, 0))
                 if let p = pending, p.record != record { body(p.record, p.outcome, p.user) }
-                let outcome: Outcome
-                if sqlite3_column_type(s, 1) == SQLITE_INTEGER {
-                    switch sqlite3_column_int64(s, 1) {
-                    case 0: outcome = .inserted
-                    case 1: outcome = .updated
-                    case 2: outcome = .skipped
-                    case 3: outcome = .failed
-                    case let n: outcome = Outcome(String(n))
-                    }
-                } else {
-                    outcome = Outcome(String(cString: sqlite3_column_text(s, 1)))
-                }
+                let outcome = Journal.outcome(sqlite3_column_type(s, 1) == SQLITE_INTEGER
+                    ? sqlite3_column_int64(s, 1).databaseValue : String(cString: sqlite3_column_text(s, 1)).databaseValue)
                 let user: StoredUserID
                 switch sqlite3_column_type(s, 2) {
                 case SQLITE_NULL: user = .none
